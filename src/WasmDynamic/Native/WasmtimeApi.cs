@@ -1,0 +1,40 @@
+using System.Runtime.InteropServices;
+
+namespace WasmDynamic.Native;
+
+/// <summary>Engine, config, store, errors and wat2wasm (wasm.h, wasmtime/engine.h, store.h, error.h, wat.h).</summary>
+internal static unsafe partial class WasmtimeApi
+{
+    [LibraryImport(WasmtimeLibrary.Name)] public static partial nint wasm_config_new();
+    [LibraryImport(WasmtimeLibrary.Name)] public static partial void wasm_config_delete(nint config);
+    [LibraryImport(WasmtimeLibrary.Name)] public static partial void wasmtime_config_wasm_component_model_set(nint config, [MarshalAs(UnmanagedType.U1)] bool enable);
+    [LibraryImport(WasmtimeLibrary.Name)] public static partial void wasmtime_config_wasm_component_model_async_set(nint config, [MarshalAs(UnmanagedType.U1)] bool enable);
+    [LibraryImport(WasmtimeLibrary.Name)] public static partial void wasmtime_config_wasm_component_model_map_set(nint config, [MarshalAs(UnmanagedType.U1)] bool enable);
+    [LibraryImport(WasmtimeLibrary.Name)] public static partial void wasmtime_config_epoch_interruption_set(nint config, [MarshalAs(UnmanagedType.U1)] bool enable);
+    [LibraryImport(WasmtimeLibrary.Name)] public static partial void wasmtime_config_consume_fuel_set(nint config, [MarshalAs(UnmanagedType.U1)] bool enable);
+    [LibraryImport(WasmtimeLibrary.Name)] public static partial void wasmtime_config_signals_based_traps_set(nint config, [MarshalAs(UnmanagedType.U1)] bool enable);
+    [LibraryImport(WasmtimeLibrary.Name)] public static partial void wasmtime_config_macos_use_mach_ports_set(nint config, [MarshalAs(UnmanagedType.U1)] bool enable);
+
+    [LibraryImport(WasmtimeLibrary.Name)] public static partial nint wasm_engine_new_with_config(nint config);
+    [LibraryImport(WasmtimeLibrary.Name)] public static partial void wasm_engine_delete(nint engine);
+    [LibraryImport(WasmtimeLibrary.Name)] public static partial void wasmtime_engine_increment_epoch(nint engine);
+
+    [LibraryImport(WasmtimeLibrary.Name)] public static partial nint wasmtime_store_new(nint engine, nint data, delegate* unmanaged[Cdecl]<nint, void> finalizer);
+    [LibraryImport(WasmtimeLibrary.Name)] public static partial nint wasmtime_store_context(nint store);
+    [LibraryImport(WasmtimeLibrary.Name)] public static partial void wasmtime_store_delete(nint store);
+    [LibraryImport(WasmtimeLibrary.Name)] public static partial void wasmtime_store_limiter(nint store, long memorySize, long tableElements, long instances, long tables, long memories);
+    [LibraryImport(WasmtimeLibrary.Name)] public static partial nint wasmtime_context_set_wasi(nint context, nint wasiConfig);
+    [LibraryImport(WasmtimeLibrary.Name)] public static partial void wasmtime_context_set_epoch_deadline(nint context, ulong ticksBeyondCurrent);
+    [LibraryImport(WasmtimeLibrary.Name)] public static partial nint wasmtime_context_set_fuel(nint context, ulong fuel);
+    [LibraryImport(WasmtimeLibrary.Name)] public static partial nint wasmtime_context_get_fuel(nint context, ulong* fuel);
+
+    [LibraryImport(WasmtimeLibrary.Name)] public static partial nint wasmtime_error_new(byte* message);
+    [LibraryImport(WasmtimeLibrary.Name)] public static partial void wasmtime_error_message(nint error, ByteVec* message);
+    [LibraryImport(WasmtimeLibrary.Name)] public static partial void wasmtime_error_delete(nint error);
+    [LibraryImport(WasmtimeLibrary.Name)] [return: MarshalAs(UnmanagedType.U1)] public static partial bool wasmtime_error_exit_status(nint error, int* status);
+
+    [LibraryImport(WasmtimeLibrary.Name)] public static partial void wasm_byte_vec_new_uninitialized(ByteVec* vec, nuint size);
+    [LibraryImport(WasmtimeLibrary.Name)] public static partial void wasm_byte_vec_delete(ByteVec* vec);
+
+    [LibraryImport(WasmtimeLibrary.Name)] public static partial nint wasmtime_wat2wasm(byte* text, nuint length, ByteVec* wasm);
+}

@@ -1,0 +1,65 @@
+using WasmDynamic.Native;
+using WasmDynamic.Wit;
+
+namespace WasmDynamic;
+
+/// <summary>
+/// A compiled component: its <see cref="World"/> (what it imports and exports, as WIT) and the way to instantiate it.
+/// </summary>
+/// <remarks>Thread-safe. Dispose it to release the compiled code once its instances are gone.</remarks>
+public sealed partial class WasmComponent : IDisposable
+{
+    private readonly Lazy<WitWorld> _world;
+
+    internal WasmComponent(ComponentRuntime runtime, ComponentHandle handle, string name)
+    {
+        Runtime = runtime;
+        Handle = handle;
+        Name = name;
+        _world = new Lazy<WitWorld>(ReadWorld, LazyThreadSafetyMode.ExecutionAndPublication);
+    }
+
+    /// <summary>The runtime that loaded this component.</summary>
+    public ComponentRuntime Runtime { get; }
+
+    /// <summary>The file path or name this component was loaded from.</summary>
+    public string Name { get; }
+
+    /// <summary>The component's world, read from Wasmtime's type reflection.</summary>
+    public WitWorld World => _world.Value;
+
+    internal ComponentHandle Handle { get; }
+
+    /// <summary>The world as WIT text, in the layout of <c>wasm-tools component wit</c> / <c>jco wit</c>.</summary>
+    public string ToWit() => World.ToWit();
+
+    private WitWorld ReadWorld()
+    {
+        var addedEngine = false;
+        var addedComponent = false;
+        Runtime.Engine.DangerousAddRef(ref addedEngine);
+        Handle.DangerousAddRef(ref addedComponent);
+        try
+        {
+            return WitReader.Read(Runtime.Engine.Pointer, Handle.Pointer);
+        }
+        finally
+        {
+            if (addedComponent)
+            {
+                Handle.DangerousRelease();
+            }
+
+            if (addedEngine)
+            {
+                Runtime.Engine.DangerousRelease();
+            }
+        }
+    }
+
+    /// <inheritdoc/>
+    public override string ToString() => Name;
+
+    /// <summary>Releases the compiled component.</summary>
+    public void Dispose() => Handle.Dispose();
+}

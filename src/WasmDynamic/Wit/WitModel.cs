@@ -1,0 +1,184 @@
+namespace WasmDynamic.Wit;
+
+/// <summary>What a WIT function is, relative to a resource.</summary>
+public enum WitFunctionKind
+{
+    /// <summary>A plain function of an interface or the world.</summary>
+    Freestanding,
+    /// <summary><c>[constructor]r</c>: creates a resource.</summary>
+    Constructor,
+    /// <summary><c>[method]r.f</c>: takes <c>self: borrow&lt;r&gt;</c> first.</summary>
+    Method,
+    /// <summary><c>[static]r.f</c>: a function scoped to a resource.</summary>
+    Static,
+}
+
+/// <summary>A parameter of a <see cref="WitFunction"/>.</summary>
+/// <param name="Name">The kebab-case parameter name.</param>
+/// <param name="Type">The parameter type.</param>
+public sealed record WitParameter(string Name, WitType Type);
+
+/// <summary>A component function, as WIT declares it.</summary>
+/// <param name="Name">The name the component uses, e.g. <c>add</c>, <c>[method]counter.get</c>.</param>
+/// <param name="Parameters">The parameters, in order (a method's first is <c>self</c>).</param>
+/// <param name="Result">The result type, or null when the function returns nothing.</param>
+public sealed record WitFunction(string Name, EquatableArray<WitParameter> Parameters, WitType? Result)
+{
+    /// <summary>Constructor, method, static or freestanding, parsed from <see cref="Name"/>.</summary>
+    public WitFunctionKind Kind => Parse(Name).Kind;
+
+    /// <summary>The resource this function belongs to, for constructors, methods and statics.</summary>
+    public string? ResourceName => Parse(Name).Resource;
+
+    /// <summary>The name without its resource prefix: <c>get</c> for <c>[method]counter.get</c>, the resource name for a constructor.</summary>
+    public string ShortName => Parse(Name).Short;
+
+    /// <summary>True when the function is declared <c>async</c>.</summary>
+    public bool IsAsync { get; init; }
+
+    /// <summary>The WIT signature, e.g. <c>add: func(a: u32, b: u32) -> u32</c>.</summary>
+    public string Signature => WitPrinter.Signature(this);
+
+    /// <inheritdoc/>
+    public override string ToString() => Signature;
+
+    private static (WitFunctionKind Kind, string? Resource, string Short) Parse(string name)
+    {
+        if (name.StartsWith("[constructor]", StringComparison.Ordinal))
+        {
+            var r = name["[constructor]".Length..];
+            return (WitFunctionKind.Constructor, r, r);
+        }
+
+        if (name.StartsWith("[method]", StringComparison.Ordinal) || name.StartsWith("[static]", StringComparison.Ordinal))
+        {
+            var kind = name[1] == 'm' ? WitFunctionKind.Method : WitFunctionKind.Static;
+            var rest = name[(name.IndexOf(']') + 1)..];
+            var dot = rest.IndexOf('.');
+            return dot < 0 ? (kind, rest, rest) : (kind, rest[..dot], rest[(dot + 1)..]);
+        }
+
+        if (name.StartsWith("[async]", StringComparison.Ordinal))
+        {
+            return (WitFunctionKind.Freestanding, null, name["[async]".Length..]);
+        }
+
+        return (WitFunctionKind.Freestanding, null, name);
+    }
+}
+
+/// <summary>
+/// An interface imported or exported by a component, such as <c>wasi:io/streams@0.2.12</c>, or an instance with a
+/// plain name (<c>host</c>) as hand-written components may use.
+/// </summary>
+/// <param name="Name">The full name as the component spells it.</param>
+/// <param name="Types">Named types the interface defines or uses, in order (records, variants, resources, aliases…).</param>
+/// <param name="Functions">The functions, in order (resource functions included).</param>
+public sealed record WitInterface(string Name, EquatableArray<WitType> Types, EquatableArray<WitFunction> Functions)
+{
+    /// <summary>The parsed name: namespace, package, interface and version.</summary>
+    public WitName ParsedName => WitName.Parse(Name);
+
+    /// <summary>The interface name without package or version (<c>streams</c>), or the whole plain name.</summary>
+    public string ShortName => ParsedName.Interface;
+
+    /// <summary>The resources this interface defines.</summary>
+    public IEnumerable<WitResource> Resources => Types.OfType<WitResource>();
+
+    /// <summary>Finds a function by its component name.</summary>
+    public WitFunction? FindFunction(string name) => Functions.FirstOrDefault(f => f.Name == name);
+
+    /// <inheritdoc/>
+    public override string ToString() => Name;
+}
+
+/// <summary>A component's world: what it imports and what it exports.</summary>
+/// <param name="Imports">Imported interfaces, in the component's order.</param>
+/// <param name="ImportedFunctions">Functions imported at the world level.</param>
+/// <param name="Exports">Exported interfaces, in the component's order.</param>
+/// <param name="ExportedFunctions">Functions exported at the world level.</param>
+public sealed record WitWorld(
+    EquatableArray<WitInterface> Imports,
+    EquatableArray<WitFunction> ImportedFunctions,
+    EquatableArray<WitInterface> Exports,
+    EquatableArray<WitFunction> ExportedFunctions)
+{
+    /// <summary>Named types imported at the world level (rare; hand-written components).</summary>
+    public EquatableArray<WitType> ImportedTypes { get; init; } = EquatableArray<WitType>.Empty;
+
+    /// <summary>Named types exported at the world level.</summary>
+    public EquatableArray<WitType> ExportedTypes { get; init; } = EquatableArray<WitType>.Empty;
+
+    /// <summary>Finds an exported interface by full name, name without version, or short name.</summary>
+    public WitInterface? FindExport(string name) => Find(Exports, name);
+
+    /// <summary>Finds an imported interface by full name, name without version, or short name.</summary>
+    public WitInterface? FindImport(string name) => Find(Imports, name);
+
+    /// <summary>The world as WIT text, laid out as <c>wasm-tools component wit</c> prints it.</summary>
+    public string ToWit() => WitPrinter.Print(this);
+
+    internal static WitInterface? Find(EquatableArray<WitInterface> interfaces, string name)
+    {
+        foreach (var i in interfaces)
+        {
+            if (i.Name == name)
+            {
+                return i;
+            }
+        }
+
+        foreach (var i in interfaces)
+        {
+            if (i.ParsedName.WithoutVersion == name)
+            {
+                return i;
+            }
+        }
+
+        WitInterface? found = null;
+        foreach (var i in interfaces)
+        {
+            if (i.ShortName == name || Naming.ToPascalCase(i.ShortName) == name)
+            {
+                if (found is not null)
+                {
+                    return null;
+                }
+
+                found = i;
+            }
+        }
+
+        return found;
+    }
+}
+
+/// <summary>A parsed interface name: <c>namespace:package/interface@version</c>.</summary>
+/// <param name="Namespace">The namespace (<c>wasi</c>), or null for a plain name.</param>
+/// <param name="Package">The package (<c>io</c>), or null for a plain name.</param>
+/// <param name="Interface">The interface (<c>streams</c>) or the plain name.</param>
+/// <param name="Version">The version (<c>0.2.12</c>), or null.</param>
+public sealed record WitName(string? Namespace, string? Package, string Interface, string? Version)
+{
+    /// <summary>The package id with version: <c>wasi:io@0.2.12</c>, or null for a plain name.</summary>
+    public string? PackageId => Namespace is null ? null : Version is null ? $"{Namespace}:{Package}" : $"{Namespace}:{Package}@{Version}";
+
+    /// <summary>The name without its version: <c>wasi:io/streams</c>.</summary>
+    public string WithoutVersion => Namespace is null ? Interface : $"{Namespace}:{Package}/{Interface}";
+
+    /// <summary>Parses <paramref name="name"/>; names that are not <c>ns:pkg/iface[@ver]</c> are plain.</summary>
+    public static WitName Parse(string name)
+    {
+        var colon = name.IndexOf(':');
+        var slash = name.IndexOf('/');
+        if (colon <= 0 || slash < colon)
+        {
+            return new WitName(null, null, name, null);
+        }
+
+        var at = name.IndexOf('@', slash);
+        var iface = at < 0 ? name[(slash + 1)..] : name[(slash + 1)..at];
+        return new WitName(name[..colon], name[(colon + 1)..slash], iface, at < 0 ? null : name[(at + 1)..]);
+    }
+}
