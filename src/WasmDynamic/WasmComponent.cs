@@ -10,6 +10,7 @@ namespace WasmDynamic;
 public sealed partial class WasmComponent : IDisposable
 {
     private readonly Lazy<WitWorld> _world;
+    private Emit.WorldTypes? _types;
 
     internal WasmComponent(ComponentRuntime runtime, ComponentHandle handle, string name)
     {
@@ -55,6 +56,29 @@ public sealed partial class WasmComponent : IDisposable
                 Runtime.Engine.DangerousRelease();
             }
         }
+    }
+
+    internal Emit.WorldTypes Types => _types ??= Emit.WorldTypes.For(World);
+
+    /// <summary>Instantiates the component with no host imports (WASI, if imported, is provided sandboxed).</summary>
+    /// <exception cref="ComponentBindingException">The component has imports that need an implementation.</exception>
+    public ComponentInstance Instantiate() => Instantiate(new InstanceOptions());
+
+    /// <summary>
+    /// Instantiates the component with host imports: a <see cref="ComponentImports"/>, or a plain object whose
+    /// properties match imports by short PascalCase name (<c>new { Logger = new ConsoleLogger() }</c>).
+    /// </summary>
+    /// <exception cref="ArgumentNullException"><paramref name="imports"/> is null.</exception>
+    /// <exception cref="ComponentBindingException">An import is missing or a host method does not fit; the message lists all.</exception>
+    public ComponentInstance Instantiate(object imports) => Instantiate(new InstanceOptions { Imports = ComponentImports.FromObject(imports) });
+
+    /// <summary>Instantiates the component with <paramref name="options"/>.</summary>
+    /// <exception cref="ArgumentNullException"><paramref name="options"/> is null.</exception>
+    /// <exception cref="ComponentBindingException">An import is missing or a host method does not fit; the message lists all.</exception>
+    public ComponentInstance Instantiate(InstanceOptions options)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        return new ComponentInstance(this, options);
     }
 
     /// <inheritdoc/>

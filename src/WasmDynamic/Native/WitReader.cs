@@ -47,6 +47,8 @@ internal sealed unsafe class WitReader : IDisposable
 
     private WitWorld ReadWorld(nint type)
     {
+        var importOrder = new List<string>();
+        var exportOrder = new List<string>();
         var imports = new List<WitInterface>();
         var importFns = new List<WitFunction>();
         var importTypes = new List<WitType>();
@@ -61,7 +63,8 @@ internal sealed unsafe class WitReader : IDisposable
                 continue;
             }
 
-            ReadWorldItem(Utf8(name, len), ext, imports, importFns, importTypes);
+            importOrder.Add(Utf8(name, len));
+            ReadWorldItem(importOrder[^1], ext, imports, importFns, importTypes);
         }
 
         var exports = new List<WitInterface>();
@@ -78,13 +81,16 @@ internal sealed unsafe class WitReader : IDisposable
                 continue;
             }
 
-            ReadWorldItem(Utf8(name, len), ext, exports, exportFns, exportTypes);
+            exportOrder.Add(Utf8(name, len));
+            ReadWorldItem(exportOrder[^1], ext, exports, exportFns, exportTypes);
         }
 
         return new WitWorld(imports.ToImmutableArray(), importFns.ToImmutableArray(), exports.ToImmutableArray(), exportFns.ToImmutableArray())
         {
             ImportedTypes = importTypes.ToImmutableArray(),
             ExportedTypes = exportTypes.ToImmutableArray(),
+            ImportOrder = importOrder.ToImmutableArray(),
+            ExportOrder = exportOrder.ToImmutableArray(),
         };
     }
 

@@ -109,6 +109,12 @@ public sealed record WitWorld(
     /// <summary>Named types exported at the world level.</summary>
     public EquatableArray<WitType> ExportedTypes { get; init; } = EquatableArray<WitType>.Empty;
 
+    /// <summary>The names of all imports (interfaces, functions, types) in the component's order.</summary>
+    public EquatableArray<string> ImportOrder { get; init; } = EquatableArray<string>.Empty;
+
+    /// <summary>The names of all exports (interfaces, functions, types) in the component's order.</summary>
+    public EquatableArray<string> ExportOrder { get; init; } = EquatableArray<string>.Empty;
+
     /// <summary>Finds an exported interface by full name, name without version, or short name.</summary>
     public WitInterface? FindExport(string name) => Find(Exports, name);
 

@@ -26,47 +26,19 @@ public static class WitPrinter
         var sb = new StringBuilder();
         sb.Append("package root:component;\n\n");
         sb.Append("world root {\n");
-        var hasImports = false;
-        foreach (var t in world.ImportedTypes)
+        var imports = WorldLines(world.ImportOrder, world.Imports, world.ImportedFunctions, world.ImportedTypes, "import");
+        var exports = WorldLines(world.ExportOrder, world.Exports, world.ExportedFunctions, world.ExportedTypes, "export");
+        foreach (var line in imports)
         {
-            PrintTypeDefinition(sb, t, "  ", ownerForUse: string.Empty);
-            hasImports = true;
+            sb.Append(line);
         }
 
-        foreach (var i in world.Imports)
-        {
-            sb.Append("  import ").Append(WorldItemName(i)).Append('\n');
-            hasImports = true;
-        }
-
-        foreach (var f in world.ImportedFunctions)
-        {
-            sb.Append("  import ").Append(FunctionDeclaration(f)).Append(";\n");
-            hasImports = true;
-        }
-
-        var exportLines = new List<string>();
-        foreach (var f in world.ExportedFunctions)
-        {
-            exportLines.Add("  export " + FunctionDeclaration(f) + ";\n");
-        }
-
-        foreach (var i in world.Exports)
-        {
-            exportLines.Add("  export " + WorldItemName(i) + "\n");
-        }
-
-        if (hasImports && (exportLines.Count > 0 || world.ExportedTypes.Count > 0))
+        if (imports.Count > 0 && exports.Count > 0)
         {
             sb.Append('\n');
         }
 
-        foreach (var t in world.ExportedTypes)
-        {
-            PrintTypeDefinition(sb, t, "  ", ownerForUse: string.Empty);
-        }
-
-        foreach (var line in exportLines)
+        foreach (var line in exports)
         {
             sb.Append(line);
         }
@@ -115,6 +87,40 @@ public static class WitPrinter
         }
 
         return sb.ToString();
+    }
+
+    private static List<string> WorldLines(EquatableArray<string> order, EquatableArray<WitInterface> interfaces, EquatableArray<WitFunction> functions, EquatableArray<WitType> types, string keyword)
+    {
+        var lines = new List<string>();
+        var typeText = new StringBuilder();
+        foreach (var t in types)
+        {
+            PrintTypeDefinition(typeText, t, "  ", ownerForUse: string.Empty);
+        }
+
+        if (typeText.Length > 0)
+        {
+            lines.Add(typeText.ToString());
+        }
+
+        var names = order.Count > 0 ? order.ToList() : interfaces.Select(i => i.Name).Concat(functions.Select(f => f.Name)).ToList();
+        foreach (var name in names)
+        {
+            var i = interfaces.FirstOrDefault(x => x.Name == name);
+            if (i is not null)
+            {
+                lines.Add("  " + keyword + " " + WorldItemName(i) + "\n");
+                continue;
+            }
+
+            var f = functions.FirstOrDefault(x => x.Name == name);
+            if (f is not null)
+            {
+                lines.Add("  " + keyword + " " + FunctionDeclaration(f) + ";\n");
+            }
+        }
+
+        return lines;
     }
 
     private static string WorldItemName(WitInterface i)

@@ -1,0 +1,59 @@
+namespace WasmDynamic;
+
+/// <summary>
+/// Host implementations for a component's imports, as plain .NET objects: an object per imported interface (its
+/// methods match the interface's functions by name), and delegates for world-level functions.
+/// </summary>
+/// <example>
+/// <code>
+/// var imports = new ComponentImports()
+///     .Add("demo:calc/logger@0.1.0", new ConsoleLogger())
+///     .Add("get-number", (Func&lt;uint&gt;)(() =&gt; 41));
+/// using var instance = component.Instantiate(imports);
+/// </code>
+/// </example>
+public sealed class ComponentImports
+{
+    private readonly List<(string Name, object Implementation)> _entries = new();
+
+    /// <summary>The entries, in the order they were added.</summary>
+    public IReadOnlyList<(string Name, object Implementation)> Entries => _entries;
+
+    /// <summary>
+    /// Supplies <paramref name="implementation"/> for the import <paramref name="name"/>: an interface
+    /// (<c>demo:calc/logger@0.1.0</c>, with or without version, or its short name <c>logger</c>), an instance a
+    /// hand-written component imports (<c>host</c>), or a world-level function (then pass a delegate).
+    /// </summary>
+    /// <returns>This object, for chaining.</returns>
+    /// <exception cref="ArgumentNullException">An argument is null.</exception>
+    public ComponentImports Add(string name, object implementation)
+    {
+        ArgumentNullException.ThrowIfNull(name);
+        ArgumentNullException.ThrowIfNull(implementation);
+        _entries.Add((name, implementation));
+        return this;
+    }
+
+    /// <summary>Builds imports from a plain object whose properties match imports by short PascalCase name.</summary>
+    /// <param name="imports">For example <c>new { Logger = new ConsoleLogger(), GetNumber = (Func&lt;uint&gt;)(() =&gt; 41) }</c>.</param>
+    /// <exception cref="ArgumentNullException"><paramref name="imports"/> is null.</exception>
+    public static ComponentImports FromObject(object imports)
+    {
+        ArgumentNullException.ThrowIfNull(imports);
+        if (imports is ComponentImports ready)
+        {
+            return ready;
+        }
+
+        var result = new ComponentImports();
+        foreach (var p in imports.GetType().GetProperties(System.Reflection.BindingFlags.Public | System.Reflection.BindingFlags.Instance))
+        {
+            if (p.GetIndexParameters().Length == 0 && p.GetValue(imports) is { } value)
+            {
+                result.Add(p.Name, value);
+            }
+        }
+
+        return result;
+    }
+}

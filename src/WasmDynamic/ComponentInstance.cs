@@ -1,0 +1,255 @@
+using System.Runtime.InteropServices;
+using WasmDynamic.Emit;
+using WasmDynamic.Hosting;
+using WasmDynamic.Marshalling;
+using WasmDynamic.Native;
+using WasmDynamic.Wit;
+
+namespace WasmDynamic;
+
+/// <summary>
+/// A running instance of a component: its own store, memory and state. Reach its exports through
+/// <see cref="Exports"/> (<c>dynamic</c>) or <see cref="GetInterface{T}()"/> (typed).
+/// </summary>
+/// <remarks>
+/// An instance is single-threaded, as Wasmtime requires: calls from several threads are serialized by a lock (they
+/// wait, they do not fail). Use one instance per thread for parallelism. Dispose the instance to free its store.
+/// </remarks>
+public sealed unsafe partial class ComponentInstance : IDisposable
+{
+    private readonly StoreHandle _store;
+    private readonly StoreState _state;
+    private readonly ComponentInstanceNative _native;
+    private readonly Lock _lock = new();
+    private readonly Dictionary<string, FunctionInvoker> _invokers = new();
+    private readonly Dictionary<string, ComponentProxy> _proxies = new();
+    private readonly List<TextWriterSink> _sinks = new();
+    private int _depth;
+    private Exception? _poison;
+    private bool _disposed;
+
+    internal ComponentInstance(WasmComponent component, InstanceOptions options)
+    {
+        Component = component;
+        Types = component.Types;
+        _state = new StoreState();
+        var engine = component.Runtime.Engine.Pointer;
+        _store = new StoreHandle(WasmtimeApi.wasmtime_store_new(engine, 0, null));
+        Context = WasmtimeApi.wasmtime_store_context(_store.Pointer);
+        if (component.Runtime.Options.EpochInterruption)
+        {
+            WasmtimeApi.wasmtime_context_set_epoch_deadline(Context, ulong.MaxValue / 2);
+        }
+
+        try
+        {
+            var world = component.World;
+            var usesWasi = world.Imports.Any(i => HostBinder.IsWasi(i.Name));
+            if (usesWasi)
+            {
+                ConfigureWasi(options.Wasi);
+            }
+
+            var definitions = HostBinder.Bind(component.Name, Types, options.Imports, _state, usesWasi, options.TrapUnimplementedImports, out var empty);
+            _native = Linking.Instantiate(component, Context, definitions, empty, usesWasi, options.TrapUnimplementedImports, _state);
+        }
+        catch
+        {
+            Dispose();
+            throw;
+        }
+    }
+
+    /// <summary>The component this is an instance of.</summary>
+    public WasmComponent Component { get; }
+
+    /// <summary>
+    /// The exports as a <c>dynamic</c> object: root functions as methods (<c>Exports.Add(1, 2)</c>), exported
+    /// interfaces as properties by short PascalCase name (<c>Exports.Types.Area(shape)</c>) or by full name
+    /// (<c>Exports["demo:calc/types"]</c>), and any function by WIT name (<c>Exports["roundtrip-u8"](1)</c>).
+    /// </summary>
+    public dynamic Exports => RootProxy(null);
+
+    internal WorldTypes Types { get; }
+
+    internal nint Context { get; }
+
+    internal LowerContext ArgumentContext { get; } = new(owned: false);
+
+    /// <summary>
+    /// The root exports typed as <typeparamref name="T"/>, or the exported interface that <typeparamref name="T"/>
+    /// names with <see cref="WitNameAttribute"/> or by its name (<c>ITypes</c> → <c>types</c>).
+    /// </summary>
+    /// <exception cref="ComponentBindingException"><typeparamref name="T"/> does not fit; the message lists every mismatch.</exception>
+    public T GetInterface<T>()
+        where T : class
+    {
+        var attr = typeof(T).GetCustomAttributes(typeof(WitNameAttribute), false).OfType<WitNameAttribute>().FirstOrDefault();
+        if (attr is not null)
+        {
+            return GetInterface<T>(attr.Name);
+        }
+
+        var name = typeof(T).Name.Length > 1 && typeof(T).Name[0] == 'I' && char.IsUpper(typeof(T).Name[1]) ? typeof(T).Name[1..] : typeof(T).Name;
+        var iface = WitWorld.Find(Component.World.Exports, Naming.ToKebabCase(name));
+        return (T)(object)Proxy(iface, typeof(T));
+    }
+
+    /// <summary>The exported interface <paramref name="exportName"/> typed as <typeparamref name="T"/>.</summary>
+    /// <param name="exportName">Full name (<c>demo:calc/types@0.1.0</c>), without version, or short name; empty for the root functions.</param>
+    /// <exception cref="ComponentBindingException">There is no such export, or <typeparamref name="T"/> does not fit.</exception>
+    public T GetInterface<T>(string exportName)
+        where T : class
+    {
+        ArgumentNullException.ThrowIfNull(exportName);
+        if (exportName.Length == 0)
+        {
+            return (T)(object)Proxy(null, typeof(T));
+        }
+
+        var iface = WitWorld.Find(Component.World.Exports, exportName)
+            ?? throw new ComponentBindingException($"Component '{Component.Name}' exports no interface named '{exportName}'.", Component.World.Exports.Select(e => "exported: " + e.Name).ToList());
+        return (T)(object)Proxy(iface, typeof(T));
+    }
+
+    internal ComponentProxy InterfaceProxy(WitInterface iface) => RootProxy(iface);
+
+    private ComponentProxy RootProxy(WitInterface? iface) => Proxy(iface, null);
+
+    private ComponentProxy Proxy(WitInterface? iface, Type? clr)
+    {
+        ObjectDisposedException.ThrowIf(_disposed, this);
+        var key = (iface?.Name ?? string.Empty) + "|" + clr?.AssemblyQualifiedName;
+        lock (_proxies)
+        {
+            if (_proxies.TryGetValue(key, out var existing))
+            {
+                return existing;
+            }
+
+            var info = Types.Proxy(iface, clr);
+            var invokers = info.Functions.Select(f => Invoker(iface, f.Function)).ToArray();
+            var proxy = (ComponentProxy)Activator.CreateInstance(info.Type, new ProxyBinding(this, info, invokers))!;
+            _proxies[key] = proxy;
+            return proxy;
+        }
+    }
+
+    private FunctionInvoker Invoker(WitInterface? iface, WitFunction f)
+    {
+        var qualified = ProxyEmitter.Qualified(iface, f);
+        lock (_invokers)
+        {
+            if (_invokers.TryGetValue(qualified, out var existing))
+            {
+                return existing;
+            }
+
+            var func = Linking.GetFunc(Component, _native, Context, iface?.Name, f.Name);
+            var invoker = new FunctionInvoker(this, func, f, qualified);
+            _invokers[qualified] = invoker;
+            return invoker;
+        }
+    }
+
+    internal void EnterCall(FunctionInvoker invoker)
+    {
+        _lock.Enter();
+        if (_disposed)
+        {
+            _lock.Exit();
+            throw new ObjectDisposedException(nameof(ComponentInstance), $"Cannot call '{invoker.QualifiedName}': the component instance is disposed.");
+        }
+
+        if (_poison is not null)
+        {
+            _lock.Exit();
+            throw new ComponentInstancePoisonedException(invoker.QualifiedName, _poison);
+        }
+
+        if (++_depth > 1)
+        {
+            _depth--;
+            _lock.Exit();
+            throw new InvalidOperationException($"Cannot call '{invoker.QualifiedName}' from inside a host import of the same instance: the component model forbids re-entering an instance. Call another instance, or return to the guest first.");
+        }
+
+        _state.PendingHostException = null;
+    }
+
+    internal void ExitCall()
+    {
+        ArgumentContext.Arena.Reset();
+        _depth--;
+        _lock.Exit();
+    }
+
+    internal Exception CallFailed(FunctionInvoker invoker, nint error)
+    {
+        var message = NativeError.TakeMessage(error);
+        var host = _state.PendingHostException;
+        _state.PendingHostException = null;
+        var exception = new ComponentTrapException(invoker.QualifiedName, invoker.Function.Signature, host is null ? message : $"a host import threw {host.GetType().Name}: {host.Message}", host);
+        _poison = exception;
+        return exception;
+    }
+
+    private void ConfigureWasi(WasiOptions wasi)
+    {
+        var config = WasiApi.wasi_config_new();
+        if (wasi.Arguments.Count > 0)
+        {
+            using var argv = new Utf8Array(wasi.Arguments);
+            WasiApi.wasi_config_set_argv(config, (nuint)wasi.Arguments.Count, argv.Pointers);
+        }
+
+        if (wasi.Environment.Count > 0)
+        {
+            using var names = new Utf8Array(wasi.Environment.Keys.ToList());
+            using var values = new Utf8Array(wasi.Environment.Keys.Select(k => wasi.Environment[k]).ToList());
+            WasiApi.wasi_config_set_env(config, (nuint)wasi.Environment.Count, names.Pointers, values.Pointers);
+        }
+
+        var stdin = System.Text.Encoding.UTF8.GetBytes(wasi.StandardInput ?? string.Empty);
+        ByteVec vec;
+        WasmtimeApi.wasm_byte_vec_new_uninitialized(&vec, (nuint)stdin.Length);
+        stdin.CopyTo(new Span<byte>(vec.Data, stdin.Length));
+        WasiApi.wasi_config_set_stdin_bytes(config, &vec);
+
+        var stdout = new TextWriterSink(wasi.StandardOutput, error: false);
+        var stderr = new TextWriterSink(wasi.StandardError, error: true);
+        _sinks.Add(stdout);
+        _sinks.Add(stderr);
+        WasiApi.wasi_config_set_stdout_custom(config, &TextWriterSink.Write, stdout.Handle, &TextWriterSink.Release);
+        WasiApi.wasi_config_set_stderr_custom(config, &TextWriterSink.Write, stderr.Handle, &TextWriterSink.Release);
+
+        var error = WasmtimeApi.wasmtime_context_set_wasi(Context, config);
+        if (error != 0)
+        {
+            throw new WasmDynamicException("Wasmtime rejected the WASI configuration: " + NativeError.TakeMessage(error));
+        }
+    }
+
+    /// <summary>Frees the store (and with it the guest's memory and every handle).</summary>
+    public void Dispose()
+    {
+        lock (_lock)
+        {
+            if (_disposed)
+            {
+                return;
+            }
+
+            _disposed = true;
+        }
+
+        _store.Dispose();
+        foreach (var invoker in _invokers.Values)
+        {
+            invoker.Dispose();
+        }
+
+        ArgumentContext.Dispose();
+        _state.Dispose();
+    }
+}

@@ -1,0 +1,18 @@
+using System.Reflection;
+using WasmDynamic.Marshalling;
+using WasmDynamic.Wit;
+
+namespace WasmDynamic.Emit;
+
+/// <summary>A WIT function bound to an emitted proxy method, with the converters its IL uses.</summary>
+internal sealed record BoundFunction(WitFunction Function, MethodInfo Method, ValueConverter[] Parameters, ValueConverter? Result)
+{
+    /// <summary>The CLR signature, for messages.</summary>
+    public string ClrSignature => $"{ConverterFactory.Describe(Method.ReturnType)} {Method.Name}({string.Join(", ", Method.GetParameters().Select(p => ConverterFactory.Describe(p.ParameterType) + " " + p.Name))})";
+}
+
+/// <summary>An emitted proxy type and the functions its methods call, in invoker order.</summary>
+internal sealed record ProxyTypeInfo(Type Type, WitInterface? Interface, BoundFunction[] Functions)
+{
+    public string InterfaceName => Interface?.Name ?? string.Empty;
+}

@@ -1,0 +1,39 @@
+using System.Reflection;
+using WasmDynamic.Hosting;
+using WasmDynamic.Marshalling;
+
+namespace WasmDynamic.Emit;
+
+/// <summary>Every member emitted IL refers to, resolved once with <c>nameof</c> so a rename fails at start-up.</summary>
+internal static class Tokens
+{
+    private const BindingFlags All = BindingFlags.Public | BindingFlags.NonPublic | BindingFlags.Instance | BindingFlags.Static;
+
+    public static readonly ConstructorInfo WitNameCtor = typeof(WitNameAttribute).GetConstructor([typeof(string)])!;
+
+    public static readonly MethodInfo GetFieldValues = typeof(ComponentRecord).GetMethod("GetFieldValues", All)!;
+
+    public static readonly MethodInfo GetFieldNames = typeof(ComponentRecord).GetMethod("GetFieldNames", All)!;
+
+    public static readonly MethodInfo VariantCaseGetter = typeof(ComponentVariant).GetProperty(nameof(ComponentVariant.Case))!.GetMethod!;
+
+    public static readonly MethodInfo VariantPayloadGetter = typeof(ComponentVariant).GetProperty(nameof(ComponentVariant.Payload))!.GetMethod!;
+
+    public static readonly MethodInfo VariantHasPayloadGetter = typeof(ComponentVariant).GetProperty("HasPayload", All)!.GetMethod!;
+
+    public static readonly FieldInfo ProxyInvokers = typeof(ComponentProxy).GetField(nameof(ComponentProxy.Invokers), All)!;
+
+    public static readonly ConstructorInfo ProxyCtor = typeof(ComponentProxy).GetConstructors(All).Single();
+
+    public static readonly MethodInfo InvokerBegin = typeof(FunctionInvoker).GetMethod(nameof(FunctionInvoker.Begin), All)!;
+
+    public static readonly MethodInfo InvokerCall = typeof(FunctionInvoker).GetMethod(nameof(FunctionInvoker.Call), All)!;
+
+    public static readonly MethodInfo InvokerEnd = typeof(FunctionInvoker).GetMethod(nameof(FunctionInvoker.End), All)!;
+
+    public static readonly MethodInfo InvokerContext = typeof(FunctionInvoker).GetProperty(nameof(FunctionInvoker.Context), All)!.GetMethod!;
+
+    public static MethodInfo Lower(Type converterType) => converterType.GetMethod(nameof(ValueConverter<int>.Lower))!;
+
+    public static MethodInfo Lift(Type converterType) => converterType.GetMethod(nameof(ValueConverter<int>.Lift))!;
+}

@@ -1,0 +1,43 @@
+using System.Dynamic;
+using System.Linq.Expressions;
+using WasmDynamic.Dynamic;
+using WasmDynamic.Hosting;
+
+namespace WasmDynamic;
+
+/// <summary>
+/// The base class of every emitted export proxy: the root functions, one exported interface, or a user interface
+/// bound by <c>GetInterface&lt;T&gt;</c>. It is also the <c>dynamic</c> surface: members bind to the emitted methods by
+/// WIT name (PascalCase, camelCase or kebab-case) with C#-like argument conversions.
+/// </summary>
+public abstract class ComponentProxy : IDynamicMetaObjectProvider
+{
+    /// <summary>One invoker per bound function (emitted methods index into it).</summary>
+    internal readonly FunctionInvoker[] Invokers;
+
+    /// <summary>Called by emitted constructors.</summary>
+    protected ComponentProxy(object binding)
+    {
+        var b = (ProxyBinding)binding;
+        Invokers = b.Invokers;
+        Binding = b;
+    }
+
+    internal ProxyBinding Binding { get; }
+
+    /// <summary>The instance this proxy calls into.</summary>
+    public ComponentInstance Instance => Binding.Instance;
+
+    /// <summary>The WIT name of what this proxy exposes: an interface name, or empty for the root functions.</summary>
+    public string WitName => Binding.InterfaceName;
+
+    /// <summary>An exported interface (from the root proxy) or a function, by WIT or .NET name.</summary>
+    /// <param name="name">An interface (<c>demo:calc/types</c>, <c>types</c>, <c>Types</c>) or a function (<c>roundtrip-u8</c>).</param>
+    /// <exception cref="KeyNotFoundException">No such export.</exception>
+    public dynamic this[string name] => Binding.Lookup(this, name);
+
+    DynamicMetaObject IDynamicMetaObjectProvider.GetMetaObject(Expression parameter) => new ProxyMetaObject(parameter, this);
+
+    /// <inheritdoc/>
+    public override string ToString() => string.IsNullOrEmpty(WitName) ? $"exports of {Instance.Component.Name}" : WitName;
+}

@@ -1,0 +1,101 @@
+using System.Runtime.InteropServices;
+using WasmDynamic.Marshalling;
+using WasmDynamic.Native;
+using WasmDynamic.Wit;
+
+namespace WasmDynamic.Hosting;
+
+/// <summary>
+/// Calls one exported component function of one instance. Emitted proxy methods use it as
+/// <c>Begin</c> → lower each argument into <see cref="Val"/> slots → <c>Call</c> → lift the result → <c>End</c>.
+/// The argument and result buffers are native memory owned by the invoker and reused by every call.
+/// </summary>
+internal sealed unsafe class FunctionInvoker : IDisposable
+{
+    private readonly ComponentInstance _owner;
+    private readonly ComponentFunc* _func;
+    private readonly Val* _args;
+    private readonly Val* _result;
+    private readonly int _argCount;
+    private readonly bool _hasResult;
+    private bool _resultLive;
+
+    public FunctionInvoker(ComponentInstance owner, ComponentFunc func, WitFunction function, string qualifiedName)
+    {
+        _owner = owner;
+        Function = function;
+        QualifiedName = qualifiedName;
+        _argCount = function.Parameters.Count;
+        _hasResult = function.Result is not null;
+        _func = (ComponentFunc*)NativeMemory.Alloc((nuint)sizeof(ComponentFunc));
+        *_func = func;
+        _args = (Val*)NativeMemory.AllocZeroed((nuint)Math.Max(_argCount, 1) * Val.Size);
+        _result = (Val*)NativeMemory.AllocZeroed(Val.Size);
+    }
+
+    public WitFunction Function { get; }
+
+    /// <summary>The name used in messages: <c>demo:calc/types@0.1.0#area</c> or <c>add</c>.</summary>
+    public string QualifiedName { get; }
+
+    public LowerContext Context => _owner.ArgumentContext;
+
+    /// <summary>Enters the instance and returns the argument slots.</summary>
+    public Val* Begin()
+    {
+        _owner.EnterCall(this);
+        return _args;
+    }
+
+    /// <summary>Calls the function with the lowered arguments; returns the result slot.</summary>
+    public Val* Call()
+    {
+        var error = ComponentApi.wasmtime_component_func_call(_func, _owner.Context, _args, (nuint)_argCount, _hasResult ? _result : null, _hasResult ? 1u : 0u);
+        if (error != 0)
+        {
+            throw _owner.CallFailed(this, error);
+        }
+
+        _resultLive = _hasResult;
+        return _result;
+    }
+
+    /// <summary>Frees the result, resets the argument arena and leaves the instance (always, from a finally).</summary>
+    public void End()
+    {
+        if (_resultLive)
+        {
+            _resultLive = false;
+            ComponentApi.wasmtime_component_val_delete(_result);
+        }
+
+        _owner.ExitCall();
+    }
+
+    /// <summary>The path <c>dynamic</c> callers and the object API use: arguments already coerced to the converters' types.</summary>
+    public object? InvokeBoxed(object?[] args, ValueConverter[] converters, ValueConverter? resultConverter)
+    {
+        var slots = Begin();
+        try
+        {
+            for (var i = 0; i < args.Length; i++)
+            {
+                converters[i].LowerBoxed(args[i], slots + i, Context);
+            }
+
+            var r = Call();
+            return resultConverter?.LiftBoxed(r);
+        }
+        finally
+        {
+            End();
+        }
+    }
+
+    public void Dispose()
+    {
+        NativeMemory.Free(_func);
+        NativeMemory.Free(_args);
+        NativeMemory.Free(_result);
+    }
+}

@@ -1,0 +1,108 @@
+using System.Runtime.CompilerServices;
+using System.Runtime.InteropServices;
+using WasmDynamic.Marshalling;
+using WasmDynamic.Native;
+using WasmDynamic.Wit;
+
+namespace WasmDynamic.Hosting;
+
+/// <summary>
+/// One imported function implemented by a .NET method: lifts the guest's arguments, calls the method, lowers its
+/// result into Wasmtime-owned values. Exceptions never cross into native frames: they become a trap, and the
+/// original exception reaches the caller of the export.
+/// </summary>
+internal sealed unsafe class HostFunction
+{
+    private readonly StoreState _state;
+    private readonly ValueConverter[] _parameters;
+    private readonly ValueConverter? _result;
+    private readonly Func<object?[], object?> _target;
+
+    public HostFunction(StoreState state, WitFunction function, string qualifiedName, ValueConverter[] parameters, ValueConverter? result, Func<object?[], object?> target)
+    {
+        _state = state;
+        Function = function;
+        QualifiedName = qualifiedName;
+        _parameters = parameters;
+        _result = result;
+        _target = target;
+    }
+
+    public WitFunction Function { get; }
+
+    public string QualifiedName { get; }
+
+    private nint Invoke(Val* args, nuint argCount, Val* results, nuint resultCount)
+    {
+        var cx = _state.ResultContext;
+        try
+        {
+            var values = new object?[_parameters.Length];
+            for (var i = 0; i < values.Length; i++)
+            {
+                values[i] = _parameters[i].LiftBoxed(args + i);
+            }
+
+            object? returned;
+            try
+            {
+                returned = _target(values);
+            }
+            catch (ComponentErrorException e) when (_result is IErrorLowering lowering && resultCount == 1)
+            {
+                lowering.LowerError(e.Payload, results, cx);
+                return 0;
+            }
+
+            if (_result is not null && resultCount == 1)
+            {
+                _result.LowerBoxed(returned, results, cx);
+            }
+
+            return 0;
+        }
+        catch (Exception e)
+        {
+            _state.PendingHostException = e;
+            return NativeError.Create($"host function '{QualifiedName}' ({Function.Signature}) threw {e.GetType().Name}: {e.Message}");
+        }
+        finally
+        {
+            cx.Arena.Reset();
+        }
+    }
+
+    /// <summary>The native trampoline: <c>env</c> is a GCHandle to the <see cref="HostFunction"/>.</summary>
+    [UnmanagedCallersOnly(CallConvs = [typeof(CallConvCdecl)])]
+    public static nint Callback(nint env, nint context, nint type, Val* args, nuint argCount, Val* results, nuint resultCount)
+    {
+        try
+        {
+            var function = (HostFunction)GCHandle.FromIntPtr(env).Target!;
+            return function.Invoke(args, argCount, results, resultCount);
+        }
+        catch (Exception e)
+        {
+            return NativeError.Create("WasmDynamic host callback failed: " + e.Message);
+        }
+    }
+
+    [UnmanagedCallersOnly(CallConvs = [typeof(CallConvCdecl)])]
+    public static void Free(nint env)
+    {
+        try
+        {
+            GCHandle.FromIntPtr(env).Free();
+        }
+        catch (Exception)
+        {
+            // Nothing may unwind into native code.
+        }
+    }
+}
+
+/// <summary>A result converter that can lower the err case from a <see cref="ComponentErrorException"/>.</summary>
+internal unsafe interface IErrorLowering
+{
+    void LowerError(object? payload, Val* dst, LowerContext cx);
+}

@@ -1,0 +1,178 @@
+using System.Runtime.InteropServices;
+using System.Text;
+using WasmDynamic.Native;
+
+namespace WasmDynamic.Hosting;
+
+/// <summary>Builds the linker for one instantiation (WASI, host functions, empty type-only instances) and looks up exports.</summary>
+internal static unsafe class Linking
+{
+    public static ComponentInstanceNative Instantiate(WasmComponent component, nint context, List<HostBinder.Definition> definitions, List<string> emptyInstances, bool wasi, bool trapUnknown, StoreState state)
+    {
+        var engine = component.Runtime.Engine.Pointer;
+        var linker = new LinkerHandle(ComponentApi.wasmtime_component_linker_new(engine));
+        try
+        {
+            if (wasi)
+            {
+                Check(ComponentApi.wasmtime_component_linker_add_wasip2(linker.Pointer), component, "adding WASI 0.2");
+                if (component.World.Imports.Any(i => i.Name.StartsWith("wasi:http/", StringComparison.Ordinal)))
+                {
+                    Check(ComponentApi.wasmtime_component_linker_add_wasi_http(linker.Pointer), component, "adding wasi:http");
+                }
+
+                // Host objects given for WASI interfaces replace the built-in functions.
+                ComponentApi.wasmtime_component_linker_allow_shadowing(linker.Pointer, true);
+            }
+
+            var root = ComponentApi.wasmtime_component_linker_root(linker.Pointer);
+            try
+            {
+                foreach (var group in definitions.GroupBy(d => d.Instance))
+                {
+                    if (group.Key is null)
+                    {
+                        foreach (var d in group)
+                        {
+                            AddFunc(root, d, component);
+                        }
+
+                        continue;
+                    }
+
+                    var child = AddInstance(root, group.Key, component);
+                    try
+                    {
+                        foreach (var d in group)
+                        {
+                            AddFunc(child, d, component);
+                        }
+                    }
+                    finally
+                    {
+                        ComponentApi.wasmtime_component_linker_instance_delete(child);
+                    }
+                }
+
+                foreach (var name in emptyInstances.Where(n => definitions.All(d => d.Instance != n)))
+                {
+                    ComponentApi.wasmtime_component_linker_instance_delete(AddInstance(root, name, component));
+                }
+            }
+            finally
+            {
+                ComponentApi.wasmtime_component_linker_instance_delete(root);
+            }
+
+            if (trapUnknown)
+            {
+                Check(ComponentApi.wasmtime_component_linker_define_unknown_imports_as_traps(linker.Pointer, component.Handle.Pointer), component, "defining unimplemented imports as traps");
+            }
+
+            ComponentInstanceNative instance;
+            var error = ComponentApi.wasmtime_component_linker_instantiate(linker.Pointer, context, component.Handle.Pointer, &instance);
+            if (error != 0)
+            {
+                var message = NativeError.TakeMessage(error);
+                var host = state.PendingHostException;
+                state.PendingHostException = null;
+                throw new ComponentBindingException($"Cannot instantiate component '{component.Name}': {message}", [], host);
+            }
+
+            return instance;
+        }
+        finally
+        {
+            linker.Dispose();
+        }
+    }
+
+    private static nint AddInstance(nint parent, string name, WasmComponent component)
+    {
+        var bytes = Encoding.UTF8.GetBytes(name);
+        nint child;
+        fixed (byte* p = bytes)
+        {
+            Check(ComponentApi.wasmtime_component_linker_instance_add_instance(parent, p, (nuint)bytes.Length, &child), component, $"defining instance '{name}'");
+        }
+
+        return child;
+    }
+
+    private static void AddFunc(nint instance, HostBinder.Definition d, WasmComponent component)
+    {
+        var bytes = Encoding.UTF8.GetBytes(d.Name);
+        var handle = GCHandle.ToIntPtr(GCHandle.Alloc(d.Function));
+        fixed (byte* p = bytes)
+        {
+            var error = ComponentApi.wasmtime_component_linker_instance_add_func(instance, p, (nuint)bytes.Length, &HostFunction.Callback, handle, &HostFunction.Free);
+            if (error != 0)
+            {
+                GCHandle.FromIntPtr(handle).Free();
+                Check(error, component, $"defining host function '{d.Function.QualifiedName}'");
+            }
+        }
+    }
+
+    /// <summary>Finds an exported function: at the root, or inside the exported instance <paramref name="instanceName"/>.</summary>
+    public static ComponentFunc GetFunc(WasmComponent component, ComponentInstanceNative instance, nint context, string? instanceName, string name)
+    {
+        nint parent = 0;
+        try
+        {
+            if (instanceName is not null)
+            {
+                parent = ExportIndex(&instance, context, 0, instanceName);
+                if (parent == 0)
+                {
+                    throw new WasmDynamicException($"Component '{component.Name}' has no exported instance '{instanceName}'.");
+                }
+            }
+
+            var index = ExportIndex(&instance, context, parent, name);
+            if (index == 0)
+            {
+                throw new WasmDynamicException($"Component '{component.Name}' has no exported function '{name}'{(instanceName is null ? string.Empty : $" in '{instanceName}'")}.");
+            }
+
+            try
+            {
+                ComponentFunc func;
+                if (!ComponentApi.wasmtime_component_instance_get_func(&instance, context, index, &func))
+                {
+                    throw new WasmDynamicException($"Export '{name}' of component '{component.Name}' is not a function.");
+                }
+
+                return func;
+            }
+            finally
+            {
+                ComponentApi.wasmtime_component_export_index_delete(index);
+            }
+        }
+        finally
+        {
+            if (parent != 0)
+            {
+                ComponentApi.wasmtime_component_export_index_delete(parent);
+            }
+        }
+    }
+
+    private static nint ExportIndex(ComponentInstanceNative* instance, nint context, nint parent, string name)
+    {
+        var bytes = Encoding.UTF8.GetBytes(name);
+        fixed (byte* p = bytes)
+        {
+            return ComponentApi.wasmtime_component_instance_get_export_index(instance, context, parent, p, (nuint)bytes.Length);
+        }
+    }
+
+    private static void Check(nint error, WasmComponent component, string what)
+    {
+        if (error != 0)
+        {
+            throw new ComponentBindingException($"Cannot instantiate component '{component.Name}' ({what}): {NativeError.TakeMessage(error)}", []);
+        }
+    }
+}

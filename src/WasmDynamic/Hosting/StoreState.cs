@@ -1,0 +1,18 @@
+using WasmDynamic.Marshalling;
+
+namespace WasmDynamic.Hosting;
+
+/// <summary>
+/// Per-store state that native callbacks reach through a <see cref="System.Runtime.InteropServices.GCHandle"/>. It
+/// holds no reference to the <see cref="ComponentInstance"/>, so a forgotten instance can still be finalized.
+/// </summary>
+internal sealed class StoreState : IDisposable
+{
+    /// <summary>Host results are freed by Wasmtime, so they are built with its allocators.</summary>
+    public LowerContext ResultContext { get; } = new(owned: true);
+
+    /// <summary>The exception a host function threw during the current call, rethrown to the export's caller.</summary>
+    public Exception? PendingHostException { get; set; }
+
+    public void Dispose() => ResultContext.Dispose();
+}

@@ -1,0 +1,156 @@
+using System.Collections.Immutable;
+using WasmDynamic.Native;
+using WasmDynamic.Wit;
+
+namespace WasmDynamic.Marshalling;
+
+/// <summary><c>list&lt;T&gt;</c> to and from arrays, lists and other sequences.</summary>
+internal sealed unsafe class ListConverter<TElem, TColl> : ValueConverter<TColl>
+    where TColl : IEnumerable<TElem>
+{
+    private readonly ValueConverter<TElem> _element;
+    private readonly Func<TElem[], TColl> _fromArray;
+
+    public ListConverter(WitType wit, ValueConverter<TElem> element, Func<TElem[], TColl> fromArray)
+        : base(wit)
+    {
+        _element = element;
+        _fromArray = fromArray;
+    }
+
+    public override void Lower(TColl value, Val* dst, LowerContext cx)
+    {
+        if (value is null)
+        {
+            throw new ComponentArgumentException($"A null collection was given where WIT '{Wit}' needs a list (pass an empty collection instead).");
+        }
+
+        dst->Kind = ValKind.List;
+        switch (value)
+        {
+            case TElem[] array:
+                LowerSpan(array, dst, cx);
+                break;
+            case List<TElem> list:
+                LowerSpan(System.Runtime.InteropServices.CollectionsMarshal.AsSpan(list), dst, cx);
+                break;
+            case IReadOnlyList<TElem> ro:
+            {
+                var vals = cx.AllocVals(&dst->Vec, ro.Count, tuple: false);
+                for (var i = 0; i < ro.Count; i++)
+                {
+                    _element.Lower(ro[i], vals + i, cx);
+                }
+
+                break;
+            }
+
+            default:
+                LowerSpan(value.ToArray(), dst, cx);
+                break;
+        }
+    }
+
+    private void LowerSpan(ReadOnlySpan<TElem> items, Val* dst, LowerContext cx)
+    {
+        var vals = cx.AllocVals(&dst->Vec, items.Length, tuple: false);
+        for (var i = 0; i < items.Length; i++)
+        {
+            _element.Lower(items[i], vals + i, cx);
+        }
+    }
+
+    public override TColl Lift(Val* src)
+    {
+        ExpectKind(src, ValKind.List, Wit);
+        var count = checked((int)src->Vec.Size);
+        var array = count == 0 ? Array.Empty<TElem>() : new TElem[count];
+        for (var i = 0; i < count; i++)
+        {
+            array[i] = _element.Lift(src->Vec.Data + i);
+        }
+
+        return _fromArray(array);
+    }
+}
+
+/// <summary><c>list&lt;u8&gt;</c> as <c>byte[]</c>, without a virtual call per element.</summary>
+internal sealed unsafe class ByteArrayConverter(WitType wit) : ValueConverter<byte[]>(wit)
+{
+    public override void Lower(byte[] value, Val* dst, LowerContext cx)
+    {
+        if (value is null)
+        {
+            throw new ComponentArgumentException($"A null byte[] was given where WIT '{Wit}' needs a list (pass an empty array instead).");
+        }
+
+        dst->Kind = ValKind.List;
+        var vals = cx.AllocVals(&dst->Vec, value.Length, tuple: false);
+        for (var i = 0; i < value.Length; i++)
+        {
+            vals[i].Kind = ValKind.U8;
+            vals[i].U8 = value[i];
+        }
+    }
+
+    public override byte[] Lift(Val* src)
+    {
+        ExpectKind(src, ValKind.List, Wit);
+        var count = checked((int)src->Vec.Size);
+        var result = count == 0 ? Array.Empty<byte>() : new byte[count];
+        var data = src->Vec.Data;
+        for (var i = 0; i < count; i++)
+        {
+            result[i] = data[i].U8;
+        }
+
+        return result;
+    }
+}
+
+/// <summary>How a list converter turns the lifted array into the collection type the CLR signature asks for.</summary>
+internal static class CollectionShapes
+{
+    /// <summary>The element type of a supported collection type, or null.</summary>
+    public static Type? ElementType(Type t)
+    {
+        if (t.IsArray && t.GetArrayRank() == 1)
+        {
+            return t.GetElementType();
+        }
+
+        if (t.IsGenericType)
+        {
+            var def = t.GetGenericTypeDefinition();
+            if (def == typeof(List<>) || def == typeof(IReadOnlyList<>) || def == typeof(IList<>) || def == typeof(IEnumerable<>)
+                || def == typeof(ICollection<>) || def == typeof(IReadOnlyCollection<>) || def == typeof(ImmutableArray<>))
+            {
+                return t.GetGenericArguments()[0];
+            }
+        }
+
+        return null;
+    }
+
+    public static Func<TElem[], TColl> FromArray<TElem, TColl>()
+    {
+        var t = typeof(TColl);
+        if (t == typeof(List<TElem>))
+        {
+            return (Func<TElem[], TColl>)(object)(Func<TElem[], List<TElem>>)(a => new List<TElem>(a));
+        }
+
+        if (t == typeof(ImmutableArray<TElem>))
+        {
+            return (Func<TElem[], TColl>)(object)(Func<TElem[], ImmutableArray<TElem>>)(a => ImmutableArray.Create(a));
+        }
+
+        if (t == typeof(IList<TElem>) || t == typeof(ICollection<TElem>))
+        {
+            return a => (TColl)(object)new List<TElem>(a);
+        }
+
+        // Arrays satisfy T[], IReadOnlyList<T>, IReadOnlyCollection<T> and IEnumerable<T> as they are.
+        return a => (TColl)(object)a;
+    }
+}

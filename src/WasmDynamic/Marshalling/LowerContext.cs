@@ -1,0 +1,144 @@
+using System.Runtime.InteropServices;
+using System.Text;
+using WasmDynamic.Native;
+
+namespace WasmDynamic.Marshalling;
+
+/// <summary>
+/// Where lowered values get their native memory. Call arguments are borrowed by Wasmtime, so they live in a
+/// <see cref="NativeArena"/> and die with the call. Host-function results are freed by Wasmtime, so they must be
+/// made with Wasmtime's own allocators (<see cref="Owned"/>); mixing the two corrupts the heap.
+/// </summary>
+internal sealed unsafe class LowerContext : IDisposable
+{
+    public LowerContext(bool owned)
+    {
+        Owned = owned;
+    }
+
+    /// <summary>True when values are built for Wasmtime to own and free (host results).</summary>
+    public bool Owned { get; }
+
+    /// <summary>Scratch memory (arguments, or temporaries in owned mode).</summary>
+    public NativeArena Arena { get; } = new();
+
+    /// <summary>Writes <paramref name="text"/> as UTF-8 into <paramref name="dst"/>.</summary>
+    public void WriteString(ByteVec* dst, string text)
+    {
+        var max = text.Length <= 0x10000 ? Encoding.UTF8.GetMaxByteCount(text.Length) : Encoding.UTF8.GetByteCount(text);
+        if (Owned)
+        {
+            var count = Encoding.UTF8.GetByteCount(text);
+            WasmtimeApi.wasm_byte_vec_new_uninitialized(dst, (nuint)count);
+            Encoding.UTF8.GetBytes(text, new Span<byte>(dst->Data, count));
+            return;
+        }
+
+        var buffer = (byte*)Arena.Alloc((nuint)Math.Max(max, 1));
+        var written = Encoding.UTF8.GetBytes(text, new Span<byte>(buffer, max));
+        dst->Data = buffer;
+        dst->Size = (nuint)written;
+    }
+
+    /// <summary>Writes a name the converter pre-encoded (a record field, enum case, flag).</summary>
+    public void WriteName(ByteVec* dst, NativeName name)
+    {
+        if (Owned)
+        {
+            WasmtimeApi.wasm_byte_vec_new_uninitialized(dst, (nuint)name.Length);
+            Buffer.MemoryCopy(name.Pointer, dst->Data, name.Length, name.Length);
+            return;
+        }
+
+        dst->Data = name.Pointer;
+        dst->Size = (nuint)name.Length;
+    }
+
+    /// <summary>Allocates <paramref name="count"/> zeroed values for a list or tuple.</summary>
+    public Val* AllocVals(ValVec* dst, int count, bool tuple)
+    {
+        if (Owned)
+        {
+            if (tuple)
+            {
+                ComponentApi.wasmtime_component_valtuple_new_uninit(dst, (nuint)count);
+            }
+            else
+            {
+                ComponentApi.wasmtime_component_vallist_new_uninit(dst, (nuint)count);
+            }
+
+            NativeMemory.Clear(dst->Data, (nuint)count * Val.Size);
+            return dst->Data;
+        }
+
+        dst->Size = (nuint)count;
+        dst->Data = (Val*)Arena.AllocZeroed((nuint)Math.Max(count, 1) * Val.Size);
+        return dst->Data;
+    }
+
+    /// <summary>Allocates <paramref name="count"/> zeroed record entries.</summary>
+    public RecordEntry* AllocRecord(RecordVec* dst, int count)
+    {
+        if (Owned)
+        {
+            ComponentApi.wasmtime_component_valrecord_new_uninit(dst, (nuint)count);
+            NativeMemory.Clear(dst->Data, (nuint)count * RecordEntry.Size);
+            return dst->Data;
+        }
+
+        dst->Size = (nuint)count;
+        dst->Data = (RecordEntry*)Arena.AllocZeroed((nuint)Math.Max(count, 1) * RecordEntry.Size);
+        return dst->Data;
+    }
+
+    /// <summary>Allocates <paramref name="count"/> zeroed names for a flags value.</summary>
+    public ByteVec* AllocNames(ByteVecVec* dst, int count)
+    {
+        if (Owned)
+        {
+            ComponentApi.wasmtime_component_valflags_new_uninit(dst, (nuint)count);
+            NativeMemory.Clear(dst->Data, (nuint)count * (nuint)sizeof(ByteVec));
+            return dst->Data;
+        }
+
+        dst->Size = (nuint)count;
+        dst->Data = (ByteVec*)Arena.AllocZeroed((nuint)Math.Max(count, 1) * (nuint)sizeof(ByteVec));
+        return dst->Data;
+    }
+
+    /// <summary>A zeroed slot to lower a payload (option, result, variant) into; pass it to <see cref="FinishBox"/>.</summary>
+    public Val* BeginBox() => (Val*)Arena.AllocZeroed(Val.Size);
+
+    /// <summary>The pointer to store for a boxed payload: the slot itself, or a Wasmtime-owned copy in owned mode.</summary>
+    public Val* FinishBox(Val* slot) => Owned ? ComponentApi.wasmtime_component_val_new(slot) : slot;
+
+    public void Dispose() => Arena.Dispose();
+}
+
+/// <summary>A UTF-8 name kept in native memory for the life of the process (names are few and shared).</summary>
+internal readonly unsafe struct NativeName
+{
+    private static readonly System.Collections.Concurrent.ConcurrentDictionary<string, NativeName> Cache = new();
+
+    private NativeName(byte* pointer, int length)
+    {
+        Pointer = pointer;
+        Length = length;
+    }
+
+    public byte* Pointer { get; }
+
+    public int Length { get; }
+
+    public static NativeName Get(string name) => Cache.GetOrAdd(name, static n =>
+    {
+        var bytes = Encoding.UTF8.GetBytes(n);
+        var p = (byte*)NativeMemory.Alloc((nuint)Math.Max(bytes.Length, 1));
+        bytes.CopyTo(new Span<byte>(p, bytes.Length));
+        return new NativeName(p, bytes.Length);
+    });
+
+    /// <summary>True when <paramref name="vec"/> holds the same bytes.</summary>
+    public bool Matches(ByteVec* vec) => (int)vec->Size == Length && new ReadOnlySpan<byte>(vec->Data, Length).SequenceEqual(new ReadOnlySpan<byte>(Pointer, Length));
+}

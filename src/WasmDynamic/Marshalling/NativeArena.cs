@@ -1,0 +1,93 @@
+using System.Runtime.InteropServices;
+
+namespace WasmDynamic.Marshalling;
+
+/// <summary>
+/// A bump allocator over native memory for the arguments of one call: strings, list elements and payload boxes
+/// are written here, handed to Wasmtime (which only borrows arguments) and released all at once by
+/// <see cref="Reset"/>. Chunks are kept between calls, so a warm call allocates nothing.
+/// </summary>
+/// <remarks>Not thread-safe: one arena per instance, used under the instance's call lock.</remarks>
+internal sealed unsafe class NativeArena : IDisposable
+{
+    private const int ChunkSize = 64 * 1024;
+    private readonly List<(nint Ptr, nuint Size)> _chunks = new();
+    private int _current = -1;
+    private nuint _offset;
+
+    public void* Alloc(nuint size)
+    {
+        size = (size + 15) & ~(nuint)15;
+        if (_current >= 0 && _offset + size <= _chunks[_current].Size)
+        {
+            var p = (byte*)_chunks[_current].Ptr + _offset;
+            _offset += size;
+            return p;
+        }
+
+        return AllocSlow(size);
+    }
+
+    private void* AllocSlow(nuint size)
+    {
+        // Move to the next kept chunk that fits, or add one.
+        while (++_current < _chunks.Count)
+        {
+            if (_chunks[_current].Size >= size)
+            {
+                _offset = size;
+                return (void*)_chunks[_current].Ptr;
+            }
+        }
+
+        var chunkSize = Math.Max((nuint)ChunkSize, size);
+        var ptr = (nint)NativeMemory.Alloc(chunkSize);
+        _chunks.Add((ptr, chunkSize));
+        _current = _chunks.Count - 1;
+        _offset = size;
+        return (void*)ptr;
+    }
+
+    public void* AllocZeroed(nuint size)
+    {
+        var p = Alloc(size);
+        NativeMemory.Clear(p, size);
+        return p;
+    }
+
+    /// <summary>Forgets everything allocated since the last reset; large one-off chunks are freed.</summary>
+    public void Reset()
+    {
+        if (_chunks.Count > 4)
+        {
+            for (var i = _chunks.Count - 1; i >= 4; i--)
+            {
+                NativeMemory.Free((void*)_chunks[i].Ptr);
+                _chunks.RemoveAt(i);
+            }
+        }
+
+        for (var i = 0; i < _chunks.Count; i++)
+        {
+            if (_chunks[i].Size > 4 * ChunkSize)
+            {
+                NativeMemory.Free((void*)_chunks[i].Ptr);
+                _chunks.RemoveAt(i--);
+            }
+        }
+
+        _current = _chunks.Count > 0 ? 0 : -1;
+        _offset = 0;
+    }
+
+    public void Dispose()
+    {
+        foreach (var (ptr, _) in _chunks)
+        {
+            NativeMemory.Free((void*)ptr);
+        }
+
+        _chunks.Clear();
+        _current = -1;
+    }
+}

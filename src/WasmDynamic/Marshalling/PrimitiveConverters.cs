@@ -1,0 +1,105 @@
+using System.Text;
+using WasmDynamic.Native;
+using WasmDynamic.Wit;
+
+namespace WasmDynamic.Marshalling;
+
+internal sealed unsafe class BoolConverter() : ValueConverter<bool>(WitType.Bool)
+{
+    public override bool NeedsFree => false;
+
+    public override void Lower(bool value, Val* dst, LowerContext cx)
+    {
+        dst->Kind = ValKind.Bool;
+        dst->Bool = value ? (byte)1 : (byte)0;
+    }
+
+    public override bool Lift(Val* src)
+    {
+        ExpectKind(src, ValKind.Bool, Wit);
+        return src->Bool != 0;
+    }
+}
+
+/// <summary>Integers and floats: the value sits at offset 8 of the native value.</summary>
+internal sealed unsafe class ScalarConverter<T>(WitType wit, ValKind kind) : ValueConverter<T>(wit)
+    where T : unmanaged
+{
+    public ValKind Kind { get; } = kind;
+
+    public override bool NeedsFree => false;
+
+    public override void Lower(T value, Val* dst, LowerContext cx)
+    {
+        dst->Kind = Kind;
+        *(T*)((byte*)dst + 8) = value;
+    }
+
+    public override T Lift(Val* src)
+    {
+        ExpectKind(src, Kind, Wit);
+        return *(T*)((byte*)src + 8);
+    }
+}
+
+internal sealed unsafe class RuneConverter() : ValueConverter<Rune>(WitType.Char)
+{
+    public override bool NeedsFree => false;
+
+    public override void Lower(Rune value, Val* dst, LowerContext cx)
+    {
+        dst->Kind = ValKind.Char;
+        dst->U32 = (uint)value.Value;
+    }
+
+    public override Rune Lift(Val* src)
+    {
+        ExpectKind(src, ValKind.Char, Wit);
+        return new Rune(src->U32);
+    }
+}
+
+/// <summary>WIT <c>char</c> as a UTF-16 <see cref="char"/>: only scalar values in the BMP fit.</summary>
+internal sealed unsafe class CharConverter() : ValueConverter<char>(WitType.Char)
+{
+    public override bool NeedsFree => false;
+
+    public override void Lower(char value, Val* dst, LowerContext cx)
+    {
+        if (char.IsSurrogate(value))
+        {
+            throw new ComponentArgumentException($"The char U+{(int)value:X4} is a lone UTF-16 surrogate, not a Unicode scalar value; WIT char needs a scalar value (use System.Text.Rune for characters beyond U+FFFF).");
+        }
+
+        dst->Kind = ValKind.Char;
+        dst->U32 = value;
+    }
+
+    public override char Lift(Val* src)
+    {
+        ExpectKind(src, ValKind.Char, Wit);
+        return src->U32 <= 0xFFFF
+            ? (char)src->U32
+            : throw new WasmDynamicException($"The component returned U+{src->U32:X}, which does not fit in a System.Char; declare the type as System.Text.Rune.");
+    }
+}
+
+internal sealed unsafe class StringConverter() : ValueConverter<string>(WitType.String)
+{
+    public override void Lower(string value, Val* dst, LowerContext cx)
+    {
+        if (value is null)
+        {
+            throw new ComponentArgumentException("A null string was given where WIT 'string' needs a value (use option<string> for an optional string).");
+        }
+
+        dst->Kind = ValKind.String;
+        cx.WriteString(&dst->Bytes, value);
+    }
+
+    public override string Lift(Val* src)
+    {
+        ExpectKind(src, ValKind.String, Wit);
+        return src->Bytes.Size == 0 ? string.Empty : Encoding.UTF8.GetString(src->Bytes.Data, checked((int)src->Bytes.Size));
+    }
+}

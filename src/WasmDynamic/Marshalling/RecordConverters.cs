@@ -1,0 +1,141 @@
+using System.Reflection;
+using WasmDynamic.Native;
+using WasmDynamic.Wit;
+
+namespace WasmDynamic.Marshalling;
+
+/// <summary>One field of a record (or element of a tuple), bound to a CLR member.</summary>
+internal abstract unsafe class MemberBinding<TRecord>
+{
+    protected MemberBinding(string witName, ValueConverter converter)
+    {
+        WitName = witName;
+        Name = NativeName.Get(witName);
+        Converter = converter;
+    }
+
+    public string WitName { get; }
+
+    public NativeName Name { get; }
+
+    public ValueConverter Converter { get; }
+
+    public abstract void Lower(TRecord record, Val* dst, LowerContext cx);
+
+    public abstract void LiftInto(ref TRecord record, Val* src);
+
+    public object? LiftBoxed(Val* src) => Converter.LiftBoxed(src);
+}
+
+internal sealed unsafe class MemberBinding<TRecord, TField> : MemberBinding<TRecord>
+{
+    private readonly ValueConverter<TField> _converter;
+    private readonly Func<TRecord, TField> _get;
+    private readonly RefSetter<TRecord, TField>? _set;
+
+    public MemberBinding(string witName, ValueConverter<TField> converter, MemberInfo member)
+        : base(witName, converter)
+    {
+        _converter = converter;
+        _get = MemberAccess.Getter<TRecord, TField>(member);
+        _set = MemberAccess.IsWritable(member) ? MemberAccess.Setter<TRecord, TField>(member) : null;
+    }
+
+    public override void Lower(TRecord record, Val* dst, LowerContext cx) => _converter.Lower(_get(record), dst, cx);
+
+    public override void LiftInto(ref TRecord record, Val* src)
+    {
+        if (_set is null)
+        {
+            throw new InvalidOperationException($"Member for '{WitName}' is read-only and no constructor takes it.");
+        }
+
+        _set(ref record, _converter.Lift(src));
+    }
+}
+
+/// <summary>
+/// A WIT record (or tuple) to and from a CLR class or struct: fields match members by name, and lifting uses either
+/// a parameterless constructor plus setters or a constructor whose parameters match every field.
+/// </summary>
+internal sealed unsafe class RecordConverter<T> : ValueConverter<T>
+{
+    private readonly MemberBinding<T>[] _members;
+    private readonly bool _tuple;
+    private readonly Func<T>? _create;
+    private readonly Func<object?[], T>? _construct;
+
+    public RecordConverter(WitType wit, MemberBinding<T>[] members, bool tuple, ConstructorInfo? constructor)
+        : base(wit)
+    {
+        _members = members;
+        _tuple = tuple;
+        if (constructor is not null)
+        {
+            _construct = MemberAccess.Constructor<T>(constructor);
+        }
+        else
+        {
+            _create = MemberAccess.Create<T>();
+        }
+    }
+
+    public override void Lower(T value, Val* dst, LowerContext cx)
+    {
+        if (value is null)
+        {
+            throw new ComponentArgumentException($"A null {typeof(T).Name} was given where WIT '{Wit}' needs a value.");
+        }
+
+        if (_tuple)
+        {
+            dst->Kind = ValKind.Tuple;
+            var vals = cx.AllocVals(&dst->Vec, _members.Length, tuple: true);
+            for (var i = 0; i < _members.Length; i++)
+            {
+                _members[i].Lower(value, vals + i, cx);
+            }
+
+            return;
+        }
+
+        dst->Kind = ValKind.Record;
+        var entries = cx.AllocRecord(&dst->Record, _members.Length);
+        for (var i = 0; i < _members.Length; i++)
+        {
+            cx.WriteName(&entries[i].Name, _members[i].Name);
+            _members[i].Lower(value, &entries[i].Value, cx);
+        }
+    }
+
+    public override T Lift(Val* src)
+    {
+        ExpectKind(src, _tuple ? ValKind.Tuple : ValKind.Record, Wit);
+        var count = _tuple ? (int)src->Vec.Size : (int)src->Record.Size;
+        if (count != _members.Length)
+        {
+            throw new WasmDynamicException($"Wasmtime produced {count} fields for WIT '{Wit}', which has {_members.Length}.");
+        }
+
+        if (_construct is not null)
+        {
+            var args = new object?[count];
+            for (var i = 0; i < count; i++)
+            {
+                args[i] = _members[i].LiftBoxed(FieldValue(src, i));
+            }
+
+            return _construct(args);
+        }
+
+        var record = _create!();
+        for (var i = 0; i < count; i++)
+        {
+            _members[i].LiftInto(ref record, FieldValue(src, i));
+        }
+
+        return record;
+    }
+
+    private Val* FieldValue(Val* src, int i) => _tuple ? src->Vec.Data + i : &src->Record.Data[i].Value;
+}

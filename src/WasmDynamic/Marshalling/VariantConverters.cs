@@ -1,0 +1,125 @@
+using System.Reflection;
+using WasmDynamic.Native;
+using WasmDynamic.Wit;
+
+namespace WasmDynamic.Marshalling;
+
+/// <summary>One case of a variant, bound to a CLR case class derived from the variant's base type.</summary>
+internal abstract unsafe class VariantCase<T>
+{
+    protected VariantCase(string witName, Type caseType)
+    {
+        WitName = witName;
+        Name = NativeName.Get(witName);
+        CaseType = caseType;
+    }
+
+    public string WitName { get; }
+
+    public NativeName Name { get; }
+
+    public Type CaseType { get; }
+
+    /// <summary>Lowers the payload of <paramref name="value"/> into a new box, or returns null for no payload.</summary>
+    public abstract Val* LowerPayload(T value, LowerContext cx);
+
+    public abstract T Lift(Val* payload);
+}
+
+/// <summary>A case without payload: an instance of the case class made by its parameterless constructor.</summary>
+internal sealed unsafe class EmptyVariantCase<T>(string witName, Type caseType) : VariantCase<T>(witName, caseType)
+{
+    private readonly Func<object> _create = CreateFactory(caseType);
+
+    public override Val* LowerPayload(T value, LowerContext cx) => null;
+
+    public override T Lift(Val* payload) => (T)_create();
+
+    private static Func<object> CreateFactory(Type t)
+    {
+        var ctor = t.GetConstructor(BindingFlags.Public | BindingFlags.NonPublic | BindingFlags.Instance, Type.EmptyTypes)!;
+        return System.Linq.Expressions.Expression.Lambda<Func<object>>(System.Linq.Expressions.Expression.New(ctor)).Compile();
+    }
+}
+
+/// <summary>A case with a payload, read from a member of the case class and passed to its one-parameter constructor.</summary>
+internal sealed unsafe class PayloadVariantCase<T, TPayload> : VariantCase<T>
+{
+    private readonly ValueConverter<TPayload> _converter;
+    private readonly Func<T, TPayload> _get;
+    private readonly Func<TPayload, T> _create;
+
+    public PayloadVariantCase(string witName, Type caseType, ValueConverter<TPayload> converter, MemberInfo payloadMember, ConstructorInfo ctor)
+        : base(witName, caseType)
+    {
+        _converter = converter;
+        var p = System.Linq.Expressions.Expression.Parameter(typeof(T));
+        System.Linq.Expressions.Expression access = payloadMember is PropertyInfo pi
+            ? System.Linq.Expressions.Expression.Property(System.Linq.Expressions.Expression.Convert(p, caseType), pi)
+            : System.Linq.Expressions.Expression.Field(System.Linq.Expressions.Expression.Convert(p, caseType), (FieldInfo)payloadMember);
+        _get = System.Linq.Expressions.Expression.Lambda<Func<T, TPayload>>(System.Linq.Expressions.Expression.Convert(access, typeof(TPayload)), p).Compile();
+        var v = System.Linq.Expressions.Expression.Parameter(typeof(TPayload));
+        _create = System.Linq.Expressions.Expression.Lambda<Func<TPayload, T>>(
+            System.Linq.Expressions.Expression.Convert(System.Linq.Expressions.Expression.New(ctor, System.Linq.Expressions.Expression.Convert(v, ctor.GetParameters()[0].ParameterType)), typeof(T)), v).Compile();
+    }
+
+    public override Val* LowerPayload(T value, LowerContext cx)
+    {
+        var slot = cx.BeginBox();
+        _converter.Lower(_get(value), slot, cx);
+        return cx.FinishBox(slot);
+    }
+
+    public override T Lift(Val* payload)
+    {
+        if (payload == null)
+        {
+            throw new WasmDynamicException($"Wasmtime produced variant case '{WitName}' without its payload.");
+        }
+
+        return _create(_converter.Lift(payload));
+    }
+}
+
+/// <summary>A WIT variant to and from a CLR class hierarchy: an abstract base and one derived class per case.</summary>
+internal sealed unsafe class VariantConverter<T> : ValueConverter<T>
+{
+    private readonly VariantCase<T>[] _cases;
+    private readonly Dictionary<Type, VariantCase<T>> _byType;
+
+    public VariantConverter(WitVariant wit, VariantCase<T>[] cases)
+        : base(wit)
+    {
+        _cases = cases;
+        _byType = cases.ToDictionary(c => c.CaseType);
+    }
+
+    public override void Lower(T value, Val* dst, LowerContext cx)
+    {
+        if (value is null || !_byType.TryGetValue(value.GetType(), out var c))
+        {
+            throw new ComponentArgumentException(value is null
+                ? $"A null {typeof(T).Name} was given where WIT variant '{Wit}' needs a case."
+                : $"{value.GetType().Name} is not a case of WIT variant '{Wit}' ({string.Join(", ", ((WitVariant)Wit).Cases.Select(x => x.Name))}).");
+        }
+
+        dst->Kind = ValKind.Variant;
+        cx.WriteName(&dst->Bytes, c.Name);
+        dst->VariantPayload = null;
+        dst->VariantPayload = c.LowerPayload(value, cx);
+    }
+
+    public override T Lift(Val* src)
+    {
+        ExpectKind(src, ValKind.Variant, Wit);
+        foreach (var c in _cases)
+        {
+            if (c.Name.Matches(&src->Bytes))
+            {
+                return c.Lift(src->VariantPayload);
+            }
+        }
+
+        throw new WasmDynamicException($"Wasmtime produced the unknown case '{src->Bytes.ToUtf8String()}' for WIT variant '{Wit}'.");
+    }
+}
