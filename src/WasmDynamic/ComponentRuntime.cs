@@ -28,6 +28,9 @@ public sealed class ComponentRuntime : IDisposable
         var config = WasmtimeApi.wasm_config_new();
         WasmtimeApi.wasmtime_config_wasm_component_model_set(config, true);
         WasmtimeApi.wasmtime_config_wasm_component_model_async_set(config, false);
+
+        // map<K, V> is behind a feature flag in Wasmtime 50; turning it on lets such components load and be inspected.
+        WasmtimeApi.wasmtime_config_wasm_component_model_map_set(config, true);
         WasmtimeApi.wasmtime_config_epoch_interruption_set(config, options.EpochInterruption);
         WasmtimeApi.wasmtime_config_consume_fuel_set(config, options.ConsumeFuel);
         if (OperatingSystem.IsWindows() || OperatingSystem.IsMacOS())
