@@ -67,6 +67,9 @@ internal sealed unsafe class FunctionInvoker : IDisposable
         {
             _resultLive = false;
             ComponentApi.wasmtime_component_val_delete(_result);
+
+            // Wasmtime assigns into the result slot, dropping what it holds: leave a plain bool, not freed pointers.
+            NativeMemory.Clear(_result, Val.Size);
         }
 
         _owner.ExitCall();
