@@ -49,3 +49,64 @@ public class JsDemoTests(JsDemoFixture fixture)
         output.ToString().Should().Be("hello from js\n");
     }
 }
+
+public sealed record Person(string Name, byte Age, IReadOnlyList<string> Tags, string? Nickname);
+
+[Flags]
+public enum Perms { None = 0, Read = 1, Write = 2, Exec = 4 }
+
+/// <summary>The JS demo's <c>demo:calc/types@0.1.0</c>, bound by interface name (ITypes → types).</summary>
+public interface ITypes
+{
+    double Area(Shape s);
+    string Describe(Person p);
+    string Mix(Color c, Perms p);
+    double Divide(double a, double b);
+    (string, uint) Swap((uint, string) t);
+    long? FirstEven(long[] xs);
+    Point EchoPoint(Point p);
+}
+
+[Collection(JsDemoCollection.Name)]
+public class JsDemoTypesTests(JsDemoFixture fixture)
+{
+    [Fact]
+    public void The_types_interface_of_a_componentize_js_component_works_typed()
+    {
+        using var instance = fixture.Component.Instantiate(new { Logger = new RecordingLogger() });
+        var types = instance.GetInterface<ITypes>();
+        types.Area(new Shape.Rect(new Point(3, -4))).Should().Be(12);
+        types.Area(new Shape.Circle(1)).Should().BeApproximately(Math.PI, 1e-12);
+        types.Area(new Shape.None()).Should().Be(0);
+        types.Describe(new Person("Ada", 36, ["math", "code"], "Countess")).Should().Be("Ada (36) aka Countess [math,code]");
+        types.Describe(new Person("Bob", 1, [], null)).Should().Be("Bob (1) []");
+        types.Mix(Color.BlueIsh, Perms.Read | Perms.Exec).Should().Be("blue-ish:read|exec");
+        types.Divide(1, 4).Should().Be(0.25);
+        types.Invoking(t => t.Divide(1, 0)).Should().Throw<ComponentErrorException>().Which.Payload.Should().Be("division by zero");
+        types.Swap((7, "x")).Should().Be(("x", 7u));
+        types.FirstEven([1, 3, long.MinValue, 4]).Should().Be(long.MinValue);
+        types.FirstEven([1, 3]).Should().BeNull();
+        types.EchoPoint(new Point(-1, 2)).Should().Be(new Point(-1, 2));
+    }
+
+    [Fact]
+    public void The_types_interface_of_a_componentize_js_component_works_through_dynamic()
+    {
+        using var instance = fixture.Component.Instantiate(new { Logger = new RecordingLogger() });
+        var types = instance.Exports.Types;
+        double area = types.Area(new { Case = "rect", Value = new { X = 2, Y = 3 } });
+        area.Should().Be(6);
+        string described = types.Describe(new { Name = "Ada", Age = 36, Tags = new[] { "math" }, Nickname = (string?)null });
+        described.Should().Be("Ada (36) [math]");
+        string mixed = types.Mix("green", "write, exec");
+        mixed.Should().Be("green:write|exec");
+        object divided = types.Divide(1, 0);
+        divided.Should().Be(Result.Err<double, string>("division by zero"));
+        object swapped = types.Swap((1, "a"));
+        swapped.Should().Be(("a", 1u));
+        object even = types.FirstEven(new[] { 1, 2 });
+        even.Should().Be(2L);
+        object point = instance.Exports["demo:calc/types"].EchoPoint(new { X = 5, Y = 6 });
+        point.ToString().Should().Be("Point { X = 5, Y = 6 }");
+    }
+}

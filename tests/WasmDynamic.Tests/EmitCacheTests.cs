@@ -1,0 +1,137 @@
+using System.Runtime.CompilerServices;
+using FluentAssertions;
+using Xunit;
+
+namespace WasmDynamic.Tests;
+
+public interface IUniqueAdd
+{
+    uint AddForCacheTest(uint a, uint b);
+}
+
+public interface IUniqueAddToCollect
+{
+    uint AddForCollectTest(uint a, uint b);
+}
+
+public class EmitCacheTests
+{
+    // A world no other test uses, so nothing else keeps its emitted types alive.
+    private static string Wat(string name) => $$"""
+(component
+  (core module $m (func (export "f") (param i32 i32) (result i32) local.get 0 local.get 1 i32.add))
+  (core instance $i (instantiate $m))
+  (func (export "{{name}}") (param "a" u32) (param "b" u32) (result u32) (canon lift (core func $i "f")))
+)
+""";
+
+    [Fact]
+    public void Loading_the_same_component_twice_emits_its_proxy_types_once()
+    {
+        using var runtime = new ComponentRuntime();
+        using var first = runtime.LoadText(Wat("add-for-cache-test"));
+        using var second = runtime.LoadText(Wat("add-for-cache-test"));
+        using var a = first.Instantiate();
+        using var b = second.Instantiate();
+        var pa = a.GetInterface<IUniqueAdd>("");
+        var pb = b.GetInterface<IUniqueAdd>("");
+        pa.GetType().Should().BeSameAs(pb.GetType());
+        pa.AddForCacheTest(1, 2).Should().Be(3);
+        pb.AddForCacheTest(3, 4).Should().Be(7);
+        first.Types.Should().BeSameAs(second.Types);
+    }
+
+    [Fact]
+    public void The_emitted_assembly_is_collected_after_the_component_and_its_instances_are_released()
+    {
+        using var runtime = new ComponentRuntime();
+        var assembly = UseAndRelease(runtime);
+        for (var i = 0; i < 20 && assembly.IsAlive; i++)
+        {
+            GC.Collect();
+            GC.WaitForPendingFinalizers();
+            GC.Collect();
+        }
+
+        assembly.IsAlive.Should().BeFalse("nothing references the component, its instance or the emitted types any more");
+    }
+
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private static WeakReference UseAndRelease(ComponentRuntime runtime)
+    {
+        using var component = runtime.LoadText(Wat("add-for-collect-test"));
+        using var instance = component.Instantiate();
+        var proxy = instance.GetInterface<IUniqueAddToCollect>("");
+        proxy.AddForCollectTest(2, 2).Should().Be(4);
+        proxy.GetType().Assembly.IsCollectible.Should().BeTrue();
+        return new WeakReference(proxy.GetType().Assembly);
+    }
+}
+
+[CollectionDefinition(Name, DisableParallelization = true)]
+public sealed class SerialCollection
+{
+    /// <summary>Tests that measure process memory run alone, so other tests do not move the figures.</summary>
+    public const string Name = "serial";
+}
+
+[Collection(SerialCollection.Name)]
+public class MemoryTests
+{
+    [Fact]
+    public void A_million_typed_scalar_calls_allocate_nothing_and_leave_memory_flat()
+    {
+        using var runtime = new ComponentRuntime();
+        using var scalars = runtime.Load(Path.Combine(AppContext.BaseDirectory, "Fixtures", "scalars.wat"));
+        using var instance = scalars.Instantiate();
+        var add = instance.GetInterface<IScalars>("");
+        for (var i = 0; i < 1_000_000; i++)
+        {
+            add.Add(1, 2);
+        }
+
+        GC.Collect();
+        var rssBefore = Environment.WorkingSet;
+        var allocatedBefore = GC.GetAllocatedBytesForCurrentThread();
+        for (var i = 0; i < 1_000_000; i++)
+        {
+            add.Add((uint)i, 1);
+        }
+
+        var allocated = GC.GetAllocatedBytesForCurrentThread() - allocatedBefore;
+        GC.Collect();
+        var rssGrowth = Environment.WorkingSet - rssBefore;
+        allocated.Should().BeLessThan(100_000, "a typed scalar call allocates nothing on the managed heap");
+        rssGrowth.Should().BeLessThan(16L * 1024 * 1024);
+    }
+}
+
+[Collection(SerialCollection.Name)]
+public class StringMemoryTests
+{
+    [Fact]
+    public void Many_string_calls_into_a_real_guest_allocator_leave_memory_flat()
+    {
+        // The hand-written WAT fixtures use a bump allocator that never frees; the JS guest frees after each call.
+        using var runtime = new ComponentRuntime();
+        using var component = runtime.Load(Path.Combine(AppContext.BaseDirectory, "Fixtures", "js", "demo.wasm"));
+        using var instance = component.Instantiate(new { Logger = new Action<byte, string>((_, _) => { }) });
+        var calc = instance.GetInterface<ICalcRoot>("");
+        var name = new string('x', 1024);
+        for (var i = 0; i < 3_000; i++)
+        {
+            calc.Greet(name);
+        }
+
+        GC.Collect();
+        var rssBefore = Environment.WorkingSet;
+        for (var i = 0; i < 20_000; i++)
+        {
+            calc.Greet(name);
+        }
+
+        GC.Collect();
+        var rssGrowth = Environment.WorkingSet - rssBefore;
+        rssGrowth.Should().BeLessThan(32L * 1024 * 1024, "results are freed and argument memory is reused");
+    }
+}
