@@ -23,7 +23,6 @@ public sealed unsafe partial class ComponentInstance : IDisposable
     private readonly Lock _lock = new();
     private readonly Dictionary<string, FunctionInvoker> _invokers = new();
     private readonly Dictionary<string, ComponentProxy> _proxies = new();
-    private readonly List<TextWriterSink> _sinks = new();
     private int _depth;
     private Exception? _poison;
     private bool _disposed;
@@ -197,32 +196,55 @@ public sealed unsafe partial class ComponentInstance : IDisposable
     private void ConfigureWasi(WasiOptions wasi)
     {
         var config = WasiApi.wasi_config_new();
-        if (wasi.Arguments.Count > 0)
+        try
         {
-            using var argv = new Utf8Array(wasi.Arguments);
-            WasiApi.wasi_config_set_argv(config, (nuint)wasi.Arguments.Count, argv.Pointers);
+            if (wasi.Arguments.Count > 0)
+            {
+                using var argv = new Utf8Array(wasi.Arguments);
+                WasiApi.wasi_config_set_argv(config, (nuint)wasi.Arguments.Count, argv.Pointers);
+            }
+
+            var environment = wasi.EffectiveEnvironment();
+            if (environment.Count > 0)
+            {
+                using var names = new Utf8Array(environment.Select(e => e.Key).ToList());
+                using var values = new Utf8Array(environment.Select(e => e.Value).ToList());
+                WasiApi.wasi_config_set_env(config, (nuint)environment.Count, names.Pointers, values.Pointers);
+            }
+
+            var stdin = wasi.StandardInput.Bytes;
+            ByteVec vec;
+            WasmtimeApi.wasm_byte_vec_new_uninitialized(&vec, (nuint)stdin.Length);
+            stdin.CopyTo(new Span<byte>(vec.Data, stdin.Length));
+            WasiApi.wasi_config_set_stdin_bytes(config, &vec);
+
+            var stdout = new TextWriterSink(wasi.StandardOutput, error: false);
+            WasiApi.wasi_config_set_stdout_custom(config, &TextWriterSink.Write, stdout.Handle, &TextWriterSink.Release);
+            var stderr = new TextWriterSink(wasi.StandardError, error: true);
+            WasiApi.wasi_config_set_stderr_custom(config, &TextWriterSink.Write, stderr.Handle, &TextWriterSink.Release);
+
+            foreach (var dir in wasi.Directories)
+            {
+                // Permission bits: directories READ=1, MUTATE=2; files READ=1, WRITE=2.
+                var perms = dir.ReadOnly ? 1u : 3u;
+                if (!Directory.Exists(dir.HostPath) || !WasiApi.wasi_config_preopen_dir(config, dir.HostPath, dir.GuestPath, perms, perms))
+                {
+                    throw new WasmDynamicException($"Cannot give the guest the directory '{dir.HostPath}' as '{dir.GuestPath}': it does not exist or cannot be opened.");
+                }
+            }
+
+            if (wasi.AllowNetwork)
+            {
+                WasiApi.wasi_config_inherit_network(config);
+            }
+        }
+        catch
+        {
+            WasiApi.wasi_config_delete(config);
+            throw;
         }
 
-        if (wasi.Environment.Count > 0)
-        {
-            using var names = new Utf8Array(wasi.Environment.Keys.ToList());
-            using var values = new Utf8Array(wasi.Environment.Keys.Select(k => wasi.Environment[k]).ToList());
-            WasiApi.wasi_config_set_env(config, (nuint)wasi.Environment.Count, names.Pointers, values.Pointers);
-        }
-
-        var stdin = System.Text.Encoding.UTF8.GetBytes(wasi.StandardInput ?? string.Empty);
-        ByteVec vec;
-        WasmtimeApi.wasm_byte_vec_new_uninitialized(&vec, (nuint)stdin.Length);
-        stdin.CopyTo(new Span<byte>(vec.Data, stdin.Length));
-        WasiApi.wasi_config_set_stdin_bytes(config, &vec);
-
-        var stdout = new TextWriterSink(wasi.StandardOutput, error: false);
-        var stderr = new TextWriterSink(wasi.StandardError, error: true);
-        _sinks.Add(stdout);
-        _sinks.Add(stderr);
-        WasiApi.wasi_config_set_stdout_custom(config, &TextWriterSink.Write, stdout.Handle, &TextWriterSink.Release);
-        WasiApi.wasi_config_set_stderr_custom(config, &TextWriterSink.Write, stderr.Handle, &TextWriterSink.Release);
-
+        // The context takes ownership of the config, even when it reports an error.
         var error = WasmtimeApi.wasmtime_context_set_wasi(Context, config);
         if (error != 0)
         {

@@ -1,4 +1,3 @@
-using System.Linq.Expressions;
 using System.Reflection;
 using WasmDynamic.Emit;
 using WasmDynamic.Marshalling;
@@ -203,20 +202,7 @@ internal static class HostBinder
             return null;
         }
 
-        return new HostFunction(state, f, qualified, convs!, result, Compile(method, target));
-    }
-
-    /// <summary>C#: <c>args =&gt; (object)((T)target).M((P0)args[0], ...)</c>, compiled once per binding.</summary>
-    private static Func<object?[], object?> Compile(MethodInfo method, object? target)
-    {
-        var args = Expression.Parameter(typeof(object?[]), "args");
-        var ps = method.GetParameters();
-        var callArgs = ps.Select((p, i) => (Expression)Expression.Convert(Expression.ArrayIndex(args, Expression.Constant(i)), p.ParameterType));
-        Expression call = method.IsStatic || target is null
-            ? Expression.Call(method, callArgs)
-            : Expression.Call(Expression.Constant(target, method.DeclaringType!), method, callArgs);
-        call = method.ReturnType == typeof(void) ? Expression.Block(call, Expression.Constant(null)) : Expression.Convert(call, typeof(object));
-        return Expression.Lambda<Func<object?[], object?>>(call, args).Compile();
+        return new HostFunction(state, f, qualified, convs!, result, HostAdapterEmitter.Emit(method, target, convs!, result));
     }
 
     private static string SuggestMethod(WorldTypes types, WitFunction f)

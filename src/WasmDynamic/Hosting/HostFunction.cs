@@ -16,16 +16,16 @@ internal sealed unsafe class HostFunction
     private readonly StoreState _state;
     private readonly ValueConverter[] _parameters;
     private readonly ValueConverter? _result;
-    private readonly Func<object?[], object?> _target;
+    private readonly Emit.HostAdapter _adapter;
 
-    public HostFunction(StoreState state, WitFunction function, string qualifiedName, ValueConverter[] parameters, ValueConverter? result, Func<object?[], object?> target)
+    public HostFunction(StoreState state, WitFunction function, string qualifiedName, ValueConverter[] parameters, ValueConverter? result, Emit.HostAdapter adapter)
     {
         _state = state;
         Function = function;
         QualifiedName = qualifiedName;
         _parameters = parameters;
         _result = result;
-        _target = target;
+        _adapter = adapter;
     }
 
     public WitFunction Function { get; }
@@ -37,26 +37,19 @@ internal sealed unsafe class HostFunction
         var cx = _state.ResultContext;
         try
         {
-            var values = new object?[_parameters.Length];
-            for (var i = 0; i < values.Length; i++)
+            if (argCount != (nuint)_parameters.Length || resultCount != (_result is null ? 0u : 1u))
             {
-                values[i] = _parameters[i].LiftBoxed(args + i);
+                throw new WasmDynamicException($"Wasmtime passed {argCount} argument(s) and {resultCount} result slot(s) to '{QualifiedName}' ({Function.Signature}).");
             }
 
-            object? returned;
             try
             {
-                returned = _target(values);
+                _adapter(args, results, cx);
             }
-            catch (ComponentErrorException e) when (_result is IErrorLowering lowering && resultCount == 1)
+            catch (ComponentErrorException e) when (_result is IErrorLowering lowering)
             {
+                // The err case of result<T, E>: a typed error for the guest, not a trap.
                 lowering.LowerError(e.Payload, results, cx);
-                return 0;
-            }
-
-            if (_result is not null && resultCount == 1)
-            {
-                _result.LowerBoxed(returned, results, cx);
             }
 
             return 0;

@@ -4,17 +4,17 @@ using System.Text;
 
 namespace WasmDynamic.Hosting;
 
-/// <summary>Receives a guest's stdout/stderr bytes from WASI and writes them, decoded as UTF-8, to a <see cref="TextWriter"/>.</summary>
+/// <summary>Receives a guest's stdout/stderr bytes from WASI and passes them on as <see cref="WasiOutput"/> says.</summary>
 internal sealed unsafe class TextWriterSink
 {
-    private readonly TextWriter? _writer;
+    private readonly WasiOutput _output;
     private readonly bool _error;
     private readonly Decoder _decoder = new UTF8Encoding(false).GetDecoder();
     private char[] _chars = new char[1024];
 
-    public TextWriterSink(TextWriter? writer, bool error)
+    public TextWriterSink(WasiOutput output, bool error)
     {
-        _writer = writer;
+        _output = output;
         _error = error;
         Handle = GCHandle.ToIntPtr(GCHandle.Alloc(this));
     }
@@ -24,6 +24,18 @@ internal sealed unsafe class TextWriterSink
 
     private void Append(ReadOnlySpan<byte> bytes)
     {
+        if (_output.Discard)
+        {
+            return;
+        }
+
+        if (_output.Stream is { } stream)
+        {
+            stream.Write(bytes);
+            stream.Flush();
+            return;
+        }
+
         var needed = _decoder.GetCharCount(bytes, flush: false);
         if (needed > _chars.Length)
         {
@@ -31,7 +43,13 @@ internal sealed unsafe class TextWriterSink
         }
 
         var count = _decoder.GetChars(bytes, _chars, flush: false);
-        var writer = _writer ?? (_error ? Console.Error : Console.Out);
+        if (_output.Callback is { } callback)
+        {
+            callback(new string(_chars, 0, count));
+            return;
+        }
+
+        var writer = _output.Writer ?? (_error ? Console.Error : Console.Out);
         lock (writer)
         {
             writer.Write(_chars, 0, count);

@@ -13,6 +13,12 @@ internal static unsafe partial class WasiApi
     [LibraryImport(WasmtimeLibrary.Name)] public static partial void wasi_config_inherit_stdin(nint config);
     [LibraryImport(WasmtimeLibrary.Name)] public static partial void wasi_config_inherit_stdout(nint config);
     [LibraryImport(WasmtimeLibrary.Name)] public static partial void wasi_config_inherit_stderr(nint config);
+    [LibraryImport(WasmtimeLibrary.Name, StringMarshalling = StringMarshalling.Utf8)]
+    [return: MarshalAs(UnmanagedType.U1)]
+    public static partial bool wasi_config_preopen_dir(nint config, string hostPath, string guestPath, nuint dirPerms, nuint filePerms);
+
+    [LibraryImport(WasmtimeLibrary.Name)] public static partial void wasi_config_inherit_network(nint config);
+
     [LibraryImport(WasmtimeLibrary.Name)]
     public static partial void wasi_config_set_stdout_custom(nint config, delegate* unmanaged[Cdecl]<nint, byte*, nuint, nint> callback, nint data, delegate* unmanaged[Cdecl]<nint, void> finalizer);
     [LibraryImport(WasmtimeLibrary.Name)]

@@ -1,0 +1,110 @@
+using System.Reflection;
+using System.Reflection.Emit;
+using WasmDynamic.Marshalling;
+using WasmDynamic.Native;
+
+namespace WasmDynamic.Emit;
+
+/// <summary>What an emitted host adapter reads: the target object and the converters, typed by the IL that uses them.</summary>
+internal sealed class HostAdapterClosure
+{
+    public HostAdapterClosure(object? target, ValueConverter[] parameters, ValueConverter? result)
+    {
+        Target = target;
+        Parameters = parameters;
+        Result = result;
+    }
+
+    public object? Target { get; }
+
+    public ValueConverter[] Parameters { get; }
+
+    public ValueConverter? Result { get; }
+}
+
+/// <summary>Calls a host method with arguments lifted from native values and lowers its result.</summary>
+internal unsafe delegate void HostAdapter(Val* args, Val* results, LowerContext cx);
+
+/// <summary>
+/// Emits, per imported function, an adapter that lifts each argument with its typed converter straight into the host
+/// method's CLR parameter type, calls the method, and lowers the result — no boxing, no reflection per call.
+/// </summary>
+internal static class HostAdapterEmitter
+{
+    private static readonly FieldInfo TargetField = typeof(HostAdapterClosure).GetField("<Target>k__BackingField", BindingFlags.NonPublic | BindingFlags.Instance)!;
+    private static readonly FieldInfo ParametersField = typeof(HostAdapterClosure).GetField("<Parameters>k__BackingField", BindingFlags.NonPublic | BindingFlags.Instance)!;
+    private static readonly FieldInfo ResultField = typeof(HostAdapterClosure).GetField("<Result>k__BackingField", BindingFlags.NonPublic | BindingFlags.Instance)!;
+
+    public static HostAdapter Emit(MethodInfo method, object? target, ValueConverter[] parameters, ValueConverter? result)
+    {
+        var dm = new DynamicMethod($"host_{method.Name}", typeof(void), [typeof(HostAdapterClosure), typeof(Val*), typeof(Val*), typeof(LowerContext)], typeof(HostAdapterEmitter).Module, skipVisibility: true);
+        var il = dm.GetILGenerator();
+
+        // C#: ((TTarget)closure.Target).Method(
+        //         ((ValueConverter<P0>)closure.Parameters[0]).Lift(args + 0), ...)
+        if (!method.IsStatic)
+        {
+            il.Emit(OpCodes.Ldarg_0);
+            il.Emit(OpCodes.Ldfld, TargetField);
+            il.Emit(OpCodes.Castclass, method.DeclaringType!);
+        }
+
+        var ps = method.GetParameters();
+        for (var i = 0; i < ps.Length; i++)
+        {
+            var convType = typeof(ValueConverter<>).MakeGenericType(ps[i].ParameterType);
+            il.Emit(OpCodes.Ldarg_0);
+            il.Emit(OpCodes.Ldfld, ParametersField);
+            il.Emit(OpCodes.Ldc_I4, i);
+            il.Emit(OpCodes.Ldelem_Ref);
+            il.Emit(OpCodes.Castclass, convType);
+            il.Emit(OpCodes.Ldarg_1);
+            if (i > 0)
+            {
+                il.Emit(OpCodes.Ldc_I4, i * Val.Size);
+                il.Emit(OpCodes.Conv_I);
+                il.Emit(OpCodes.Add);
+            }
+
+            il.Emit(OpCodes.Callvirt, Tokens.Lift(convType));
+        }
+
+        il.Emit(method.IsStatic ? OpCodes.Call : OpCodes.Callvirt, method);
+
+        // C#: ((ValueConverter<TR>)closure.Result).Lower(returned, results, cx);   — or drop the value
+        if (method.ReturnType != typeof(void))
+        {
+            if (result is null)
+            {
+                il.Emit(OpCodes.Pop);
+            }
+            else
+            {
+                var convType = typeof(ValueConverter<>).MakeGenericType(method.ReturnType);
+                var returned = il.DeclareLocal(method.ReturnType);
+                il.Emit(OpCodes.Stloc, returned);
+                il.Emit(OpCodes.Ldarg_0);
+                il.Emit(OpCodes.Ldfld, ResultField);
+                il.Emit(OpCodes.Castclass, convType);
+                il.Emit(OpCodes.Ldloc, returned);
+                il.Emit(OpCodes.Ldarg_2);
+                il.Emit(OpCodes.Ldarg_3);
+                il.Emit(OpCodes.Callvirt, Tokens.Lower(convType));
+            }
+        }
+        else if (result is not null)
+        {
+            // A void host method for result<_, E>: returning normally is ok.
+            il.Emit(OpCodes.Ldarg_0);
+            il.Emit(OpCodes.Ldfld, ResultField);
+            il.Emit(OpCodes.Ldarg_2);
+            il.Emit(OpCodes.Ldarg_3);
+            il.Emit(OpCodes.Call, typeof(HostAdapterEmitter).GetMethod(nameof(LowerOk), BindingFlags.NonPublic | BindingFlags.Static)!);
+        }
+
+        il.Emit(OpCodes.Ret);
+        return (HostAdapter)dm.CreateDelegate(typeof(HostAdapter), new HostAdapterClosure(target, parameters, result));
+    }
+
+    private static unsafe void LowerOk(ValueConverter converter, Val* results, LowerContext cx) => converter.LowerBoxed(Unit.Value, results, cx);
+}
