@@ -23,6 +23,9 @@ public sealed unsafe partial class ComponentInstance : IDisposable
     private readonly Lock _lock = new();
     private readonly Dictionary<string, FunctionInvoker> _invokers = new();
     private readonly Dictionary<string, ComponentProxy> _proxies = new();
+    private readonly HashSet<ResourceHandle> _resources = new();
+    private readonly Dictionary<Type, ResourceBinding> _resourceBindings = new();
+    private ComponentInstance? _previousScope;
     private int _depth;
     private Exception? _poison;
     private bool _disposed;
@@ -50,7 +53,16 @@ public sealed unsafe partial class ComponentInstance : IDisposable
             }
 
             var definitions = HostBinder.Bind(component.Name, Types, options.Imports, _state, usesWasi, options.TrapUnimplementedImports, out var empty);
-            _native = Linking.Instantiate(component, Context, definitions, empty, usesWasi, options.TrapUnimplementedImports, _state);
+            var previous = CallScope.Current;
+            CallScope.Current = this;
+            try
+            {
+                _native = Linking.Instantiate(component, Context, definitions, empty, usesWasi, options.TrapUnimplementedImports, _state);
+            }
+            finally
+            {
+                CallScope.Current = previous;
+            }
         }
         catch
         {
@@ -134,7 +146,7 @@ public sealed unsafe partial class ComponentInstance : IDisposable
         }
     }
 
-    private FunctionInvoker Invoker(WitInterface? iface, WitFunction f)
+    internal FunctionInvoker Invoker(WitInterface? iface, WitFunction f)
     {
         var qualified = ProxyEmitter.Qualified(iface, f);
         lock (_invokers)
@@ -174,13 +186,98 @@ public sealed unsafe partial class ComponentInstance : IDisposable
         }
 
         _state.PendingHostException = null;
+        _previousScope = CallScope.Current;
+        CallScope.Current = this;
     }
 
     internal void ExitCall()
     {
-        ArgumentContext.Arena.Reset();
+        ArgumentContext.Reset();
+        CallScope.Current = _previousScope;
+        _previousScope = null;
         _depth--;
         _lock.Exit();
+    }
+
+    internal bool IsDisposed => _disposed;
+
+    internal StoreState State => _state;
+
+    internal void Track(ResourceHandle handle)
+    {
+        lock (_resources)
+        {
+            _resources.Add(handle);
+        }
+    }
+
+    internal void Untrack(ResourceHandle handle)
+    {
+        lock (_resources)
+        {
+            _resources.Remove(handle);
+        }
+    }
+
+    /// <summary>Drops a guest resource handle: runs the guest destructor for an owned one, then frees the box.</summary>
+    internal void DropResource(ResourceHandle handle)
+    {
+        _lock.Enter();
+        try
+        {
+            if (_disposed)
+            {
+                return;
+            }
+
+            var any = handle.Take();
+            if (any == 0)
+            {
+                return;
+            }
+
+            Untrack(handle);
+            var previous = CallScope.Current;
+            CallScope.Current = this;
+            try
+            {
+                var error = handle.Owned ? ComponentApi.wasmtime_component_resource_any_drop(Context, any) : 0;
+                ComponentApi.wasmtime_component_resource_any_delete(any);
+                if (error != 0)
+                {
+                    var message = NativeError.TakeMessage(error);
+                    var e = new ComponentTrapException($"[resource-drop]{handle.Binding.Resource.Name}", $"resource {handle.Binding.Resource.Name}", message);
+                    _poison = e;
+                    throw e;
+                }
+            }
+            finally
+            {
+                CallScope.Current = previous;
+            }
+        }
+        finally
+        {
+            _lock.Exit();
+        }
+    }
+
+    /// <summary>The binding (invokers, factory) of an emitted resource class in this instance.</summary>
+    internal ResourceBinding ResourceBinding(WitResource resource, Emit.ResourceClassInfo info)
+    {
+        lock (_resourceBindings)
+        {
+            if (_resourceBindings.TryGetValue(info.Type, out var existing))
+            {
+                return existing;
+            }
+
+            var owner = Component.World.Exports.FirstOrDefault(i => i.Name == resource.Owner);
+            var invokers = info.Functions.Select(f => Invoker(owner, f)).ToArray();
+            var binding = new ResourceBinding(this, resource, invokers, info.Create);
+            _resourceBindings[info.Type] = binding;
+            return binding;
+        }
     }
 
     internal Exception CallFailed(FunctionInvoker invoker, nint error)
@@ -266,6 +363,21 @@ public sealed unsafe partial class ComponentInstance : IDisposable
         }
 
         _store.Dispose();
+        lock (_resources)
+        {
+            // Handles never disposed: the store is gone, so only their host-side boxes remain to free.
+            foreach (var handle in _resources)
+            {
+                var any = handle.Take();
+                if (any != 0)
+                {
+                    ComponentApi.wasmtime_component_resource_any_delete(any);
+                }
+            }
+
+            _resources.Clear();
+        }
+
         foreach (var invoker in _invokers.Values)
         {
             invoker.Dispose();

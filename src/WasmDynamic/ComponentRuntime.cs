@@ -64,20 +64,14 @@ public sealed class ComponentRuntime : IDisposable
     /// file whose content is text).
     /// </summary>
     /// <exception cref="ArgumentNullException"><paramref name="path"/> is null.</exception>
-    /// <exception cref="ComponentLoadException">The file cannot be read or does not hold a valid component.</exception>
+    /// <exception cref="ComponentLoadException">
+    /// The file cannot be read (missing, a directory, no permission, I/O error) or does not hold a valid component;
+    /// the message names the file and says what is wrong.
+    /// </exception>
     public WasmComponent Load(string path)
     {
         ArgumentNullException.ThrowIfNull(path);
-        byte[] bytes;
-        try
-        {
-            bytes = File.ReadAllBytes(path);
-        }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException or ArgumentException or NotSupportedException)
-        {
-            throw new ComponentLoadException(path, $"the file cannot be read ({e.Message}). Check the path and its permissions.", e);
-        }
-
+        var bytes = ComponentLoader.ReadFile(path);
         return LoadCore(bytes, path, treatAsText: path.EndsWith(".wat", StringComparison.OrdinalIgnoreCase));
     }
 
@@ -93,17 +87,23 @@ public sealed class ComponentRuntime : IDisposable
     /// <summary>Loads a binary component (or component WAT text given as UTF-8 bytes).</summary>
     /// <param name="bytes">The component.</param>
     /// <param name="name">A name for messages (a file name, say).</param>
+    /// <exception cref="ArgumentNullException"><paramref name="name"/> is null.</exception>
     /// <exception cref="ComponentLoadException">The bytes are not a valid component.</exception>
-    public WasmComponent Load(ReadOnlySpan<byte> bytes, string name = "<bytes>") => LoadCore(bytes, name, treatAsText: false);
+    public WasmComponent Load(ReadOnlySpan<byte> bytes, string name = "<bytes>")
+    {
+        ArgumentNullException.ThrowIfNull(name);
+        return LoadCore(bytes, name, treatAsText: false);
+    }
 
     /// <summary>Loads a component from component WAT text.</summary>
     /// <param name="wat">The text, starting with <c>(component</c>.</param>
-    /// <param name="name">A name for messages.</param>
-    /// <exception cref="ArgumentNullException"><paramref name="wat"/> is null.</exception>
+    /// <param name="name">A name for messages (WAT syntax errors are reported as <c>name:line:column</c>).</param>
+    /// <exception cref="ArgumentNullException"><paramref name="wat"/> or <paramref name="name"/> is null.</exception>
     /// <exception cref="ComponentLoadException">The text is not valid WAT, or not a valid component.</exception>
     public WasmComponent LoadText(string wat, string name = "<text>")
     {
         ArgumentNullException.ThrowIfNull(wat);
+        ArgumentNullException.ThrowIfNull(name);
         return LoadCore(System.Text.Encoding.UTF8.GetBytes(wat), name, treatAsText: true);
     }
 
@@ -111,12 +111,17 @@ public sealed class ComponentRuntime : IDisposable
     {
         if (bytes.IsEmpty)
         {
-            throw new ComponentLoadException(name, "the input is empty. Pass the bytes of a WebAssembly component (.wasm) or component WAT text.");
+            throw new ComponentLoadException(name, "the input is empty (0 bytes). Pass the bytes of a WebAssembly component (.wasm) or component WAT text.");
         }
 
-        if (bytes.Length >= 4 && bytes[..4].SequenceEqual("\0asm"u8))
+        if (bytes.StartsWith("\0asm"u8))
         {
             return Compile(bytes, name);
+        }
+
+        if (ComponentLoader.Utf16ToUtf8(bytes) is { } utf8)
+        {
+            return Compile(ComponentLoader.Wat2Wasm(utf8, name), name);
         }
 
         if (treatAsText || LooksLikeText(bytes))
@@ -125,7 +130,7 @@ public sealed class ComponentRuntime : IDisposable
             return Compile(binary, name);
         }
 
-        throw new ComponentLoadException(name, "it is neither a WebAssembly binary (no \\0asm header) nor WAT text. Pass a component produced by a component toolchain (wasm-tools, jco, componentize-js, cargo component).");
+        throw new ComponentLoadException(name, ComponentLoader.DescribeUnrecognized(bytes));
     }
 
     private WasmComponent Compile(ReadOnlySpan<byte> binary, string name)

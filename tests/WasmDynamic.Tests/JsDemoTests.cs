@@ -110,3 +110,48 @@ public class JsDemoTypesTests(JsDemoFixture fixture)
         point.ToString().Should().Be("Point { X = 5, Y = 6 }");
     }
 }
+
+/// <summary>The JS demo's <c>counter</c> resource: <c>merge</c> takes two borrows.</summary>
+public interface IJsCounter : IDisposable
+{
+    uint Increment();
+    uint Get();
+}
+
+[WitName("demo:calc/counters@0.1.0")]
+public interface IJsCounters
+{
+    IJsCounter NewCounter(uint start);
+    IJsCounter Merge(IJsCounter a, IJsCounter b);
+}
+
+[Collection(JsDemoCollection.Name)]
+public class JsDemoResourceTests(JsDemoFixture fixture)
+{
+    [Fact]
+    public void A_componentize_js_resource_works_typed_and_borrows_leave_the_handles_usable()
+    {
+        using var instance = fixture.Component.Instantiate(new { Logger = new RecordingLogger() });
+        var counters = instance.GetInterface<IJsCounters>();
+        using var a = counters.NewCounter(5);
+        using var b = counters.NewCounter(10);
+        a.Increment().Should().Be(6);
+        using var merged = counters.Merge(a, b);
+        merged.Get().Should().Be(16);
+        a.Get().Should().Be(6, "a borrow does not give the handle up");
+        b.Get().Should().Be(10);
+    }
+
+    [Fact]
+    public void A_componentize_js_resource_works_through_dynamic()
+    {
+        using var instance = fixture.Component.Instantiate(new { Logger = new RecordingLogger() });
+        var counters = instance.Exports["demo:calc/counters"];
+        using var c = counters.Counter(1);
+        uint two = c.Increment();
+        two.Should().Be(2);
+        using var m = counters.CounterMerge(c, c);
+        uint four = m.Get();
+        four.Should().Be(4);
+    }
+}

@@ -13,13 +13,20 @@ namespace WasmDynamic.Emit;
 internal sealed class DataTypeEmitter
 {
     private readonly ModuleScope _scope;
+    private readonly object _sync;
+    private readonly Func<WitHandle, Type> _handleType;
     private readonly Dictionary<WitType, Type> _emitted = new();
 
-    public DataTypeEmitter(ModuleScope scope) => _scope = scope;
+    public DataTypeEmitter(ModuleScope scope, object sync, Func<WitHandle, Type> handleType)
+    {
+        _scope = scope;
+        _sync = sync;
+        _handleType = handleType;
+    }
 
     public Type ClrType(WitType wit)
     {
-        lock (_emitted)
+        lock (_sync)
         {
             return Map(wit);
         }
@@ -64,6 +71,8 @@ internal sealed class DataTypeEmitter
 
             case WitResult r:
                 return typeof(Result<,>).MakeGenericType(r.Ok is null ? typeof(Unit) : Map(r.Ok), r.Err is null ? typeof(Unit) : Map(r.Err));
+            case WitHandle h:
+                return _handleType(h);
         }
 
         if (_emitted.TryGetValue(wit, out var existing))

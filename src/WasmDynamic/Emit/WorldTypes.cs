@@ -20,13 +20,21 @@ internal sealed class WorldTypes
     private static readonly Dictionary<WitWorld, WeakReference<WorldTypes>> Cache = new();
     private readonly ConcurrentDictionary<(string Interface, Type? ClrInterface), Lazy<ProxyTypeInfo>> _proxies = new();
 
+    private readonly Dictionary<(WitResource Resource, Type? ClrInterface), ResourceClassInfo> _resources = new();
+    private readonly Dictionary<WitResource, uint> _hostTags = new();
+    private readonly List<Action> _pendingInits = new();
+    private int _depth;
+
     private WorldTypes(WitWorld world)
     {
         World = world;
         Scope = new ModuleScope();
-        DataTypes = new DataTypeEmitter(Scope);
-        Converters = new ConverterFactory(DataTypes.ClrType);
+        DataTypes = new DataTypeEmitter(Scope, SyncRoot, DefaultHandleType);
+        Converters = new ConverterFactory(DataTypes.ClrType, HandleConverter);
     }
+
+    /// <summary>One lock for all emission into this world's module (types refer to each other).</summary>
+    public object SyncRoot { get; } = new();
 
     public WitWorld World { get; }
 
@@ -68,7 +76,112 @@ internal sealed class WorldTypes
         }
     }
 
+    /// <summary>True when the resource belongs to an imported interface, i.e. the host implements it.</summary>
+    public bool IsHostResource(WitResource resource) => World.Imports.Any(i => i.Name == resource.Owner) || World.ImportedTypes.Contains(resource);
+
+    /// <summary>The tag Wasmtime carries for a host resource type (stable per world).</summary>
+    public uint HostTag(WitResource resource)
+    {
+        lock (_hostTags)
+        {
+            if (!_hostTags.TryGetValue(resource, out var tag))
+            {
+                tag = (uint)_hostTags.Count + 1;
+                _hostTags[resource] = tag;
+            }
+
+            return tag;
+        }
+    }
+
+    /// <summary>The emitted class for a guest resource: the default-map class, or one implementing <paramref name="clrInterface"/>.</summary>
+    public ResourceClassInfo ResourceClass(WitResource resource, Type? clrInterface)
+    {
+        lock (SyncRoot)
+        {
+            if (_resources.TryGetValue((resource, clrInterface), out var existing))
+            {
+                return existing;
+            }
+
+            var info = new ResourceClassInfo(resource, clrInterface);
+            _resources[(resource, clrInterface)] = info;
+            _depth++;
+            try
+            {
+                var name = clrInterface is null ? Naming.ToPascalCase(resource.Name!) : clrInterface.Name.TrimStart('I') + "Resource";
+                var ns = "WasmDynamic.Emitted" + (string.IsNullOrEmpty(resource.Owner) ? string.Empty : "." + Naming.ToPascalCase(WitName.Parse(resource.Owner).WithoutVersion.Replace(':', '.').Replace('/', '.')));
+                var tb = Scope.Module.DefineType(
+                    Scope.UniqueName(ns, name),
+                    System.Reflection.TypeAttributes.Public | System.Reflection.TypeAttributes.Sealed | System.Reflection.TypeAttributes.Class,
+                    typeof(ComponentResource),
+                    clrInterface is null ? Type.EmptyTypes : [clrInterface]);
+                info.Type = tb;
+                ResourceEmitter.Emit(this, info, tb, _pendingInits);
+            }
+            catch
+            {
+                _resources.Remove((resource, clrInterface));
+                throw;
+            }
+            finally
+            {
+                if (--_depth == 0)
+                {
+                    var pending = _pendingInits.ToList();
+                    _pendingInits.Clear();
+                    foreach (var init in pending)
+                    {
+                        init();
+                    }
+                }
+            }
+
+            return info;
+        }
+    }
+
+    private Type DefaultHandleType(WitHandle handle) => IsHostResource(handle.Resource) ? typeof(object) : ResourceClass(handle.Resource, null).Type;
+
+    private ValueConverter? HandleConverter(WitHandle handle, Type clr, List<string> problems, string where)
+    {
+        if (IsHostResource(handle.Resource))
+        {
+            if (clr.IsValueType)
+            {
+                problems.Add($"{where}: WIT '{handle}' is a host resource; it needs the class that implements it, not {ConverterFactory.Describe(clr)}.");
+                return null;
+            }
+
+            return (ValueConverter)Activator.CreateInstance(typeof(HostHandleConverter<>).MakeGenericType(clr), handle, HostTag(handle.Resource))!;
+        }
+
+        var defaultClass = ResourceClass(handle.Resource, null);
+        ResourceClassInfo info;
+        if (clr == defaultClass.Type || clr == typeof(ComponentResource) || clr == typeof(object))
+        {
+            info = defaultClass;
+        }
+        else if (clr.IsInterface)
+        {
+            info = ResourceClass(handle.Resource, clr);
+        }
+        else
+        {
+            problems.Add($"{where}: WIT '{handle}' is the component's resource '{handle.Resource.Name}'; declare it as an interface (e.g. I{Naming.ToPascalCase(handle.Resource.Name!)} : IDisposable) with its methods, not {ConverterFactory.Describe(clr)}.");
+            return null;
+        }
+
+        return (ValueConverter)Activator.CreateInstance(typeof(GuestHandleConverter<>).MakeGenericType(clr), handle, info)!;
+    }
+
     /// <summary>The proxy type for <paramref name="iface"/> (null: root functions) implementing <paramref name="clrInterface"/> (null: default map).</summary>
     public ProxyTypeInfo Proxy(WitInterface? iface, Type? clrInterface) =>
-        _proxies.GetOrAdd((iface?.Name ?? string.Empty, clrInterface), key => new Lazy<ProxyTypeInfo>(() => ProxyEmitter.Emit(this, iface, clrInterface))).Value;
+        _proxies.GetOrAdd((iface?.Name ?? string.Empty, clrInterface), key => new Lazy<ProxyTypeInfo>(() =>
+        {
+            lock (SyncRoot)
+            {
+                return ProxyEmitter.Emit(this, iface, clrInterface);
+            }
+        })).Value;
 }

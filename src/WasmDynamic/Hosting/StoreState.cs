@@ -11,6 +11,9 @@ internal sealed class StoreState : IDisposable
     /// <summary>Host results are freed by Wasmtime, so they are built with its allocators.</summary>
     public LowerContext ResultContext { get; } = new(owned: true);
 
+    /// <summary>Host objects behind host-implemented resource handles.</summary>
+    public HostResourceTable HostResources { get; } = new();
+
     /// <summary>The exception a host function threw during the current call, rethrown to the export's caller.</summary>
     public Exception? PendingHostException { get; set; }
 

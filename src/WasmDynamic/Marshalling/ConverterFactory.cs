@@ -12,8 +12,13 @@ internal sealed class ConverterFactory
 {
     private readonly Dictionary<(WitType, Type), ValueConverter> _cache = new();
     private readonly Func<WitType, Type> _defaultType;
+    private readonly Func<WitHandle, Type, List<string>, string, ValueConverter?> _handles;
 
-    public ConverterFactory(Func<WitType, Type> defaultType) => _defaultType = defaultType;
+    public ConverterFactory(Func<WitType, Type> defaultType, Func<WitHandle, Type, List<string>, string, ValueConverter?> handles)
+    {
+        _defaultType = defaultType;
+        _handles = handles;
+    }
 
     /// <summary>The CLR type the default map gives <paramref name="wit"/>.</summary>
     public Type DefaultType(WitType wit) => _defaultType(wit);
@@ -70,6 +75,9 @@ internal sealed class ConverterFactory
             case WitTypeKind.Variant: return Variant((WitVariant)wit, clr, problems, where);
             case WitTypeKind.Option: return Option((WitOption)wit, clr, problems, where);
             case WitTypeKind.Result: return Result((WitResult)wit, clr, problems, where);
+            case WitTypeKind.Own:
+            case WitTypeKind.Borrow:
+                return _handles((WitHandle)wit, clr, problems, where);
             default:
                 problems.Add($"{where}: WIT '{wit}' ({wit.Kind}) is not supported by this version of WasmDynamic yet.");
                 return null;

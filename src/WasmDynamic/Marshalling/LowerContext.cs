@@ -19,8 +19,25 @@ internal sealed unsafe class LowerContext : IDisposable
     /// <summary>True when values are built for Wasmtime to own and free (host results).</summary>
     public bool Owned { get; }
 
+    private readonly List<nint> _deleteAfterCall = new();
+
     /// <summary>Scratch memory (arguments, or temporaries in owned mode).</summary>
     public NativeArena Arena { get; } = new();
+
+    /// <summary>Frees a resource handle's host-side box once the call is over (its ownership moved to the guest).</summary>
+    public void DeleteAfterCall(nint any) => _deleteAfterCall.Add(any);
+
+    /// <summary>Releases everything this call used: the arena and the boxes of moved resources.</summary>
+    public void Reset()
+    {
+        Arena.Reset();
+        foreach (var any in _deleteAfterCall)
+        {
+            ComponentApi.wasmtime_component_resource_any_delete(any);
+        }
+
+        _deleteAfterCall.Clear();
+    }
 
     /// <summary>Writes <paramref name="text"/> as UTF-8 into <paramref name="dst"/>.</summary>
     public void WriteString(ByteVec* dst, string text)

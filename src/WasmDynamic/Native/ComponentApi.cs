@@ -82,6 +82,20 @@ internal static unsafe partial class ComponentApi
     [LibraryImport(WasmtimeLibrary.Name)] public static partial void wasmtime_component_valflags_new_uninit(ByteVecVec* vec, nuint size);
     [LibraryImport(WasmtimeLibrary.Name)] public static partial void wasmtime_component_valmap_new_uninit(MapVec* vec, nuint size);
 
+    // val.h resources
+    [LibraryImport(WasmtimeLibrary.Name)] public static partial nint wasmtime_component_resource_any_clone(nint resource);
+    [LibraryImport(WasmtimeLibrary.Name)] [return: MarshalAs(UnmanagedType.U1)] public static partial bool wasmtime_component_resource_any_owned(nint resource);
+    [LibraryImport(WasmtimeLibrary.Name)] public static partial nint wasmtime_component_resource_any_drop(nint context, nint resource);
+    [LibraryImport(WasmtimeLibrary.Name)] public static partial void wasmtime_component_resource_any_delete(nint resource);
+    [LibraryImport(WasmtimeLibrary.Name)] public static partial nint wasmtime_component_resource_any_type(nint resource);
+    [LibraryImport(WasmtimeLibrary.Name)] public static partial nint wasmtime_component_resource_any_to_host(nint context, nint resource, nint* host);
+    [LibraryImport(WasmtimeLibrary.Name)] public static partial nint wasmtime_component_resource_host_new([MarshalAs(UnmanagedType.U1)] bool owned, uint rep, uint type);
+    [LibraryImport(WasmtimeLibrary.Name)] public static partial uint wasmtime_component_resource_host_rep(nint host);
+    [LibraryImport(WasmtimeLibrary.Name)] public static partial uint wasmtime_component_resource_host_type(nint host);
+    [LibraryImport(WasmtimeLibrary.Name)] [return: MarshalAs(UnmanagedType.U1)] public static partial bool wasmtime_component_resource_host_owned(nint host);
+    [LibraryImport(WasmtimeLibrary.Name)] public static partial void wasmtime_component_resource_host_delete(nint host);
+    [LibraryImport(WasmtimeLibrary.Name)] public static partial nint wasmtime_component_resource_host_to_any(nint context, nint host, nint* any);
+
     // linker.h
     [LibraryImport(WasmtimeLibrary.Name)] public static partial nint wasmtime_component_linker_new(nint engine);
     [LibraryImport(WasmtimeLibrary.Name)] public static partial void wasmtime_component_linker_delete(nint linker);
@@ -93,6 +107,11 @@ internal static unsafe partial class ComponentApi
     [LibraryImport(WasmtimeLibrary.Name)] public static partial nint wasmtime_component_linker_instantiate(nint linker, nint context, nint component, ComponentInstanceNative* instance);
     [LibraryImport(WasmtimeLibrary.Name)] public static partial void wasmtime_component_linker_instance_delete(nint linkerInstance);
     [LibraryImport(WasmtimeLibrary.Name)] public static partial nint wasmtime_component_linker_instance_add_instance(nint linkerInstance, byte* name, nuint nameLength, nint* child);
+    [LibraryImport(WasmtimeLibrary.Name)]
+    public static partial nint wasmtime_component_linker_instance_add_resource(
+        nint linkerInstance, byte* name, nuint nameLength, nint resourceType,
+        delegate* unmanaged[Cdecl]<nint, nint, uint, nint> destructor, nint data, delegate* unmanaged[Cdecl]<nint, void> finalizer);
+
     [LibraryImport(WasmtimeLibrary.Name)]
     public static partial nint wasmtime_component_linker_instance_add_func(
         nint linkerInstance, byte* name, nuint nameLength,

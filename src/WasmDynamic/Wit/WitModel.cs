@@ -50,12 +50,15 @@ public sealed record WitFunction(string Name, EquatableArray<WitParameter> Param
             return (WitFunctionKind.Constructor, r, r);
         }
 
-        if (name.StartsWith("[method]", StringComparison.Ordinal) || name.StartsWith("[static]", StringComparison.Ordinal))
+        // [method]r.f and [static]r.f, and the async forms of the component-model async proposal.
+        foreach (var (prefix, kind) in Prefixes)
         {
-            var kind = name[1] == 'm' ? WitFunctionKind.Method : WitFunctionKind.Static;
-            var rest = name[(name.IndexOf(']') + 1)..];
-            var dot = rest.IndexOf('.');
-            return dot < 0 ? (kind, rest, rest) : (kind, rest[..dot], rest[(dot + 1)..]);
+            if (name.StartsWith(prefix, StringComparison.Ordinal))
+            {
+                var rest = name[prefix.Length..];
+                var dot = rest.IndexOf('.');
+                return dot < 0 ? (kind, rest, rest) : (kind, rest[..dot], rest[(dot + 1)..]);
+            }
         }
 
         if (name.StartsWith("[async]", StringComparison.Ordinal))
@@ -65,6 +68,14 @@ public sealed record WitFunction(string Name, EquatableArray<WitParameter> Param
 
         return (WitFunctionKind.Freestanding, null, name);
     }
+
+    private static readonly (string Prefix, WitFunctionKind Kind)[] Prefixes =
+    [
+        ("[method]", WitFunctionKind.Method),
+        ("[static]", WitFunctionKind.Static),
+        ("[async method]", WitFunctionKind.Method),
+        ("[async static]", WitFunctionKind.Static),
+    ];
 }
 
 /// <summary>

@@ -23,6 +23,10 @@ internal static class Tokens
 
     public static readonly FieldInfo ProxyInvokers = typeof(ComponentProxy).GetField(nameof(ComponentProxy.Invokers), All)!;
 
+    public static readonly FieldInfo ResourceInvokers = typeof(ComponentResource).GetField(nameof(ComponentResource.Invokers), All)!;
+
+    public static readonly ConstructorInfo ResourceCtor = typeof(ComponentResource).GetConstructors(All).Single();
+
     public static readonly ConstructorInfo ProxyCtor = typeof(ComponentProxy).GetConstructors(All).Single();
 
     public static readonly MethodInfo InvokerBegin = typeof(FunctionInvoker).GetMethod(nameof(FunctionInvoker.Begin), All)!;

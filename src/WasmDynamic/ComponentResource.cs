@@ -1,0 +1,43 @@
+using WasmDynamic.Hosting;
+
+namespace WasmDynamic;
+
+/// <summary>
+/// The base of the classes WasmDynamic emits for resources a component exports (<c>resource counter { … }</c>):
+/// each object holds one handle. Disposing an owned handle drops it (running the guest's destructor); using it
+/// afterwards throws <see cref="ObjectDisposedException"/>. Passing it as an <c>own&lt;T&gt;</c> argument transfers it
+/// to the guest, after which the object is consumed. Handles never disposed are released with their instance.
+/// </summary>
+public abstract class ComponentResource : IDisposable
+{
+    /// <summary>Called by emitted constructors.</summary>
+    protected ComponentResource(object handle)
+    {
+        Handle = (ResourceHandle)handle;
+        Invokers = Handle.Binding.Invokers;
+    }
+
+    internal ResourceHandle Handle { get; }
+
+    internal readonly FunctionInvoker[] Invokers;
+
+    /// <summary>The WIT resource name (<c>counter</c>).</summary>
+    public string ResourceName => Handle.Binding.Resource.Name!;
+
+    /// <summary>True for an <c>own</c> handle, false for a borrowed one.</summary>
+    public bool IsOwned => Handle.Owned;
+
+    /// <summary>True once disposed, or moved into the guest as an <c>own</c> argument.</summary>
+    public bool IsDisposed => Handle.IsReleased;
+
+    /// <summary>Drops the handle; for an owned handle the guest's destructor runs now.</summary>
+    /// <exception cref="ComponentTrapException">The guest's destructor trapped.</exception>
+    public void Dispose()
+    {
+        Handle.Drop();
+        GC.SuppressFinalize(this);
+    }
+
+    /// <inheritdoc/>
+    public override string ToString() => $"{ResourceName}{(IsDisposed ? " (disposed)" : string.Empty)}";
+}

@@ -1,0 +1,145 @@
+using System.Reflection;
+using WasmDynamic.Marshalling;
+using WasmDynamic.Wit;
+
+namespace WasmDynamic.Emit;
+
+/// <summary>Matches WIT functions to CLR methods: the default type map, or a user interface checked as a whole.</summary>
+internal static class MethodPlanner
+{
+    /// <summary>The .NET method name the default map gives a function.</summary>
+    public static string DefaultName(WitFunction f) => f.Kind switch
+    {
+        WitFunctionKind.Constructor => Naming.ToPascalCase(f.ResourceName!),
+        WitFunctionKind.Static => Naming.ToPascalCase(f.ResourceName!) + Naming.ToPascalCase(f.ShortName),
+        _ => Naming.ToPascalCase(f.ShortName),
+    };
+
+    /// <summary>True when a .NET method name designates <paramref name="f"/>.</summary>
+    public static bool NameMatches(string name, WitFunction f)
+    {
+        switch (f.Kind)
+        {
+            case WitFunctionKind.Constructor:
+            {
+                var r = Naming.ToPascalCase(f.ResourceName!);
+                return name == r || name == "Create" + r || name == "New" + r || string.Equals(name, f.ResourceName, StringComparison.Ordinal);
+            }
+
+            case WitFunctionKind.Static:
+                return name == DefaultName(f) || Naming.Matches(name, f.ShortName);
+            default:
+                return Naming.Matches(name, f.ShortName);
+        }
+    }
+
+    public static List<MethodPlan> Default(WorldTypes world, WitInterface? iface, IEnumerable<WitFunction> functions, Type? selfType)
+    {
+        var plans = new List<MethodPlan>();
+        foreach (var f in functions)
+        {
+            try
+            {
+                var ps = selfType is null ? f.Parameters.ToList() : f.Parameters.Skip(1).ToList();
+                var types = ps.Select(p => world.DataTypes.ClrType(p.Type)).ToArray();
+                var returnType = f.Result is null ? typeof(void) : world.DataTypes.ClrType(f.Result);
+                plans.Add(new MethodPlan(f, DefaultName(f), types, ps.Select(p => Naming.ToCamelCase(p.Name)).ToArray(), returnType, null, selfType));
+            }
+            catch (NotSupportedException)
+            {
+                // A function whose types the default map cannot express yet (maps, streams…) is left out of the
+                // default proxy rather than failing the whole interface; GetInterface<T> reports it if asked.
+            }
+        }
+
+        return plans;
+    }
+
+    public static List<MethodPlan> ForInterface(WorldTypes world, WitInterface? iface, List<WitFunction> available, Type clr, Type? selfType, string what)
+    {
+        if (!clr.IsInterface)
+        {
+            throw new ComponentBindingException($"{clr.Name} must be a C# interface to be bound to {what}.", []);
+        }
+
+        var problems = new List<string>();
+        var plans = new List<MethodPlan>();
+        var methods = clr.GetMethods().Concat(clr.GetInterfaces().Where(i => i != typeof(IDisposable)).SelectMany(i => i.GetMethods())).Where(m => !m.IsSpecialName).ToList();
+        foreach (var p in clr.GetProperties().Concat(clr.GetInterfaces().SelectMany(i => i.GetProperties())))
+        {
+            problems.Add($"{clr.Name}.{p.Name}: properties cannot be bound to component functions; declare a method.");
+        }
+
+        foreach (var m in methods)
+        {
+            var witName = m.GetCustomAttribute<WitNameAttribute>()?.Name;
+            var f = witName is not null
+                ? available.FirstOrDefault(x => x.Name == witName || x.ShortName == witName)
+                : available.FirstOrDefault(x => NameMatches(m.Name, x));
+            var clrSig = $"{ConverterFactory.Describe(m.ReturnType)} {m.Name}({string.Join(", ", m.GetParameters().Select(p => ConverterFactory.Describe(p.ParameterType) + " " + p.Name))})";
+            if (f is null)
+            {
+                problems.Add($"{clr.Name}.{clrSig}: {what} has no function named '{witName ?? Naming.ToKebabCase(m.Name)}'. Available: {string.Join(", ", available.Select(x => x.Name))}.");
+                continue;
+            }
+
+            var where = $"{clr.Name}.{m.Name} ↔ {ProxyEmitter.Qualified(iface, f)} ({f.Signature})";
+            var witParams = selfType is null ? f.Parameters.ToList() : f.Parameters.Skip(1).ToList();
+            var ps = m.GetParameters();
+            if (ps.Length != witParams.Count)
+            {
+                problems.Add($"{where}: takes {witParams.Count} parameter(s) but the C# method takes {ps.Length}; a fitting C# signature is {Suggest(world, f, m.Name, selfType is not null)}.");
+                continue;
+            }
+
+            var before = problems.Count;
+            var plan = new MethodPlan(f, m.Name, ps.Select(p => p.ParameterType).ToArray(), ps.Select(p => p.Name ?? "arg").ToArray(), m.ReturnType, m, selfType);
+            var converters = f.Parameters.Select((p, i) => world.Converters.Create(p.Type, plan.WitParameterClrType(i), problems, i == 0 && selfType is not null ? $"{where}, self" : $"{where}, parameter '{p.Name}'")).ToArray();
+            if (f.Result is null)
+            {
+                if (m.ReturnType != typeof(void))
+                {
+                    problems.Add($"{where}: returns nothing, so the C# method must return void.");
+                }
+            }
+            else if (m.ReturnType == typeof(void) && f.Result is not WitResult)
+            {
+                problems.Add($"{where}: returns {f.Result}; the C# method must return {world.Converters.DefaultTypeName(f.Result)}.");
+            }
+            else
+            {
+                plan.ResultConverter = world.Converters.Create(f.Result, m.ReturnType, problems, $"{where}, result");
+            }
+
+            if (problems.Count > before)
+            {
+                problems[^1] += $" A fitting C# signature is {Suggest(world, f, m.Name, selfType is not null)}.";
+                continue;
+            }
+
+            plan.Converters = converters!;
+            plans.Add(plan);
+        }
+
+        if (problems.Count > 0)
+        {
+            throw new ComponentBindingException($"{clr.FullName} does not fit {what}:", problems);
+        }
+
+        return plans;
+    }
+
+    private static string Suggest(WorldTypes world, WitFunction f, string name, bool method)
+    {
+        try
+        {
+            var rt = f.Result is null ? "void" : world.Converters.DefaultTypeName(f.Result);
+            var ps = method ? f.Parameters.Skip(1) : f.Parameters;
+            return $"{rt} {name}({string.Join(", ", ps.Select(p => world.Converters.DefaultTypeName(p.Type) + " " + Naming.ToCamelCase(p.Name)))})";
+        }
+        catch (Exception)
+        {
+            return f.Signature;
+        }
+    }
+}

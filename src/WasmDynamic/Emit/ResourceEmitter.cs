@@ -1,0 +1,73 @@
+using System.Linq.Expressions;
+using System.Reflection;
+using System.Reflection.Emit;
+using WasmDynamic.Hosting;
+using WasmDynamic.Wit;
+
+namespace WasmDynamic.Emit;
+
+/// <summary>An emitted class for a guest resource: its type, the functions its methods call, and a factory.</summary>
+internal sealed class ResourceClassInfo
+{
+    public ResourceClassInfo(WitResource resource, Type? clrInterface)
+    {
+        Resource = resource;
+        ClrInterface = clrInterface;
+    }
+
+    public WitResource Resource { get; }
+
+    /// <summary>The user interface it implements, or null for the default-map class.</summary>
+    public Type? ClrInterface { get; }
+
+    /// <summary>The created class (null while it is being emitted).</summary>
+    public Type Type { get; set; } = null!;
+
+    /// <summary>The resource's methods, in invoker order.</summary>
+    public WitFunction[] Functions { get; set; } = [];
+
+    public Func<ResourceHandle, object> Create { get; set; } = null!;
+}
+
+/// <summary>
+/// Emits a class per guest resource deriving from <see cref="ComponentResource"/>, whose instance methods call the
+/// resource's <c>[method]</c> functions with the object itself as <c>self</c>: with the default type map, or
+/// implementing the user's resource interface (<c>ICounter : IDisposable</c>).
+/// </summary>
+internal static class ResourceEmitter
+{
+    public static void Emit(WorldTypes world, ResourceClassInfo info, TypeBuilder tb, List<Action> pendingInits)
+    {
+        var owner = world.World.Exports.FirstOrDefault(i => i.Name == info.Resource.Owner);
+        var methods = owner?.Functions.Where(f => f.Kind == WitFunctionKind.Method && f.ResourceName == info.Resource.Name).ToList() ?? [];
+        var selfType = info.ClrInterface ?? (Type)tb;
+        var plans = info.ClrInterface is null
+            ? MethodPlanner.Default(world, owner, methods, selfType)
+            : MethodPlanner.ForInterface(world, owner, methods, info.ClrInterface, selfType, $"resource '{info.Resource.Name}' of '{info.Resource.Owner}'");
+
+        // C#: public Counter(object handle) : base(handle) { }
+        var ctor = tb.DefineConstructor(MethodAttributes.Public, CallingConventions.Standard, [typeof(object)]);
+        var cil = ctor.GetILGenerator();
+        cil.Emit(OpCodes.Ldarg_0);
+        cil.Emit(OpCodes.Ldarg_1);
+        cil.Emit(OpCodes.Call, Tokens.ResourceCtor);
+        cil.Emit(OpCodes.Ret);
+
+        var emitted = plans.Select((p, k) => MethodEmitter.Emit(tb, p, k, Tokens.ResourceInvokers)).ToList();
+        var type = tb.CreateType();
+        info.Type = type;
+        info.Functions = plans.Select(p => p.Function).ToArray();
+        var handle = Expression.Parameter(typeof(ResourceHandle), "handle");
+        info.Create = Expression.Lambda<Func<ResourceHandle, object>>(Expression.New(type.GetConstructor([typeof(object)])!, handle), handle).Compile();
+
+        // Converters can refer to this class (and to classes still being emitted), so they are made once all exist.
+        pendingInits.Add(() =>
+        {
+            for (var k = 0; k < plans.Count; k++)
+            {
+                plans[k].CreateConverters(world.Converters, $"{ProxyEmitter.Qualified(owner, plans[k].Function)} ({plans[k].Function.Signature})", world.DataTypes.ClrType);
+                MethodEmitter.Assign(type, emitted[k].Fields, plans[k]);
+            }
+        });
+    }
+}

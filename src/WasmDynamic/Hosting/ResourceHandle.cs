@@ -1,0 +1,88 @@
+using WasmDynamic.Native;
+using WasmDynamic.Wit;
+
+namespace WasmDynamic.Hosting;
+
+/// <summary>Per instance and resource class: the invokers its emitted methods call.</summary>
+internal sealed class ResourceBinding
+{
+    public ResourceBinding(ComponentInstance instance, WitResource resource, FunctionInvoker[] invokers, Func<ResourceHandle, object> create)
+    {
+        Instance = instance;
+        Resource = resource;
+        Invokers = invokers;
+        Create = create;
+    }
+
+    public ComponentInstance Instance { get; }
+
+    public WitResource Resource { get; }
+
+    public FunctionInvoker[] Invokers { get; }
+
+    /// <summary>Creates the .NET object (an emitted <see cref="ComponentResource"/>) for a handle.</summary>
+    public Func<ResourceHandle, object> Create { get; }
+}
+
+/// <summary>
+/// One guest resource handle (<c>wasmtime_component_resource_any_t*</c>) held by .NET. The instance tracks every live
+/// handle, so those never disposed are deleted with it; no finalizer ever touches native memory.
+/// </summary>
+internal sealed unsafe class ResourceHandle
+{
+    private nint _any;
+
+    public ResourceHandle(ResourceBinding binding, nint any, bool owned)
+    {
+        Binding = binding;
+        _any = any;
+        Owned = owned;
+        binding.Instance.Track(this);
+    }
+
+    public ResourceBinding Binding { get; }
+
+    public bool Owned { get; }
+
+    public bool IsReleased => _any == 0 || Binding.Instance.IsDisposed;
+
+    /// <summary>The handle to put in an argument; throws if it was disposed or moved.</summary>
+    public nint ForArgument(bool transferOwnership, string where)
+    {
+        if (IsReleased)
+        {
+            throw new ObjectDisposedException(Binding.Resource.Name, $"The {Binding.Resource.Name} resource passed {where} was already disposed or moved into the component.");
+        }
+
+        if (transferOwnership && !Owned)
+        {
+            throw new ComponentArgumentException($"A borrowed {Binding.Resource.Name} cannot be passed {where}, which takes ownership (own<{Binding.Resource.Name}>).");
+        }
+
+        var any = _any;
+        if (transferOwnership)
+        {
+            // The guest takes the resource; only our host-side box remains, freed once the call is over.
+            _any = 0;
+            Binding.Instance.Untrack(this);
+            Binding.Instance.ArgumentContext.DeleteAfterCall(any);
+        }
+
+        return any;
+    }
+
+    /// <summary>Drops an owned handle (guest destructor) and frees the box.</summary>
+    public void Drop()
+    {
+        var instance = Binding.Instance;
+        instance.DropResource(this);
+    }
+
+    /// <summary>Called by the instance under its call lock.</summary>
+    internal nint Take()
+    {
+        var any = _any;
+        _any = 0;
+        return any;
+    }
+}

@@ -1,0 +1,108 @@
+using FluentAssertions;
+using Xunit;
+
+namespace WasmDynamic.Tests;
+
+/// <summary>The <c>counter</c> resource of Fixtures/resources.wat, as the user declares it.</summary>
+public interface ICounter : IDisposable
+{
+    uint Increment();
+    uint Get();
+}
+
+[WitName("demo:res/counters")]
+public interface ICounters
+{
+    ICounter CreateCounter(uint start);
+    (ICounter, ICounter) MakePair(uint a, uint b);
+    ICounter Merge(ICounter a, ICounter b);
+}
+
+public interface IDrops
+{
+    uint Drops();
+}
+
+public class ResourceTests
+{
+    private static readonly ComponentRuntime Runtime = new();
+    private static readonly Lazy<WasmComponent> Component = new(() => Runtime.Load(Path.Combine(AppContext.BaseDirectory, "Fixtures", "resources.wat")));
+
+    [Fact]
+    public void A_guest_resource_is_constructed_called_and_dropped_through_a_typed_interface()
+    {
+        using var instance = Component.Value.Instantiate();
+        var counters = instance.GetInterface<ICounters>();
+        var drops = instance.GetInterface<IDrops>("");
+        var counter = counters.CreateCounter(41);
+        counter.Increment().Should().Be(42);
+        counter.Get().Should().Be(42);
+        drops.Drops().Should().Be(0);
+        counter.Dispose();
+        drops.Drops().Should().Be(1, "disposing an owned handle runs the guest destructor");
+        counter.Invoking(c => c.Get()).Should().Throw<ObjectDisposedException>();
+        counter.Dispose();
+        drops.Drops().Should().Be(1, "a second Dispose does nothing");
+    }
+
+    [Fact]
+    public void Statics_own_parameters_and_resources_inside_tuples_work()
+    {
+        using var instance = Component.Value.Instantiate();
+        var counters = instance.GetInterface<ICounters>();
+        var drops = instance.GetInterface<IDrops>("");
+        var (a, b) = counters.MakePair(3, 10);
+        a.Get().Should().Be(3);
+        b.Get().Should().Be(10);
+        using var merged = counters.Merge(a, b);
+        merged.Get().Should().Be(13);
+        drops.Drops().Should().Be(2, "merge takes own<counter> twice and drops both");
+        ((ComponentResource)a).IsDisposed.Should().BeTrue("an own argument moves the handle into the guest");
+        a.Invoking(x => x.Get()).Should().Throw<ObjectDisposedException>();
+        counters.Invoking(c => c.Merge(a, merged)).Should().Throw<ObjectDisposedException>();
+    }
+
+    [Fact]
+    public void Resources_work_through_dynamic_with_the_default_map()
+    {
+        using var instance = Component.Value.Instantiate();
+        var counters = instance.Exports.Counters;
+        var counter = counters.Counter(5);
+        uint next = counter.Increment();
+        next.Should().Be(6);
+        var pair = counters.CounterMakePair(1, 2);
+        var merged = counters.Merge(pair.Item1, pair.Item2);
+        uint total = merged.Get();
+        total.Should().Be(3);
+        ((object)counter).Should().BeAssignableTo<ComponentResource>();
+        ((ComponentResource)counter).ResourceName.Should().Be("counter");
+        counter.Dispose();
+        uint drops = instance.Exports.Drops();
+        drops.Should().Be(3);
+    }
+
+    [Fact]
+    public void Many_handles_created_and_released_keep_the_guest_table_and_memory_flat()
+    {
+        using var instance = Component.Value.Instantiate();
+        var counters = instance.GetInterface<ICounters>();
+        var drops = instance.GetInterface<IDrops>("");
+        for (var i = 0; i < 20_000; i++)
+        {
+            using var c = counters.CreateCounter((uint)i);
+            c.Increment().Should().Be((uint)i + 1);
+        }
+
+        drops.Drops().Should().Be(20_000, "the guest's table holds at most 4095 counters, so every handle was really released");
+    }
+
+    [Fact]
+    public void Handles_never_disposed_are_released_with_their_instance()
+    {
+        var instance = Component.Value.Instantiate();
+        var counter = instance.GetInterface<ICounters>().CreateCounter(1);
+        instance.Dispose();
+        counter.Invoking(c => c.Get()).Should().Throw<ObjectDisposedException>();
+        counter.Dispose();
+    }
+}
