@@ -34,6 +34,29 @@ public sealed class ComponentImports
         return this;
     }
 
+    /// <summary>
+    /// Supplies the .NET class that implements <c>resource <paramref name="resourceName"/></c> of the imported interface
+    /// <paramref name="interfaceName"/>: its constructors serve <c>[constructor]</c>, instance methods the resource's
+    /// methods and static methods its static functions. Each guest handle stands for one object; when the guest drops
+    /// its handle the object is released (and disposed if it is <see cref="IDisposable"/>). A class nested in the
+    /// interface's implementation and named after the resource is found without this call.
+    /// </summary>
+    /// <returns>This object, for chaining.</returns>
+    /// <exception cref="ArgumentNullException">An argument is null.</exception>
+    public ComponentImports AddResource(string interfaceName, string resourceName, Type implementation)
+    {
+        ArgumentNullException.ThrowIfNull(interfaceName);
+        ArgumentNullException.ThrowIfNull(resourceName);
+        ArgumentNullException.ThrowIfNull(implementation);
+        _entries.Add(($"{interfaceName}#{resourceName}", implementation));
+        return this;
+    }
+
+    /// <summary>Supplies <typeparamref name="T"/> as the implementation of a host resource; see <see cref="AddResource(string, string, Type)"/>.</summary>
+    /// <returns>This object, for chaining.</returns>
+    public ComponentImports AddResource<T>(string interfaceName, string resourceName)
+        where T : class => AddResource(interfaceName, resourceName, typeof(T));
+
     /// <summary>Builds imports from a plain object whose properties match imports by short PascalCase name.</summary>
     /// <param name="imports">For example <c>new { Logger = new ConsoleLogger(), GetNumber = (Func&lt;uint&gt;)(() =&gt; 41) }</c>.</param>
     /// <exception cref="ArgumentNullException"><paramref name="imports"/> is null.</exception>

@@ -52,12 +52,12 @@ public sealed unsafe partial class ComponentInstance : IDisposable
                 ConfigureWasi(options.Wasi);
             }
 
-            var definitions = HostBinder.Bind(component.Name, Types, options.Imports, _state, usesWasi, options.TrapUnimplementedImports, out var empty);
+            var definitions = HostBinder.Bind(component.Name, Types, options.Imports, _state, usesWasi, options.TrapUnimplementedImports, out var empty, out var resources);
             var previous = CallScope.Current;
             CallScope.Current = this;
             try
             {
-                _native = Linking.Instantiate(component, Context, definitions, empty, usesWasi, options.TrapUnimplementedImports, _state);
+                _native = Linking.Instantiate(component, Context, definitions, resources, empty, usesWasi, options.TrapUnimplementedImports, _state);
             }
             finally
             {

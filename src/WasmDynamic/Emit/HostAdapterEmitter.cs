@@ -35,14 +35,28 @@ internal static class HostAdapterEmitter
     private static readonly FieldInfo ParametersField = typeof(HostAdapterClosure).GetField("<Parameters>k__BackingField", BindingFlags.NonPublic | BindingFlags.Instance)!;
     private static readonly FieldInfo ResultField = typeof(HostAdapterClosure).GetField("<Result>k__BackingField", BindingFlags.NonPublic | BindingFlags.Instance)!;
 
-    public static HostAdapter Emit(MethodInfo method, object? target, ValueConverter[] parameters, ValueConverter? result)
+    /// <summary>
+    /// Emits the adapter for <paramref name="method"/>: a method on <paramref name="target"/>, a static method, a
+    /// constructor (a resource's <c>[constructor]</c>), or, with <paramref name="selfFromArguments"/>, an instance
+    /// method called on the host object that the guest's first argument (<c>self</c>) designates.
+    /// </summary>
+    public static HostAdapter Emit(MethodBase method, object? target, bool selfFromArguments, ValueConverter[] parameters, ValueConverter? result)
     {
         var dm = new DynamicMethod($"host_{method.Name}", typeof(void), [typeof(HostAdapterClosure), typeof(Val*), typeof(Val*), typeof(LowerContext)], typeof(HostAdapterEmitter).Module, skipVisibility: true);
         var il = dm.GetILGenerator();
+        var returnType = method is MethodInfo mi ? mi.ReturnType : method.DeclaringType!;
 
-        // C#: ((TTarget)closure.Target).Method(
-        //         ((ValueConverter<P0>)closure.Parameters[0]).Lift(args + 0), ...)
-        if (!method.IsStatic)
+        // C#: ((TTarget)closure.Target).Method(((ValueConverter<P0>)closure.Parameters[0]).Lift(args + 0), ...)
+        //     or: ((ValueConverter<TSelf>)closure.Parameters[0]).Lift(args + 0).Method(... args + 1 ...)
+        //     or: new TResource(...)
+        var first = 0;
+        if (selfFromArguments)
+        {
+            LiftArgument(il, 0, typeof(ValueConverter<>).MakeGenericType(parameters[0].ClrType));
+            il.Emit(OpCodes.Castclass, method.DeclaringType!);
+            first = 1;
+        }
+        else if (!method.IsStatic && method is MethodInfo)
         {
             il.Emit(OpCodes.Ldarg_0);
             il.Emit(OpCodes.Ldfld, TargetField);
@@ -52,27 +66,20 @@ internal static class HostAdapterEmitter
         var ps = method.GetParameters();
         for (var i = 0; i < ps.Length; i++)
         {
-            var convType = typeof(ValueConverter<>).MakeGenericType(ps[i].ParameterType);
-            il.Emit(OpCodes.Ldarg_0);
-            il.Emit(OpCodes.Ldfld, ParametersField);
-            il.Emit(OpCodes.Ldc_I4, i);
-            il.Emit(OpCodes.Ldelem_Ref);
-            il.Emit(OpCodes.Castclass, convType);
-            il.Emit(OpCodes.Ldarg_1);
-            if (i > 0)
-            {
-                il.Emit(OpCodes.Ldc_I4, i * Val.Size);
-                il.Emit(OpCodes.Conv_I);
-                il.Emit(OpCodes.Add);
-            }
-
-            il.Emit(OpCodes.Callvirt, Tokens.Lift(convType));
+            LiftArgument(il, first + i, typeof(ValueConverter<>).MakeGenericType(ps[i].ParameterType));
         }
 
-        il.Emit(method.IsStatic ? OpCodes.Call : OpCodes.Callvirt, method);
+        if (method is ConstructorInfo ctor)
+        {
+            il.Emit(OpCodes.Newobj, ctor);
+        }
+        else
+        {
+            il.Emit(method.IsStatic ? OpCodes.Call : OpCodes.Callvirt, (MethodInfo)method);
+        }
 
         // C#: ((ValueConverter<TR>)closure.Result).Lower(returned, results, cx);   — or drop the value
-        if (method.ReturnType != typeof(void))
+        if (returnType != typeof(void))
         {
             if (result is null)
             {
@@ -80,8 +87,8 @@ internal static class HostAdapterEmitter
             }
             else
             {
-                var convType = typeof(ValueConverter<>).MakeGenericType(method.ReturnType);
-                var returned = il.DeclareLocal(method.ReturnType);
+                var convType = typeof(ValueConverter<>).MakeGenericType(result.ClrType);
+                var returned = il.DeclareLocal(returnType);
                 il.Emit(OpCodes.Stloc, returned);
                 il.Emit(OpCodes.Ldarg_0);
                 il.Emit(OpCodes.Ldfld, ResultField);
@@ -104,6 +111,25 @@ internal static class HostAdapterEmitter
 
         il.Emit(OpCodes.Ret);
         return (HostAdapter)dm.CreateDelegate(typeof(HostAdapter), new HostAdapterClosure(target, parameters, result));
+    }
+
+    private static void LiftArgument(ILGenerator il, int index, Type convType)
+    {
+        // stack: → converter, args + index*32 → lifted value
+        il.Emit(OpCodes.Ldarg_0);
+        il.Emit(OpCodes.Ldfld, ParametersField);
+        il.Emit(OpCodes.Ldc_I4, index);
+        il.Emit(OpCodes.Ldelem_Ref);
+        il.Emit(OpCodes.Castclass, convType);
+        il.Emit(OpCodes.Ldarg_1);
+        if (index > 0)
+        {
+            il.Emit(OpCodes.Ldc_I4, index * Val.Size);
+            il.Emit(OpCodes.Conv_I);
+            il.Emit(OpCodes.Add);
+        }
+
+        il.Emit(OpCodes.Callvirt, Tokens.Lift(convType));
     }
 
     private static unsafe void LowerOk(ValueConverter converter, Val* results, LowerContext cx) => converter.LowerBoxed(Unit.Value, results, cx);

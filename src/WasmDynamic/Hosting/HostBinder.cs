@@ -13,8 +13,12 @@ internal static class HostBinder
 {
     public sealed record Definition(string? Instance, string Name, HostFunction Function);
 
-    public static List<Definition> Bind(string componentName, WorldTypes types, ComponentImports imports, StoreState state, bool wasiProvided, bool trapUnknown, out List<string> emptyInstances)
+    /// <summary>A host resource type to define in the linker: its instance, name and tag.</summary>
+    public sealed record ResourceDefinition(string Instance, string Name, uint Tag);
+
+    public static List<Definition> Bind(string componentName, WorldTypes types, ComponentImports imports, StoreState state, bool wasiProvided, bool trapUnknown, out List<string> emptyInstances, out List<ResourceDefinition> resources)
     {
+        resources = new List<ResourceDefinition>();
         var world = types.World;
         var problems = new List<string>();
         var definitions = new List<Definition>();
@@ -25,9 +29,14 @@ internal static class HostBinder
         {
             var entry = FindEntry(imports, iface.Name, iface.ParsedName.WithoutVersion, iface.ShortName, used);
             var functions = iface.Functions.Where(f => f.Kind == WitFunctionKind.Freestanding).ToList();
+            if (!(wasiProvided && IsWasi(iface.Name)))
+            {
+                BindResources(types, state, imports, iface, entry, used, definitions, resources, problems, trapUnknown);
+            }
+
             if (entry is null)
             {
-                if (functions.Count == 0 && iface.Functions.Count == 0)
+                if (functions.Count == 0)
                 {
                     if (!(wasiProvided && IsWasi(iface.Name)))
                     {
@@ -38,6 +47,11 @@ internal static class HostBinder
                 }
 
                 if ((wasiProvided && IsWasi(iface.Name)) || trapUnknown)
+                {
+                    continue;
+                }
+
+                if (functions.Count == 0)
                 {
                     continue;
                 }
@@ -91,6 +105,134 @@ internal static class HostBinder
 
         return definitions;
     }
+
+    /// <summary>Binds the resources of an imported interface to the .NET classes that implement them.</summary>
+    private static void BindResources(WorldTypes types, StoreState state, ComponentImports imports, WitInterface iface, object? entry, HashSet<int> used, List<Definition> definitions, List<ResourceDefinition> resources, List<string> problems, bool trapUnknown)
+    {
+        foreach (var resource in iface.Resources.Where(r => r.Owner == iface.Name))
+        {
+            var tag = types.HostTag(resource);
+            resources.Add(new ResourceDefinition(iface.Name, resource.Name!, tag));
+            var members = iface.Functions.Where(f => f.Kind != WitFunctionKind.Freestanding && f.ResourceName == resource.Name).ToList();
+            if (members.Count == 0)
+            {
+                continue;
+            }
+
+            var type = FindResourceClass(imports, iface, resource, entry, used);
+            if (type is null)
+            {
+                if (!trapUnknown)
+                {
+                    problems.Add($"resource '{resource.Name}' of import '{iface.Name}' has no implementation. Supply a class with {string.Join("; ", members.Select(m => SuggestResourceMember(types, m) + "  // " + m.Signature))}; e.g. imports.AddResource<My{Naming.ToPascalCase(resource.Name!)}>(\"{iface.Name}\", \"{resource.Name}\").");
+                }
+
+                continue;
+            }
+
+            foreach (var f in members)
+            {
+                var qualified = $"{iface.Name}#{f.Name}";
+                var fn = BindResourceMember(types, state, type, f, qualified, problems);
+                if (fn is not null)
+                {
+                    definitions.Add(new Definition(iface.Name, f.Name, fn));
+                }
+            }
+        }
+    }
+
+    private static Type? FindResourceClass(ComponentImports imports, WitInterface iface, WitResource resource, object? entry, HashSet<int> used)
+    {
+        var keys = new[] { $"{iface.Name}#{resource.Name}", $"{iface.ParsedName.WithoutVersion}#{resource.Name}", $"{iface.ShortName}#{resource.Name}" };
+        for (var i = 0; i < imports.Entries.Count; i++)
+        {
+            if (keys.Contains(imports.Entries[i].Name) && imports.Entries[i].Implementation is Type t)
+            {
+                used.Add(i);
+                return t;
+            }
+        }
+
+        // Convention: a nested class of the interface's implementation named after the resource.
+        return entry?.GetType().GetNestedTypes().FirstOrDefault(t => t.GetCustomAttribute<WitNameAttribute>()?.Name == resource.Name || Naming.Matches(t.Name, resource.Name!));
+    }
+
+    private static HostFunction? BindResourceMember(WorldTypes types, StoreState state, Type type, WitFunction f, string qualified, List<string> problems)
+    {
+        var before = problems.Count;
+        MethodBase? member;
+        var witParams = f.Kind == WitFunctionKind.Method ? f.Parameters.Skip(1).ToList() : f.Parameters.ToList();
+        if (f.Kind == WitFunctionKind.Constructor)
+        {
+            member = type.GetConstructors().FirstOrDefault(c => c.GetParameters().Length == witParams.Count);
+        }
+        else
+        {
+            var isStatic = f.Kind == WitFunctionKind.Static;
+            member = type.GetMethods(BindingFlags.Public | (isStatic ? BindingFlags.Static : BindingFlags.Instance))
+                .Where(m => m.GetCustomAttribute<WitNameAttribute>()?.Name == f.ShortName || Naming.Matches(m.Name, f.ShortName))
+                .FirstOrDefault(m => m.GetParameters().Length == witParams.Count);
+        }
+
+        if (member is null)
+        {
+            problems.Add($"{type.Name} has no {(f.Kind == WitFunctionKind.Constructor ? "constructor" : f.Kind == WitFunctionKind.Static ? "static method" : "method")} for '{qualified}' ({f.Signature}); write {SuggestResourceMember(types, f)}.");
+            return null;
+        }
+
+        var where = $"{type.Name}.{(member is ConstructorInfo ? "ctor" : member.Name)} for '{qualified}' ({f.Signature})";
+        var convs = new List<ValueConverter?>();
+        if (f.Kind == WitFunctionKind.Method)
+        {
+            convs.Add(types.Converters.Create(f.Parameters[0].Type, type, problems, $"{where}, self"));
+        }
+
+        var ps = member.GetParameters();
+        convs.AddRange(ps.Select((p, i) => types.Converters.Create(witParams[i].Type, p.ParameterType, problems, $"{where}, parameter '{p.Name}'")));
+        ValueConverter? result = null;
+        var returnType = member is MethodInfo mi ? mi.ReturnType : type;
+        if (f.Result is null)
+        {
+            if (returnType != typeof(void))
+            {
+                problems.Add($"{where}: the import returns nothing; the method must return void.");
+            }
+        }
+        else if (returnType == typeof(void) && f.Result is not WitResult)
+        {
+            problems.Add($"{where}: the import returns {f.Result}; the method must return {types.Converters.DefaultTypeName(f.Result)}.");
+        }
+        else
+        {
+            result = types.Converters.Create(f.Result, returnType, problems, $"{where}, result");
+        }
+
+        if (problems.Count > before)
+        {
+            return null;
+        }
+
+        var adapter = HostAdapterEmitter.Emit(member, null, selfFromArguments: f.Kind == WitFunctionKind.Method, convs.ToArray()!, result);
+        return new HostFunction(state, f, qualified, convs.ToArray()!, result, adapter);
+    }
+
+    private static string SuggestResourceMember(WorldTypes types, WitFunction f)
+    {
+        var ps = (f.Kind == WitFunctionKind.Method ? f.Parameters.Skip(1) : f.Parameters).Select(p => TypeName(types, p.Type) + " " + Naming.ToCamelCase(p.Name));
+        var name = Naming.ToPascalCase(f.ResourceName!);
+        var result = f.Result is null ? "void" : TypeName(types, f.Result);
+        return f.Kind switch
+        {
+            WitFunctionKind.Constructor => $"public {name}({string.Join(", ", ps)})",
+            WitFunctionKind.Static => $"public static {result} {Naming.ToPascalCase(f.ShortName)}({string.Join(", ", ps)})",
+            _ => $"public {result} {Naming.ToPascalCase(f.ShortName)}({string.Join(", ", ps)})",
+        };
+    }
+
+    /// <summary>A C# type name for messages; a host resource is named after the class that implements it.</summary>
+    private static string TypeName(WorldTypes types, WitType t) =>
+        t is WitHandle h && types.IsHostResource(h.Resource) ? Naming.ToPascalCase(h.Resource.Name!) : types.Converters.DefaultTypeName(t);
 
     public static bool IsWasi(string name) => name.StartsWith("wasi:", StringComparison.Ordinal);
 
@@ -202,13 +344,13 @@ internal static class HostBinder
             return null;
         }
 
-        return new HostFunction(state, f, qualified, convs!, result, HostAdapterEmitter.Emit(method, target, convs!, result));
+        return new HostFunction(state, f, qualified, convs!, result, HostAdapterEmitter.Emit(method, target, selfFromArguments: false, convs!, result));
     }
 
     private static string SuggestMethod(WorldTypes types, WitFunction f)
     {
-        var rt = f.Result is null ? "void" : types.Converters.DefaultTypeName(f.Result);
-        return $"{rt} {Naming.ToPascalCase(f.ShortName)}({string.Join(", ", f.Parameters.Select(p => types.Converters.DefaultTypeName(p.Type) + " " + Naming.ToCamelCase(p.Name)))})";
+        var rt = f.Result is null ? "void" : TypeName(types, f.Result);
+        return $"{rt} {Naming.ToPascalCase(f.ShortName)}({string.Join(", ", f.Parameters.Select(p => TypeName(types, p.Type) + " " + Naming.ToCamelCase(p.Name)))})";
     }
 
     private static string DelegateType(WorldTypes types, WitFunction f)

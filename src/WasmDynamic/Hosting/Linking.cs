@@ -7,7 +7,7 @@ namespace WasmDynamic.Hosting;
 /// <summary>Builds the linker for one instantiation (WASI, host functions, empty type-only instances) and looks up exports.</summary>
 internal static unsafe class Linking
 {
-    public static ComponentInstanceNative Instantiate(WasmComponent component, nint context, List<HostBinder.Definition> definitions, List<string> emptyInstances, bool wasi, bool trapUnknown, StoreState state)
+    public static ComponentInstanceNative Instantiate(WasmComponent component, nint context, List<HostBinder.Definition> definitions, List<HostBinder.ResourceDefinition> resources, List<string> emptyInstances, bool wasi, bool trapUnknown, StoreState state)
     {
         var engine = component.Runtime.Engine.Pointer;
         var linker = new LinkerHandle(ComponentApi.wasmtime_component_linker_new(engine));
@@ -28,6 +28,22 @@ internal static unsafe class Linking
             var root = ComponentApi.wasmtime_component_linker_root(linker.Pointer);
             try
             {
+                foreach (var group in resources.GroupBy(r => r.Instance))
+                {
+                    var child = AddInstance(root, group.Key, component);
+                    try
+                    {
+                        foreach (var r in group)
+                        {
+                            AddResource(child, r, state, component);
+                        }
+                    }
+                    finally
+                    {
+                        ComponentApi.wasmtime_component_linker_instance_delete(child);
+                    }
+                }
+
                 foreach (var group in definitions.GroupBy(d => d.Instance))
                 {
                     if (group.Key is null)
@@ -54,7 +70,7 @@ internal static unsafe class Linking
                     }
                 }
 
-                foreach (var name in emptyInstances.Where(n => definitions.All(d => d.Instance != n)))
+                foreach (var name in emptyInstances.Where(n => definitions.All(d => d.Instance != n) && resources.All(r => r.Instance != n)))
                 {
                     ComponentApi.wasmtime_component_linker_instance_delete(AddInstance(root, name, component));
                 }
@@ -97,6 +113,29 @@ internal static unsafe class Linking
         }
 
         return child;
+    }
+
+    private static void AddResource(nint instance, HostBinder.ResourceDefinition r, StoreState state, WasmComponent component)
+    {
+        var bytes = Encoding.UTF8.GetBytes(r.Name);
+        var type = ComponentApi.wasmtime_component_resource_type_new_host(r.Tag);
+        var handle = GCHandle.ToIntPtr(GCHandle.Alloc(state));
+        try
+        {
+            fixed (byte* p = bytes)
+            {
+                var error = ComponentApi.wasmtime_component_linker_instance_add_resource(instance, p, (nuint)bytes.Length, type, &HostResourceCallbacks.Destructor, handle, &HostFunction.Free);
+                if (error != 0)
+                {
+                    GCHandle.FromIntPtr(handle).Free();
+                    Check(error, component, $"defining host resource '{r.Instance}#{r.Name}'");
+                }
+            }
+        }
+        finally
+        {
+            ComponentApi.wasmtime_component_resource_type_delete(type);
+        }
     }
 
     private static void AddFunc(nint instance, HostBinder.Definition d, WasmComponent component)
