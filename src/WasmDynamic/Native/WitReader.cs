@@ -7,18 +7,27 @@ namespace WasmDynamic.Native;
 /// Builds the <see cref="WitWorld"/> of a compiled component from Wasmtime's type reflection.
 /// </summary>
 /// <remarks>
+/// <para>
 /// The C API attaches no names to value types: names live in instance-type exports of kind TYPE (and RESOURCE).
 /// We keep every such item alive while reading and name a structural type by the first named type it is equal to
 /// (<c>wasmtime_component_valtype_equal</c>), preferring the interface being read. Wasmtime interns types, so two
-/// distinct WIT types with identical structure cannot be told apart; the first one wins. Primitive aliases
-/// (<c>type x = u32</c>) are never substituted, as wasm-tools does not either.
+/// distinct WIT types with identical structure cannot be told apart; the first one wins. Resources are exact:
+/// resource types compare by identity.
+/// </para>
+/// <para>
+/// Primitive aliases (<c>type filesize = u64</c>) are declared but never substituted where they are used: a
+/// primitive has no identity in the C API (wasm-tools, reading the binary, does print <c>size: filesize</c>).
+/// Wasmtime does not list the value types a component imports at the world level (<c>record point</c> declared in a
+/// world), only resources; such types stay unnamed in the model.
+/// </para>
 /// </remarks>
-internal sealed unsafe class WitReader : IDisposable
+internal sealed unsafe partial class WitReader : IDisposable
 {
     private readonly nint _engine;
     private readonly List<nint> _items = new();
     private readonly List<Named> _named = new();
     private readonly List<(nint Type, WitResource Resource)> _resources = new();
+    private readonly List<nint> _clonedResources = new();
     private int _anonymous;
 
     private WitReader(nint engine) => _engine = engine;
@@ -314,7 +323,7 @@ internal sealed unsafe class WitReader : IDisposable
                     }
                 }
 
-                return Anonymous(new WitRecord(fields.ToImmutable()), "record", scope);
+                return new WitRecord(fields.ToImmutable());
             }
 
             case ValTypeKind.Tuple:
@@ -349,7 +358,7 @@ internal sealed unsafe class WitReader : IDisposable
                     }
                 }
 
-                return Anonymous(new WitVariant(cases.ToImmutable()), "variant", scope);
+                return new WitVariant(cases.ToImmutable());
             }
 
             case ValTypeKind.Enum:
@@ -366,7 +375,7 @@ internal sealed unsafe class WitReader : IDisposable
                     }
                 }
 
-                return Anonymous(new WitEnum(names.ToImmutable()), "enum", scope);
+                return new WitEnum(names.ToImmutable());
             }
 
             case ValTypeKind.Flags:
@@ -383,7 +392,7 @@ internal sealed unsafe class WitReader : IDisposable
                     }
                 }
 
-                return Anonymous(new WitFlags(names.ToImmutable()), "flags", scope);
+                return new WitFlags(names.ToImmutable());
             }
 
             case ValTypeKind.Option:
@@ -452,12 +461,14 @@ internal sealed unsafe class WitReader : IDisposable
             }
         }
 
-        // A handle to a resource the component never names (possible in hand-written components).
+        // A handle to a resource the component never names (possible in hand-written components). Remember a clone
+        // (the handle's resource type is freed with its valtype), so that every handle to it names the same resource.
         var resource = new WitResource($"resource{_anonymous++}", scope);
+        var clone = wasmtime_component_resource_type_clone(resourceType);
+        _clonedResources.Add(clone);
+        _resources.Add((clone, resource));
         return resource;
     }
-
-    private WitType Anonymous(WitType type, string kind, string scope) => type;
 
     private static bool IsPrimitive(ValTypeKind kind) => kind <= ValTypeKind.String || kind == ValTypeKind.ErrorContext;
 
@@ -481,5 +492,14 @@ internal sealed unsafe class WitReader : IDisposable
         }
 
         _items.Clear();
+        foreach (var resource in _clonedResources)
+        {
+            ComponentApi.wasmtime_component_resource_type_delete(resource);
+        }
+
+        _clonedResources.Clear();
     }
+
+    [System.Runtime.InteropServices.LibraryImport(WasmtimeLibrary.Name)]
+    private static partial nint wasmtime_component_resource_type_clone(nint type);
 }

@@ -9,21 +9,25 @@ namespace WasmDynamic.Wit;
 /// </summary>
 /// <remarks>
 /// <para>
-/// The world block is exactly what <c>jco wit</c> prints (jco prints only that block). The nested package blocks follow
-/// the rules of wasm-tools' printer: a blank line between the items of an interface (<c>use</c> statements excepted),
-/// no blank line between the interfaces of a package, two between packages, resources with their constructor,
-/// methods and static functions, and <c>use</c> statements for types owned by other interfaces.
+/// The world block is what <c>jco wit</c> prints (jco prints only that block). The package blocks follow wasm-tools'
+/// printer: a blank line between the items of an interface (<c>use</c> statements excepted), none between the
+/// interfaces of a package, two between packages; resources with their constructor, methods and static functions;
+/// <c>use</c> statements for types owned by other interfaces, with the full <c>ns:pkg/iface@ver</c> path across
+/// packages.
 /// </para>
 /// <para>
-/// Two things differ from wasm-tools, because Wasmtime's type reflection does not carry them: doc comments, and
-/// aliases of primitive types where they are used (<c>size: filesize</c> prints as <c>size: u64</c>; the alias itself,
-/// <c>type filesize = u64;</c>, is still declared). A component cannot export a type at the world level in WIT; such
-/// types (hand-written components only) are declared in the world like imported ones.
+/// Wasmtime's type reflection lacks a few things wasm-tools reads from the binary, so the text differs there: doc
+/// comments; aliases of primitive types where they are used (<c>size: filesize</c> prints as <c>size: u64</c>, the
+/// alias <c>type filesize = u64;</c> itself is still declared); and the value types a world imports by name
+/// (<c>record point</c> declared in a world), which Wasmtime does not list. Those records, variants, enums and flags
+/// are declared in the world under made-up names (<c>record0</c>), and a world function's types that belong to an
+/// interface get the <c>use</c> statement the world must have had. A type exported at the world level has no WIT form
+/// (wasm-tools refuses such components); it is declared in the world like an imported one.
 /// </para>
 /// </remarks>
 public static class WitPrinter
 {
-    /// <summary>The name of the package the world of a component is printed in, as wasm-tools names it.</summary>
+    /// <summary>The package wasm-tools puts a component's world in.</summary>
     private const string RootPackage = "root:component";
 
     // Kept in sync with wasm-tools' `is_keyword` (crates/wit-component/src/printing.rs).
@@ -37,7 +41,11 @@ public static class WitPrinter
 
     /// <summary>An identifier, escaped with <c>%</c> when it is a WIT keyword (<c>type</c> → <c>%type</c>).</summary>
     /// <param name="name">The kebab-case name.</param>
-    public static string Identifier(string name) => Keywords.Contains(name) ? "%" + name : name;
+    public static string Identifier(string name)
+    {
+        ArgumentNullException.ThrowIfNull(name);
+        return Keywords.Contains(name) ? "%" + name : name;
+    }
 
     /// <summary>The whole world as WIT text: the world block followed by the foreign packages.</summary>
     /// <param name="world">The world to print.</param>
@@ -45,38 +53,7 @@ public static class WitPrinter
     public static string Print(WitWorld world)
     {
         ArgumentNullException.ThrowIfNull(world);
-        var o = new Output();
-        o.Str("package " + RootPackage);
-        o.Semicolon();
-        o.Newline();
-        o.Str("world root");
-        o.IndentStart();
-        PrintWorld(o, world);
-        o.IndentEnd();
-
-        var packages = Packages(world);
-        for (var n = 0; n < packages.Count; n++)
-        {
-            if (n > 0)
-            {
-                o.Newline();
-                o.Newline();
-            }
-
-            o.Str("package " + PackageName(packages[n].Name));
-            o.IndentStart();
-            foreach (var i in packages[n].Interfaces)
-            {
-                o.Str("interface " + Identifier(i.ShortName));
-                o.IndentStart();
-                PrintInterface(o, i);
-                o.IndentEnd();
-            }
-
-            o.IndentEnd();
-        }
-
-        return o.ToString();
+        return new Writer().Print(world);
     }
 
     /// <summary>
@@ -88,80 +65,497 @@ public static class WitPrinter
     public static string Signature(WitFunction f)
     {
         ArgumentNullException.ThrowIfNull(f);
+        var text = new TypeText(null);
         return f.Kind switch
         {
-            WitFunctionKind.Freestanding => Identifier(f.ShortName) + ": " + FunctionType(f),
-            WitFunctionKind.Constructor => Identifier(f.ResourceName ?? f.ShortName) + ": " + FunctionType(f),
-            _ => Identifier(f.ResourceName ?? string.Empty) + "." + ResourceMember(f),
+            WitFunctionKind.Freestanding => Identifier(f.ShortName) + ": " + text.Function(f),
+            WitFunctionKind.Constructor => Identifier(f.ResourceName ?? f.ShortName) + ": " + text.Function(f),
+            _ => Identifier(f.ResourceName ?? string.Empty) + "." + text.ResourceMember(f),
         };
     }
 
-    /// <summary>A type where it is used: its name if it has one (<c>point</c>), otherwise its structure (<c>list&lt;u8&gt;</c>).</summary>
+    /// <summary>
+    /// A type where it is used: its name if it has one (<c>point</c>), otherwise its structure (<c>list&lt;u8&gt;</c>).
+    /// An unnamed record, variant, enum or flags is spelled out inline (<c>record { x: s32, y: s32 }</c>), which WIT
+    /// itself never does.
+    /// </summary>
     /// <param name="t">The type.</param>
     public static string TypeReference(WitType t)
     {
         ArgumentNullException.ThrowIfNull(t);
-        return t.Name is not null && t is not WitHandle ? Identifier(t.Name) : Structure(t);
+        return new TypeText(null).Reference(t);
     }
 
-    /// <summary>Imported interfaces, world types, imported functions, a blank line, then the exports (wasm-tools' order).</summary>
-    private static void PrintWorld(Output o, WitWorld world)
+    /// <summary>Spells types, with names made up for unnamed nominal types where the printer declared them.</summary>
+    private sealed class TypeText(IReadOnlyDictionary<WitType, string>? madeUp)
     {
-        var previous = o.ReplaceAnyItems(false);
-        var imports = Items(world.ImportOrder, world.Imports, world.ImportedFunctions);
-        foreach (var i in imports.OfType<WitInterface>())
+        public string Reference(WitType t)
         {
-            PrintWorldInterface(o, "import", i);
-
-            // No blank line between imports, but whatever follows them is set apart.
-            o.AnyItems = true;
-        }
-
-        var types = world.ImportedTypes.Concat(world.ExportedTypes);
-        var resourceFunctions = world.ImportedFunctions.Concat(world.ExportedFunctions).Where(f => f.Kind != WitFunctionKind.Freestanding).ToList();
-        var inResources = PrintTypes(o, string.Empty, types, resourceFunctions);
-        foreach (var f in imports.OfType<WitFunction>().Where(f => !inResources.Contains(f)))
-        {
-            o.Str("import " + FunctionItem(f));
-            o.Semicolon();
-            o.AnyItems = true;
-        }
-
-        var exports = Items(world.ExportOrder, world.Exports, world.ExportedFunctions).Where(e => e is not WitFunction f || !inResources.Contains(f)).ToList();
-        if (exports.Count > 0)
-        {
-            o.NewItem();
-        }
-
-        foreach (var item in exports)
-        {
-            if (item is WitInterface i)
+            if (t.Name is not null && t is not WitHandle)
             {
-                PrintWorldInterface(o, "export", i);
+                return Identifier(t.Name);
             }
-            else
-            {
-                o.Str("export " + FunctionItem((WitFunction)item));
-                o.Semicolon();
-            }
+
+            return madeUp is not null && madeUp.TryGetValue(t, out var name) ? Identifier(name) : Structure(t);
         }
 
-        o.AnyItems = previous;
+        public string Structure(WitType t) => t switch
+        {
+            WitPrimitive p => p.Kind == WitTypeKind.ErrorContext ? "error-context" : p.Kind.ToString().ToLowerInvariant(),
+            WitList l => $"list<{Reference(l.Element)}>",
+            WitFixedSizeList l => $"list<{Reference(l.Element)}, {l.Length}>",
+            WitTuple tu => $"tuple<{string.Join(", ", tu.Types.Select(Reference))}>",
+            WitOption o => $"option<{Reference(o.Inner)}>",
+            WitResult { Ok: null, Err: null } => "result",
+            WitResult { Ok: { } ok, Err: null } => $"result<{Reference(ok)}>",
+            WitResult { Ok: null, Err: { } err } => $"result<_, {Reference(err)}>",
+            WitResult { Ok: { } ok, Err: { } err } => $"result<{Reference(ok)}, {Reference(err)}>",
+            WitHandle { IsBorrow: true } h => $"borrow<{Identifier(h.Resource.Name!)}>",
+            WitHandle h => Identifier(h.Resource.Name!),
+            WitMap m => $"map<{Reference(m.Key)}, {Reference(m.Value)}>",
+            WitFuture { Payload: { } payload } => $"future<{Reference(payload)}>",
+            WitFuture => "future",
+            WitStream { Payload: { } payload } => $"stream<{Reference(payload)}>",
+            WitStream => "stream",
+            WitRecord r => "record { " + string.Join(", ", r.Fields.Select(f => Identifier(f.Name) + ": " + Reference(f.Type))) + " }",
+            WitVariant v => "variant { " + string.Join(", ", v.Cases.Select(Case)) + " }",
+            WitEnum e => "enum { " + string.Join(", ", e.Cases.Select(Identifier)) + " }",
+            WitFlags f => "flags { " + string.Join(", ", f.Flags.Select(Identifier)) + " }",
+            _ => t.Name is null ? t.Kind.ToString().ToLowerInvariant() : Identifier(t.Name),
+        };
+
+        public string Case(WitCase c) => Identifier(c.Name) + (c.Payload is null ? string.Empty : "(" + Reference(c.Payload) + ")");
+
+        /// <summary>
+        /// <c>func(a: T) -> R</c>, <c>async func(…)</c> or <c>constructor(…)</c>; a method's <c>self</c> is left out, and
+        /// so is a constructor's result when it is the resource itself.
+        /// </summary>
+        public string Function(WitFunction f)
+        {
+            var sb = new StringBuilder();
+            if (f.IsAsync)
+            {
+                sb.Append("async ");
+            }
+
+            sb.Append(f.Kind == WitFunctionKind.Constructor ? "constructor(" : "func(");
+            var parameters = f.Kind == WitFunctionKind.Method ? f.Parameters.Skip(1) : f.Parameters;
+            sb.Append(string.Join(", ", parameters.Select(p => Identifier(p.Name) + ": " + Reference(p.Type))));
+            sb.Append(')');
+            var shorthand = f.Kind == WitFunctionKind.Constructor && f.Result is WitHandle { IsBorrow: false } h && h.Resource.Name == f.ResourceName;
+            if (f.Result is not null && !shorthand)
+            {
+                sb.Append(" -> ").Append(Reference(f.Result));
+            }
+
+            return sb.ToString();
+        }
+
+        /// <summary>A member of <c>resource r { … }</c>, without the semicolon.</summary>
+        public string ResourceMember(WitFunction f) => f.Kind switch
+        {
+            WitFunctionKind.Constructor => Function(f),
+            WitFunctionKind.Method => Identifier(f.ShortName) + ": " + Function(f),
+            _ => Identifier(f.ShortName) + ": static " + Function(f),
+        };
+
+        /// <summary>
+        /// <c>name: func(…)</c> for a freestanding function; a resource function that cannot go inside its resource keeps
+        /// its full name (<c>[method]r.f</c>), which is not valid WIT but says what it is.
+        /// </summary>
+        public string Item(WitFunction f) =>
+            Identifier(f.Kind == WitFunctionKind.Freestanding ? f.ShortName : f.Name) + ": " + Function(f);
     }
 
-    /// <summary>
-    /// <c>name: func(…)</c> for a freestanding function; a resource function that could not be printed inside its
-    /// resource keeps its full name (<c>[method]r.f</c>), which is not valid WIT but says what it is.
-    /// </summary>
-    private static string FunctionItem(WitFunction f) =>
-        Identifier(f.Kind == WitFunctionKind.Freestanding ? f.ShortName : f.Name) + ": " + FunctionType(f);
+    /// <summary>One printing of a world: the output and the names made up for unnamed types.</summary>
+    private sealed class Writer
+    {
+        private readonly Output _o = new();
+        private readonly Dictionary<WitType, string> _madeUp = new();
+        private readonly Dictionary<string, int> _next = new(StringComparer.Ordinal);
+
+        private readonly TypeText _text;
+
+        public Writer() => _text = new TypeText(_madeUp);
+
+        private TypeText Text => _text;
+
+        public string Print(WitWorld world)
+        {
+            _o.Str("package " + RootPackage);
+            _o.Semicolon();
+            _o.Newline();
+            _o.Str("world root");
+            _o.IndentStart();
+            PrintWorld(world);
+            _o.IndentEnd();
+
+            var packages = Packages(world);
+            for (var n = 0; n < packages.Count; n++)
+            {
+                if (n > 0)
+                {
+                    _o.Newline();
+                    _o.Newline();
+                }
+
+                _o.Str("package " + PackageName(packages[n].Name));
+                _o.IndentStart();
+                foreach (var i in packages[n].Interfaces)
+                {
+                    _o.Str("interface " + Identifier(i.ShortName));
+                    _o.IndentStart();
+                    PrintInterface(i);
+                    _o.IndentEnd();
+                }
+
+                _o.IndentEnd();
+            }
+
+            return _o.ToString();
+        }
+
+        /// <summary>Imported interfaces, world types, imported functions, a blank line, then the exports (wasm-tools' order).</summary>
+        private void PrintWorld(WitWorld world)
+        {
+            var previous = _o.ReplaceAnyItems(false);
+            var imports = Items(world.ImportOrder, world.Imports, world.ImportedFunctions);
+            foreach (var i in imports.OfType<WitInterface>())
+            {
+                PrintWorldInterface("import", i);
+
+                // No blank line between imports, but whatever follows them is set apart.
+                _o.AnyItems = true;
+            }
+
+            var functions = world.ImportedFunctions.Concat(world.ExportedFunctions).ToList();
+            var types = ScopeTypes(string.Empty, world.ImportedTypes.Concat(world.ExportedTypes), functions);
+            var inResources = PrintTypes(string.Empty, types, functions);
+            foreach (var f in imports.OfType<WitFunction>().Where(f => !inResources.Contains(f)))
+            {
+                _o.Str("import " + Text.Item(f));
+                _o.Semicolon();
+                _o.AnyItems = true;
+            }
+
+            var exports = Items(world.ExportOrder, world.Exports, world.ExportedFunctions).Where(e => e is not WitFunction f || !inResources.Contains(f)).ToList();
+            if (exports.Count > 0)
+            {
+                _o.NewItem();
+            }
+
+            foreach (var item in exports)
+            {
+                if (item is WitInterface i)
+                {
+                    PrintWorldInterface("export", i);
+                }
+                else
+                {
+                    _o.Str("export " + Text.Item((WitFunction)item));
+                    _o.Semicolon();
+                }
+            }
+
+            _o.AnyItems = previous;
+        }
+
+        /// <summary><c>import wasi:io/poll@0.2.12;</c>, or <c>import host: interface { … }</c> for a plain name.</summary>
+        private void PrintWorldInterface(string keyword, WitInterface i)
+        {
+            if (i.ParsedName.Namespace is not null)
+            {
+                _o.Str(keyword + " " + InterfacePath(i.Name, RootPackage));
+                _o.Semicolon();
+                return;
+            }
+
+            _o.Str(keyword + " " + Identifier(i.Name) + ": interface");
+            _o.IndentStart();
+            PrintInterface(i);
+            _o.IndentEnd();
+        }
+
+        /// <summary>The body of an interface: <c>use</c> statements, type definitions, then freestanding functions.</summary>
+        private void PrintInterface(WitInterface i)
+        {
+            var previous = _o.ReplaceAnyItems(false);
+            var inResources = PrintTypes(i.Name, ScopeTypes(i.Name, i.Types, i.Functions), i.Functions);
+            foreach (var f in i.Functions.Where(f => !inResources.Contains(f)))
+            {
+                _o.NewItem();
+                _o.Str(Text.Item(f));
+                _o.Semicolon();
+            }
+
+            _o.AnyItems = previous;
+        }
+
+        /// <summary>
+        /// <c>use</c> statements for the types owned elsewhere (consecutive types from one interface share a statement),
+        /// then a definition for each other type, separated by blank lines.
+        /// </summary>
+        /// <returns>The functions printed inside their resource.</returns>
+        private HashSet<WitFunction> PrintTypes(string owner, List<WitType> types, IEnumerable<WitFunction> functions)
+        {
+            var inResources = new HashSet<WitFunction>(ReferenceEqualityComparer.Instance);
+            var uses = new List<(string From, List<string> Names)>();
+            var declared = new List<WitType>();
+            foreach (var t in types)
+            {
+                if (IsUse(t, owner))
+                {
+                    if (uses.Count > 0 && uses[^1].From == t.Owner)
+                    {
+                        uses[^1].Names.Add(Identifier(t.Name!));
+                    }
+                    else
+                    {
+                        uses.Add((t.Owner!, [Identifier(t.Name!)]));
+                    }
+                }
+                else
+                {
+                    declared.Add(t);
+                }
+            }
+
+            var package = owner.Length == 0 ? RootPackage : WitName.Parse(owner).PackageId;
+            foreach (var (from, names) in uses)
+            {
+                _o.AnyItems = true;
+                _o.Str("use " + InterfacePath(from, package) + ".{" + string.Join(", ", names) + "}");
+                _o.Semicolon();
+            }
+
+            foreach (var t in declared)
+            {
+                _o.NewItem();
+                if (t is WitResource r)
+                {
+                    var members = functions.Where(f => f.Kind != WitFunctionKind.Freestanding && f.ResourceName == r.Name).ToList();
+                    inResources.UnionWith(members);
+                    PrintResource(r, members);
+                }
+                else
+                {
+                    DeclareType(t);
+                }
+            }
+
+            return inResources;
+        }
+
+        private static bool IsUse(WitType t, string owner) => t.Name is not null && t.Owner is not null && t.Owner != owner;
+
+        /// <summary>
+        /// The types to print in a scope (an interface, or the world for <paramref name="owner"/> ""): those the model
+        /// lists, then the named types of other interfaces that the scope uses but does not list (a <c>use</c> the
+        /// world must have had), and the unnamed records, variants, enums and flags it uses, under made-up names.
+        /// </summary>
+        private List<WitType> ScopeTypes(string owner, IEnumerable<WitType> listed, IEnumerable<WitFunction> functions)
+        {
+            var seen = new HashSet<WitType>();
+            var types = listed.Where(seen.Add).ToList();
+            var taken = new HashSet<string>(types.Where(t => t.Name is not null).Select(t => t.Name!), StringComparer.Ordinal);
+            var implicitUses = new List<WitType>();
+            var declared = new List<WitType>();
+            foreach (var t in types.Where(t => !IsUse(t, owner)).ToList())
+            {
+                VisitChildren(t);
+            }
+
+            foreach (var f in functions)
+            {
+                foreach (var p in f.Parameters)
+                {
+                    Visit(p.Type);
+                }
+
+                if (f.Result is not null)
+                {
+                    Visit(f.Result);
+                }
+            }
+
+            return implicitUses.Concat(declared).Concat(types).ToList();
+
+            void Visit(WitType t)
+            {
+                if (t is WitHandle h)
+                {
+                    Visit(h.Resource);
+                    return;
+                }
+
+                if (t.Name is not null)
+                {
+                    if (seen.Add(t))
+                    {
+                        if (IsUse(t, owner))
+                        {
+                            // Only a qualified interface can be named in a `use`.
+                            if (WitName.Parse(t.Owner!).Namespace is not null)
+                            {
+                                implicitUses.Add(t);
+                            }
+                        }
+                        else
+                        {
+                            declared.Add(t);
+                            VisitChildren(t);
+                        }
+                    }
+
+                    return;
+                }
+
+                if (t.IsNominal)
+                {
+                    if (seen.Add(t) && !_madeUp.ContainsKey(t))
+                    {
+                        var kind = t.Kind.ToString().ToLowerInvariant();
+                        string name;
+                        do
+                        {
+                            var n = _next.GetValueOrDefault(kind);
+                            _next[kind] = n + 1;
+                            name = kind + n;
+                        }
+                        while (taken.Contains(name));
+
+                        _madeUp.Add(t, name);
+                        declared.Add(t);
+                        VisitChildren(t);
+                    }
+
+                    return;
+                }
+
+                VisitChildren(t);
+            }
+
+            void VisitChildren(WitType t)
+            {
+                switch (t)
+                {
+                    case WitList l: Visit(l.Element); break;
+                    case WitFixedSizeList l: Visit(l.Element); break;
+                    case WitOption o: Visit(o.Inner); break;
+                    case WitTuple tu:
+                        foreach (var x in tu.Types)
+                        {
+                            Visit(x);
+                        }
+
+                        break;
+                    case WitResult r:
+                        if (r.Ok is not null)
+                        {
+                            Visit(r.Ok);
+                        }
+
+                        if (r.Err is not null)
+                        {
+                            Visit(r.Err);
+                        }
+
+                        break;
+                    case WitRecord r:
+                        foreach (var f in r.Fields)
+                        {
+                            Visit(f.Type);
+                        }
+
+                        break;
+                    case WitVariant v:
+                        foreach (var c in v.Cases.Where(c => c.Payload is not null))
+                        {
+                            Visit(c.Payload!);
+                        }
+
+                        break;
+                    case WitMap m:
+                        Visit(m.Key);
+                        Visit(m.Value);
+                        break;
+                    case WitFuture { Payload: { } payload }: Visit(payload); break;
+                    case WitStream { Payload: { } payload }: Visit(payload); break;
+                    case WitHandle h: Visit(h.Resource); break;
+                }
+            }
+        }
+
+        /// <summary><c>resource r;</c> or <c>resource r { constructor(…); m: func(…); s: static func(…); }</c>.</summary>
+        private void PrintResource(WitResource r, List<WitFunction> members)
+        {
+            _o.Str("resource " + Identifier(r.Name!));
+            if (members.Count == 0)
+            {
+                _o.Semicolon();
+                return;
+            }
+
+            _o.IndentStart();
+            foreach (var f in members)
+            {
+                _o.Str(Text.ResourceMember(f));
+                _o.Semicolon();
+            }
+
+            _o.IndentEnd();
+        }
+
+        private void DeclareType(WitType t)
+        {
+            var text = Text;
+            var name = Identifier(t.Name ?? _madeUp.GetValueOrDefault(t) ?? "unnamed");
+            switch (t)
+            {
+                case WitRecord r:
+                    Block("record " + name, r.Fields.Select(f => Identifier(f.Name) + ": " + text.Reference(f.Type)));
+                    break;
+                case WitVariant v:
+                    Block("variant " + name, v.Cases.Select(text.Case));
+                    break;
+                case WitEnum e:
+                    Block("enum " + name, e.Cases.Select(Identifier));
+                    break;
+                case WitFlags f:
+                    Block("flags " + name, f.Flags.Select(Identifier));
+                    break;
+                case WitHandle h:
+                    // wasm-tools spells out `own<r>` here: `type a = r` would be an alias of the resource itself.
+                    _o.Str("type " + name + " = " + (h.IsBorrow ? "borrow<" : "own<") + Identifier(h.Resource.Name!) + ">");
+                    _o.Semicolon();
+                    break;
+                default:
+                    _o.Str("type " + name + " = " + text.Structure(t));
+                    _o.Semicolon();
+                    break;
+            }
+        }
+
+        private void Block(string header, IEnumerable<string> members)
+        {
+            _o.Str(header);
+            _o.IndentStart();
+            foreach (var m in members)
+            {
+                _o.Str(m + ",");
+                _o.Newline();
+            }
+
+            _o.IndentEnd();
+        }
+    }
 
     /// <summary>The world's interfaces and functions in the component's order.</summary>
-    private static IEnumerable<object> Items(EquatableArray<string> order, EquatableArray<WitInterface> interfaces, EquatableArray<WitFunction> functions)
+    private static List<object> Items(EquatableArray<string> order, EquatableArray<WitInterface> interfaces, EquatableArray<WitFunction> functions)
     {
         if (order.Count == 0)
         {
-            return interfaces.Cast<object>().Concat(functions);
+            return interfaces.Cast<object>().Concat(functions).ToList();
         }
 
         var items = new List<object>();
@@ -184,218 +578,6 @@ public static class WitPrinter
         return items;
     }
 
-    /// <summary><c>import wasi:io/poll@0.2.12;</c>, or <c>import host: interface { … }</c> for a plain name.</summary>
-    private static void PrintWorldInterface(Output o, string keyword, WitInterface i)
-    {
-        if (i.ParsedName.Namespace is not null)
-        {
-            o.Str(keyword + " " + InterfacePath(i.Name, RootPackage));
-            o.Semicolon();
-            return;
-        }
-
-        o.Str(keyword + " " + Identifier(i.Name) + ": interface");
-        o.IndentStart();
-        PrintInterface(o, i);
-        o.IndentEnd();
-    }
-
-    /// <summary>The body of an interface: <c>use</c> statements, type definitions, then freestanding functions.</summary>
-    private static void PrintInterface(Output o, WitInterface i)
-    {
-        var previous = o.ReplaceAnyItems(false);
-        var inResources = PrintTypes(o, i.Name, i.Types, i.Functions.Where(f => f.Kind != WitFunctionKind.Freestanding).ToList());
-        foreach (var f in i.Functions.Where(f => !inResources.Contains(f)))
-        {
-            o.NewItem();
-            o.Str(FunctionItem(f));
-            o.Semicolon();
-        }
-
-        o.AnyItems = previous;
-    }
-
-    /// <summary>
-    /// <c>use</c> statements for the types owned elsewhere (consecutive types from one interface share a statement),
-    /// then a definition for each type <paramref name="owner"/> owns, separated by blank lines.
-    /// </summary>
-    /// <returns>The resource functions printed inside their resource.</returns>
-    private static HashSet<WitFunction> PrintTypes(Output o, string owner, IEnumerable<WitType> types, IReadOnlyList<WitFunction> resourceFunctions)
-    {
-        var inResources = new HashSet<WitFunction>(ReferenceEqualityComparer.Instance);
-        var uses = new List<(string From, List<string> Names)>();
-        var declared = new List<WitType>();
-        var seen = new HashSet<WitType>();
-        foreach (var t in types)
-        {
-            if (!seen.Add(t))
-            {
-                continue;
-            }
-
-            if (t.Name is not null && t.Owner is not null && t.Owner != owner)
-            {
-                if (uses.Count > 0 && uses[^1].From == t.Owner)
-                {
-                    uses[^1].Names.Add(Identifier(t.Name));
-                }
-                else
-                {
-                    uses.Add((t.Owner, [Identifier(t.Name)]));
-                }
-
-                continue;
-            }
-
-            declared.Add(t);
-        }
-
-        var package = owner.Length == 0 ? RootPackage : WitName.Parse(owner).PackageId;
-        foreach (var (from, names) in uses)
-        {
-            o.AnyItems = true;
-            o.Str("use " + InterfacePath(from, package) + ".{" + string.Join(", ", names) + "}");
-            o.Semicolon();
-        }
-
-        foreach (var t in declared)
-        {
-            o.NewItem();
-            if (t is WitResource r)
-            {
-                var functions = resourceFunctions.Where(f => f.ResourceName == r.Name).ToList();
-                inResources.UnionWith(functions);
-                PrintResource(o, r, functions);
-            }
-            else
-            {
-                DeclareType(o, t);
-            }
-        }
-
-        return inResources;
-    }
-
-    /// <summary><c>resource r;</c> or <c>resource r { constructor(…); m: func(…); s: static func(…); }</c>.</summary>
-    private static void PrintResource(Output o, WitResource r, List<WitFunction> functions)
-    {
-        o.Str("resource " + Identifier(r.Name!));
-        if (functions.Count == 0)
-        {
-            o.Semicolon();
-            return;
-        }
-
-        o.IndentStart();
-        foreach (var f in functions)
-        {
-            o.Str(ResourceMember(f));
-            o.Semicolon();
-        }
-
-        o.IndentEnd();
-    }
-
-    private static void DeclareType(Output o, WitType t)
-    {
-        var name = Identifier(t.Name ?? "unnamed");
-        switch (t)
-        {
-            case WitRecord r:
-                Block(o, "record " + name, r.Fields.Select(f => Identifier(f.Name) + ": " + TypeReference(f.Type)));
-                break;
-            case WitVariant v:
-                Block(o, "variant " + name, v.Cases.Select(c => Identifier(c.Name) + (c.Payload is null ? string.Empty : "(" + TypeReference(c.Payload) + ")")));
-                break;
-            case WitEnum e:
-                Block(o, "enum " + name, e.Cases.Select(Identifier));
-                break;
-            case WitFlags f:
-                Block(o, "flags " + name, f.Flags.Select(Identifier));
-                break;
-            case WitHandle h:
-                // wasm-tools spells out `own<r>` here: `type a = r` would be an alias of the resource itself.
-                o.Str("type " + name + " = " + (h.IsBorrow ? "borrow<" : "own<") + Identifier(h.Resource.Name!) + ">");
-                o.Semicolon();
-                break;
-            default:
-                o.Str("type " + name + " = " + Structure(t));
-                o.Semicolon();
-                break;
-        }
-    }
-
-    private static void Block(Output o, string header, IEnumerable<string> members)
-    {
-        o.Str(header);
-        o.IndentStart();
-        foreach (var m in members)
-        {
-            o.Str(m + ",");
-            o.Newline();
-        }
-
-        o.IndentEnd();
-    }
-
-    /// <summary>A resource member as it appears inside <c>resource r { … }</c>, without the semicolon.</summary>
-    private static string ResourceMember(WitFunction f) => f.Kind switch
-    {
-        WitFunctionKind.Constructor => FunctionType(f),
-        WitFunctionKind.Method => Identifier(f.ShortName) + ": " + FunctionType(f),
-        _ => Identifier(f.ShortName) + ": static " + FunctionType(f),
-    };
-
-    /// <summary>
-    /// <c>func(a: T) -> R</c>, <c>async func(…)</c> or <c>constructor(…)</c>; a method's <c>self</c> is left out, and so is a
-    /// constructor's result when it is the resource itself.
-    /// </summary>
-    private static string FunctionType(WitFunction f)
-    {
-        var sb = new StringBuilder();
-        if (f.IsAsync)
-        {
-            sb.Append("async ");
-        }
-
-        sb.Append(f.Kind == WitFunctionKind.Constructor ? "constructor(" : "func(");
-        var parameters = f.Kind == WitFunctionKind.Method ? f.Parameters.Skip(1) : f.Parameters;
-        sb.Append(string.Join(", ", parameters.Select(p => Identifier(p.Name) + ": " + TypeReference(p.Type))));
-        sb.Append(')');
-        var shorthand = f.Kind == WitFunctionKind.Constructor && f.Result is WitHandle { IsBorrow: false } h && h.Resource.Name == f.ResourceName;
-        if (f.Result is not null && !shorthand)
-        {
-            sb.Append(" -> ").Append(TypeReference(f.Result));
-        }
-
-        return sb.ToString();
-    }
-
-    private static string Structure(WitType t) => t switch
-    {
-        WitPrimitive p => p.Kind switch
-        {
-            WitTypeKind.ErrorContext => "error-context",
-            _ => p.Kind.ToString().ToLowerInvariant(),
-        },
-        WitList l => $"list<{TypeReference(l.Element)}>",
-        WitFixedSizeList l => $"list<{TypeReference(l.Element)}, {l.Length}>",
-        WitTuple tu => $"tuple<{string.Join(", ", tu.Types.Select(TypeReference))}>",
-        WitOption o => $"option<{TypeReference(o.Inner)}>",
-        WitResult { Ok: null, Err: null } => "result",
-        WitResult { Ok: { } ok, Err: null } => $"result<{TypeReference(ok)}>",
-        WitResult { Ok: null, Err: { } err } => $"result<_, {TypeReference(err)}>",
-        WitResult { Ok: { } ok, Err: { } err } => $"result<{TypeReference(ok)}, {TypeReference(err)}>",
-        WitHandle { IsBorrow: true } h => $"borrow<{Identifier(h.Resource.Name!)}>",
-        WitHandle h => Identifier(h.Resource.Name!),
-        WitMap m => $"map<{TypeReference(m.Key)}, {TypeReference(m.Value)}>",
-        WitFuture { Payload: { } payload } => $"future<{TypeReference(payload)}>",
-        WitFuture => "future",
-        WitStream { Payload: { } payload } => $"stream<{TypeReference(payload)}>",
-        WitStream => "stream",
-        _ => t.Name is null ? t.Kind.ToString().ToLowerInvariant() : Identifier(t.Name),
-    };
-
     /// <summary><c>wasi:io@0.2.12</c>, with namespace and name escaped.</summary>
     private static string PackageName(string packageId)
     {
@@ -406,18 +588,13 @@ public static class WitPrinter
     }
 
     /// <summary>
-    /// How <paramref name="interfaceName"/> is named from inside <paramref name="package"/>: its bare name in the same
+    /// How <paramref name="interfaceName"/> is written from inside <paramref name="package"/>: its bare name in the same
     /// package, else <c>ns:pkg/iface@ver</c>.
     /// </summary>
     private static string InterfacePath(string interfaceName, string? package)
     {
         var n = WitName.Parse(interfaceName);
-        if (n.Namespace is null)
-        {
-            return Identifier(n.Interface);
-        }
-
-        if (n.PackageId == package)
+        if (n.Namespace is null || n.PackageId == package)
         {
             return Identifier(n.Interface);
         }
@@ -495,7 +672,7 @@ public static class WitPrinter
         private int _indent;
         private bool _needsIndent;
 
-        /// <summary>Whether an item has been printed in the current block, so that the next one needs a blank line first.</summary>
+        /// <summary>Whether the current block has an item already, so that the next one is set apart by a blank line.</summary>
         public bool AnyItems { get; set; }
 
         public bool ReplaceAnyItems(bool value)
