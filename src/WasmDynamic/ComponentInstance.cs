@@ -17,16 +17,20 @@ namespace WasmDynamic;
 /// </remarks>
 public sealed unsafe partial class ComponentInstance : IDisposable
 {
-    private readonly StoreHandle _store;
-    private readonly StoreState _state;
-    private readonly ComponentInstanceNative _native;
+    private readonly InstanceOptions _options;
     private readonly Lock _lock = new();
     private readonly Dictionary<string, FunctionInvoker> _invokers = new();
     private readonly Dictionary<string, ComponentProxy> _proxies = new();
     private readonly HashSet<ResourceHandle> _resources = new();
     private readonly Dictionary<Type, ResourceBinding> _resourceBindings = new();
+    private readonly InterruptState _interrupt = new();
+    private readonly bool _interruptsConfigured;
+    private StoreHandle _store = null!;
+    private StoreState _state = null!;
+    private ComponentInstanceNative _native;
     private ComponentInstance? _previousScope;
     private int _depth;
+    private bool _armed;
     private Exception? _poison;
     private bool _disposed;
 
@@ -34,40 +38,164 @@ public sealed unsafe partial class ComponentInstance : IDisposable
     {
         Component = component;
         Types = component.Types;
-        _state = new StoreState();
-        var engine = component.Runtime.Engine.Pointer;
-        _store = new StoreHandle(WasmtimeApi.wasmtime_store_new(engine, 0, null));
-        Context = WasmtimeApi.wasmtime_store_context(_store.Pointer);
-        if (component.Runtime.Options.EpochInterruption)
+        _options = options;
+        if (options.FuelPerCall is not null && !component.Runtime.Options.ConsumeFuel)
         {
-            WasmtimeApi.wasmtime_context_set_epoch_deadline(Context, ulong.MaxValue / 2);
+            throw new ComponentBindingException("InstanceOptions.FuelPerCall needs a runtime created with ComponentRuntimeOptions.ConsumeFuel = true.", []);
+        }
+
+        _interrupt.InstanceToken = options.CancellationToken;
+        _interrupt.Timeout = options.CallTimeout;
+        _interruptsConfigured = options.CallTimeout is not null || options.CancellationToken.CanBeCanceled;
+        if (_interruptsConfigured)
+        {
+            component.Runtime.AcquireEpochTicker();
         }
 
         try
         {
-            var world = component.World;
-            var usesWasi = world.Imports.Any(i => HostBinder.IsWasi(i.Name));
-            if (usesWasi)
-            {
-                ConfigureWasi(options.Wasi);
-            }
-
-            var definitions = HostBinder.Bind(component.Name, Types, options.Imports, _state, usesWasi, options.TrapUnimplementedImports, out var empty, out var resources);
-            var previous = CallScope.Current;
-            CallScope.Current = this;
-            try
-            {
-                _native = Linking.Instantiate(component, Context, definitions, resources, empty, usesWasi, options.TrapUnimplementedImports, _state);
-            }
-            finally
-            {
-                CallScope.Current = previous;
-            }
+            CreateStore();
         }
         catch
         {
             Dispose();
             throw;
+        }
+    }
+
+    /// <summary>Creates the store and instantiates the component in it (at construction, and to recreate after a trap).</summary>
+    private void CreateStore()
+    {
+        var component = Component;
+        _state = new StoreState();
+        _store = new StoreHandle(WasmtimeApi.wasmtime_store_new(component.Runtime.Engine.Pointer, 0, null));
+        Context = WasmtimeApi.wasmtime_store_context(_store.Pointer);
+        if (component.Runtime.Options.EpochInterruption)
+        {
+            WasmtimeApi.wasmtime_context_set_epoch_deadline(Context, ulong.MaxValue / 2);
+            var handle = GCHandle.ToIntPtr(GCHandle.Alloc(_interrupt));
+            WasmtimeApi.wasmtime_store_epoch_deadline_callback(_store.Pointer, &InterruptState.OnDeadline, handle, &HostFunction.Free);
+        }
+
+        if (_options.MaxMemoryBytes is not null || _options.MaxTableElements is not null)
+        {
+            WasmtimeApi.wasmtime_store_limiter(_store.Pointer, _options.MaxMemoryBytes ?? -1, _options.MaxTableElements ?? -1, -1, -1, -1);
+        }
+
+        if (component.Runtime.Options.ConsumeFuel)
+        {
+            // A store starts with no fuel; without a per-call budget, give it all there is.
+            WasmtimeApi.wasmtime_context_set_fuel(Context, _options.FuelPerCall ?? ulong.MaxValue);
+        }
+
+        var world = component.World;
+        var usesWasi = world.Imports.Any(i => HostBinder.IsWasi(i.Name));
+        if (usesWasi)
+        {
+            ConfigureWasi(_options.Wasi);
+        }
+
+        var definitions = HostBinder.Bind(component.Name, Types, _options.Imports, _state, usesWasi, _options.TrapUnimplementedImports, out var empty, out var resources);
+        var previous = CallScope.Current;
+        CallScope.Current = this;
+        try
+        {
+            _native = Linking.Instantiate(component, Context, definitions, resources, empty, usesWasi, _options.TrapUnimplementedImports, _state);
+        }
+        finally
+        {
+            CallScope.Current = previous;
+        }
+    }
+
+    /// <summary>Throws away the trapped store and instantiates afresh; every invoker is bound to the new functions.</summary>
+    private void Recreate()
+    {
+        ReleaseResourceBoxes();
+        _store.Dispose();
+        _state.Dispose();
+        _poison = null;
+        CreateStore();
+        lock (_invokers)
+        {
+            foreach (var invoker in _invokers.Values)
+            {
+                invoker.Rebind(Linking.GetFunc(Component, _native, Context, invoker.InterfaceName, invoker.Function.Name));
+            }
+        }
+    }
+
+    private void ReleaseResourceBoxes()
+    {
+        lock (_resources)
+        {
+            // Handles of a store that is going away: only their host-side boxes remain to free.
+            foreach (var handle in _resources)
+            {
+                var any = handle.Take();
+                if (any != 0)
+                {
+                    ComponentApi.wasmtime_component_resource_any_delete(any);
+                }
+            }
+
+            _resources.Clear();
+        }
+    }
+
+    /// <summary>
+    /// Cancels the calls this thread makes into the instance while the returned scope is alive, when
+    /// <paramref name="token"/> is signaled: the running call stops with <see cref="ComponentCanceledException"/>.
+    /// </summary>
+    /// <example><code>using (instance.CancelCallsOn(cts.Token)) { proxy.LongWork(); }</code></example>
+    /// <exception cref="InvalidOperationException">The runtime was created without epoch interruption.</exception>
+    public IDisposable CancelCallsOn(CancellationToken token) => new CancellationScope(this, token);
+
+    private sealed class CancellationScope : IDisposable
+    {
+        [ThreadStatic]
+        private static CancellationScope? _current;
+
+        private readonly ComponentInstance _instance;
+        private readonly CancellationScope? _outer;
+        private bool _disposed;
+
+        public CancellationScope(ComponentInstance instance, CancellationToken token)
+        {
+            instance.Component.Runtime.AcquireEpochTicker();
+            _instance = instance;
+            Token = token;
+            _outer = _current;
+            _current = this;
+        }
+
+        public CancellationToken Token { get; }
+
+        public static CancellationToken For(ComponentInstance instance)
+        {
+            for (var s = _current; s is not null; s = s._outer)
+            {
+                if (s._instance == instance)
+                {
+                    return s.Token;
+                }
+            }
+
+            return default;
+        }
+
+        public static bool Any => _current is not null;
+
+        public void Dispose()
+        {
+            if (_disposed)
+            {
+                return;
+            }
+
+            _disposed = true;
+            _current = _outer;
+            _instance.Component.Runtime.ReleaseEpochTicker();
         }
     }
 
@@ -83,7 +211,7 @@ public sealed unsafe partial class ComponentInstance : IDisposable
 
     internal WorldTypes Types { get; }
 
-    internal nint Context { get; }
+    internal nint Context { get; private set; }
 
     internal LowerContext ArgumentContext { get; } = new(owned: false);
 
@@ -157,7 +285,7 @@ public sealed unsafe partial class ComponentInstance : IDisposable
             }
 
             var func = Linking.GetFunc(Component, _native, Context, iface?.Name, f.Name);
-            var invoker = new FunctionInvoker(this, func, f, qualified);
+            var invoker = new FunctionInvoker(this, func, f, qualified, iface?.Name);
             _invokers[qualified] = invoker;
             return invoker;
         }
@@ -174,8 +302,23 @@ public sealed unsafe partial class ComponentInstance : IDisposable
 
         if (_poison is not null)
         {
-            _lock.Exit();
-            throw new ComponentInstancePoisonedException(invoker.QualifiedName, _poison);
+            if (_options.RecreateAfterTrap && _depth == 0)
+            {
+                try
+                {
+                    Recreate();
+                }
+                catch
+                {
+                    _lock.Exit();
+                    throw;
+                }
+            }
+            else
+            {
+                _lock.Exit();
+                throw new ComponentInstancePoisonedException(invoker.QualifiedName, _poison);
+            }
         }
 
         if (++_depth > 1)
@@ -188,10 +331,44 @@ public sealed unsafe partial class ComponentInstance : IDisposable
         _state.PendingHostException = null;
         _previousScope = CallScope.Current;
         CallScope.Current = this;
+        if (_interruptsConfigured || CancellationScope.Any)
+        {
+            Arm();
+        }
+
+        if (_options.FuelPerCall is { } fuel)
+        {
+            WasmtimeApi.wasmtime_context_set_fuel(Context, fuel);
+        }
+    }
+
+    /// <summary>Sets this call's deadline and token, and has Wasmtime check them every epoch tick.</summary>
+    private void Arm()
+    {
+        var token = CancellationScope.For(this);
+        if (!_interruptsConfigured && !token.CanBeCanceled)
+        {
+            return;
+        }
+
+        _interrupt.CallToken = token;
+        _interrupt.Reason = InterruptReason.None;
+        _interrupt.Deadline = _options.CallTimeout is { } t ? System.Diagnostics.Stopwatch.GetTimestamp() + (long)(t.TotalSeconds * System.Diagnostics.Stopwatch.Frequency) : long.MaxValue;
+        WasmtimeApi.wasmtime_context_set_epoch_deadline(Context, 1);
+        _armed = true;
     }
 
     internal void ExitCall()
     {
+        if (_armed)
+        {
+            _armed = false;
+            if (_poison is null && !_disposed)
+            {
+                WasmtimeApi.wasmtime_context_set_epoch_deadline(Context, ulong.MaxValue / 2);
+            }
+        }
+
         ArgumentContext.Reset();
         CallScope.Current = _previousScope;
         _previousScope = null;
@@ -285,7 +462,16 @@ public sealed unsafe partial class ComponentInstance : IDisposable
         var message = NativeError.TakeMessage(error);
         var host = _state.PendingHostException;
         _state.PendingHostException = null;
-        var exception = new ComponentTrapException(invoker.QualifiedName, invoker.Function.Signature, host is null ? message : $"a host import threw {host.GetType().Name}: {host.Message}", host);
+        var name = invoker.QualifiedName;
+        var signature = invoker.Function.Signature;
+        ComponentTrapException exception = _interrupt.Reason switch
+        {
+            InterruptReason.Timeout => new ComponentTimeoutException(name, signature, _options.CallTimeout ?? TimeSpan.Zero),
+            InterruptReason.Canceled => new ComponentCanceledException(name, signature, _interrupt.CallToken.IsCancellationRequested ? _interrupt.CallToken : _interrupt.InstanceToken),
+            _ when host is null && ComponentTrapException.Classify(message, null) == ComponentTrapCode.OutOfFuel => new ComponentOutOfFuelException(name, signature, _options.FuelPerCall ?? 0),
+            _ => new ComponentTrapException(name, signature, host is null ? message : $"a host import threw {host.GetType().Name}: {host.Message}", host),
+        };
+        _interrupt.Reason = InterruptReason.None;
         _poison = exception;
         return exception;
     }
@@ -362,20 +548,11 @@ public sealed unsafe partial class ComponentInstance : IDisposable
             _disposed = true;
         }
 
-        _store.Dispose();
-        lock (_resources)
+        _store?.Dispose();
+        ReleaseResourceBoxes();
+        if (_interruptsConfigured)
         {
-            // Handles never disposed: the store is gone, so only their host-side boxes remain to free.
-            foreach (var handle in _resources)
-            {
-                var any = handle.Take();
-                if (any != 0)
-                {
-                    ComponentApi.wasmtime_component_resource_any_delete(any);
-                }
-            }
-
-            _resources.Clear();
+            Component.Runtime.ReleaseEpochTicker();
         }
 
         foreach (var invoker in _invokers.Values)
@@ -384,6 +561,6 @@ public sealed unsafe partial class ComponentInstance : IDisposable
         }
 
         ArgumentContext.Dispose();
-        _state.Dispose();
+        _state?.Dispose();
     }
 }

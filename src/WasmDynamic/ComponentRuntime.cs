@@ -59,6 +59,63 @@ public sealed class ComponentRuntime : IDisposable
 
     internal EngineHandle Engine => _engine;
 
+    private Timer? _epochTimer;
+    private int _epochUsers;
+
+    /// <summary>Starts advancing the engine's epoch (while some instance needs timeouts or cancellation).</summary>
+    internal void AcquireEpochTicker()
+    {
+        if (!Options.EpochInterruption)
+        {
+            throw new InvalidOperationException("Call timeouts and cancellation need ComponentRuntimeOptions.EpochInterruption = true.");
+        }
+
+        lock (_engine)
+        {
+            if (_epochUsers++ == 0)
+            {
+                var engine = _engine;
+                _epochTimer = new Timer(
+                    static state =>
+                    {
+                        var e = (EngineHandle)state!;
+                        var added = false;
+                        try
+                        {
+                            e.DangerousAddRef(ref added);
+                            WasmtimeApi.wasmtime_engine_increment_epoch(e.DangerousGetHandle());
+                        }
+                        catch (ObjectDisposedException)
+                        {
+                        }
+                        finally
+                        {
+                            if (added)
+                            {
+                                e.DangerousRelease();
+                            }
+                        }
+                    },
+                    engine,
+                    Options.EpochTick,
+                    Options.EpochTick);
+            }
+        }
+    }
+
+    /// <summary>Stops the epoch ticker once no instance needs it.</summary>
+    internal void ReleaseEpochTicker()
+    {
+        lock (_engine)
+        {
+            if (--_epochUsers == 0)
+            {
+                _epochTimer?.Dispose();
+                _epochTimer = null;
+            }
+        }
+    }
+
     /// <summary>
     /// Loads a component from a file: a binary component (<c>.wasm</c>) or component WAT text (<c>.wat</c>, or any
     /// file whose content is text).
@@ -156,5 +213,14 @@ public sealed class ComponentRuntime : IDisposable
     }
 
     /// <summary>Releases the engine once every component and instance made from it is disposed.</summary>
-    public void Dispose() => _engine.Dispose();
+    public void Dispose()
+    {
+        lock (_engine)
+        {
+            _epochTimer?.Dispose();
+            _epochTimer = null;
+        }
+
+        _engine.Dispose();
+    }
 }

@@ -9,6 +9,9 @@ public sealed class ComponentRuntimeOptions
     /// </summary>
     public bool EpochInterruption { get; init; } = true;
 
-    /// <summary>Enables fuel metering (instruction budgets). Off by default.</summary>
+    /// <summary>Enables fuel metering (instruction budgets, see <see cref="InstanceOptions.FuelPerCall"/>). Off by default.</summary>
     public bool ConsumeFuel { get; init; }
+
+    /// <summary>How often the engine's epoch advances while calls with a timeout or cancellation run (default 5 ms).</summary>
+    public TimeSpan EpochTick { get; init; } = TimeSpan.FromMilliseconds(5);
 }

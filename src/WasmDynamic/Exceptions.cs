@@ -52,16 +52,53 @@ public sealed class ComponentArgumentException : WasmDynamicException
     }
 }
 
+/// <summary>What made a guest trap, as far as Wasmtime's report tells.</summary>
+public enum ComponentTrapCode
+{
+    /// <summary>Not one of the codes below (see the message).</summary>
+    Unknown,
+    /// <summary>The guest executed <c>unreachable</c> (often a panic or abort in the source language).</summary>
+    Unreachable,
+    /// <summary>An out-of-bounds memory access.</summary>
+    MemoryOutOfBounds,
+    /// <summary>An out-of-bounds table access or an indirect call to a null entry.</summary>
+    TableOutOfBounds,
+    /// <summary>An indirect call with the wrong signature.</summary>
+    BadSignature,
+    /// <summary>Integer division by zero.</summary>
+    IntegerDivisionByZero,
+    /// <summary>Integer overflow (e.g. <c>i32.div_s</c> of MIN by -1) or an invalid float-to-int conversion.</summary>
+    IntegerOverflow,
+    /// <summary>The guest's stack overflowed.</summary>
+    StackOverflow,
+    /// <summary>The call was interrupted: a timeout or a cancellation.</summary>
+    Interrupted,
+    /// <summary>The call used up its fuel.</summary>
+    OutOfFuel,
+    /// <summary>A host import failed (its exception is the <see cref="Exception.InnerException"/>).</summary>
+    HostError,
+    /// <summary>The canonical ABI was violated (an invalid value crossed the boundary, a handle misused…).</summary>
+    InvalidValue,
+}
+
 /// <summary>The guest trapped (or the engine failed the call) while running a component function.</summary>
 public class ComponentTrapException : WasmDynamicException
 {
     /// <summary>Creates the exception.</summary>
     public ComponentTrapException(string function, string signature, string reason, Exception? innerException = null)
+        : this(function, signature, reason, Classify(reason, innerException), innerException)
+    {
+    }
+
+    /// <summary>Creates the exception with a known trap code.</summary>
+    public ComponentTrapException(string function, string signature, string reason, ComponentTrapCode code, Exception? innerException = null)
         : base($"Component function '{function}' ({signature}) trapped: {reason}", innerException)
     {
         Function = function;
         Signature = signature;
         Reason = reason;
+        TrapCode = code;
+        GuestBacktrace = ParseBacktrace(reason);
     }
 
     /// <summary>The component function that was called.</summary>
@@ -72,6 +109,91 @@ public class ComponentTrapException : WasmDynamicException
 
     /// <summary>What Wasmtime reported, including the guest backtrace when there is one.</summary>
     public string Reason { get; }
+
+    /// <summary>What made the guest trap.</summary>
+    public ComponentTrapCode TrapCode { get; }
+
+    /// <summary>The guest frames Wasmtime reported (innermost first), or empty.</summary>
+    public IReadOnlyList<string> GuestBacktrace { get; }
+
+    internal static ComponentTrapCode Classify(string reason, Exception? inner)
+    {
+        if (inner is not null)
+        {
+            return ComponentTrapCode.HostError;
+        }
+
+        var r = reason.ToLowerInvariant();
+        return r switch
+        {
+            _ when r.Contains("all fuel consumed", StringComparison.Ordinal) => ComponentTrapCode.OutOfFuel,
+            _ when r.Contains("interrupt", StringComparison.Ordinal) => ComponentTrapCode.Interrupted,
+            _ when r.Contains("unreachable", StringComparison.Ordinal) => ComponentTrapCode.Unreachable,
+            _ when r.Contains("out of bounds memory access", StringComparison.Ordinal) => ComponentTrapCode.MemoryOutOfBounds,
+            _ when r.Contains("undefined element", StringComparison.Ordinal) || r.Contains("uninitialized element", StringComparison.Ordinal) || r.Contains("table", StringComparison.Ordinal) && r.Contains("out of bounds", StringComparison.Ordinal) => ComponentTrapCode.TableOutOfBounds,
+            _ when r.Contains("indirect call type mismatch", StringComparison.Ordinal) => ComponentTrapCode.BadSignature,
+            _ when r.Contains("integer divide by zero", StringComparison.Ordinal) => ComponentTrapCode.IntegerDivisionByZero,
+            _ when r.Contains("integer overflow", StringComparison.Ordinal) || r.Contains("invalid conversion to integer", StringComparison.Ordinal) => ComponentTrapCode.IntegerOverflow,
+            _ when r.Contains("call stack exhausted", StringComparison.Ordinal) || r.Contains("stack overflow", StringComparison.Ordinal) => ComponentTrapCode.StackOverflow,
+            _ when r.Contains("invalid", StringComparison.Ordinal) || r.Contains("out of bounds", StringComparison.Ordinal) => ComponentTrapCode.InvalidValue,
+            _ => ComponentTrapCode.Unknown,
+        };
+    }
+
+    private static IReadOnlyList<string> ParseBacktrace(string reason) =>
+        reason.Split('\n').Select(l => l.Trim()).Where(l => System.Text.RegularExpressions.Regex.IsMatch(l, @"^\d+:\s+0x[0-9a-f]+", System.Text.RegularExpressions.RegexOptions.CultureInvariant)).ToList();
+}
+
+/// <summary>A call was stopped before it finished: its time ran out, it was cancelled, or it used up its fuel.</summary>
+public class ComponentInterruptedException : ComponentTrapException
+{
+    /// <summary>Creates the exception.</summary>
+    public ComponentInterruptedException(string function, string signature, string reason, ComponentTrapCode code)
+        : base(function, signature, reason, code)
+    {
+    }
+}
+
+/// <summary>A call ran longer than its timeout (<see cref="InstanceOptions.CallTimeout"/>) and was stopped.</summary>
+public sealed class ComponentTimeoutException : ComponentInterruptedException
+{
+    /// <summary>Creates the exception.</summary>
+    public ComponentTimeoutException(string function, string signature, TimeSpan timeout)
+        : base(function, signature, $"it ran longer than its timeout of {timeout.TotalMilliseconds:0.###} ms and was stopped. Raise InstanceOptions.CallTimeout if the work is legitimate.", ComponentTrapCode.Interrupted)
+    {
+        Timeout = timeout;
+    }
+
+    /// <summary>The timeout that expired.</summary>
+    public TimeSpan Timeout { get; }
+}
+
+/// <summary>A call was stopped because its <see cref="CancellationToken"/> was cancelled.</summary>
+public sealed class ComponentCanceledException : ComponentInterruptedException
+{
+    /// <summary>Creates the exception.</summary>
+    public ComponentCanceledException(string function, string signature, CancellationToken token)
+        : base(function, signature, "its cancellation token was cancelled, so the call was stopped.", ComponentTrapCode.Interrupted)
+    {
+        CancellationToken = token;
+    }
+
+    /// <summary>The token that was cancelled.</summary>
+    public CancellationToken CancellationToken { get; }
+}
+
+/// <summary>A call used up the fuel it was given (<see cref="InstanceOptions.FuelPerCall"/>).</summary>
+public sealed class ComponentOutOfFuelException : ComponentInterruptedException
+{
+    /// <summary>Creates the exception.</summary>
+    public ComponentOutOfFuelException(string function, string signature, ulong fuel)
+        : base(function, signature, $"it used up its fuel ({fuel} units) and was stopped. Raise InstanceOptions.FuelPerCall if the work is legitimate.", ComponentTrapCode.OutOfFuel)
+    {
+        Fuel = fuel;
+    }
+
+    /// <summary>The fuel the call had.</summary>
+    public ulong Fuel { get; }
 }
 
 /// <summary>

@@ -17,4 +17,36 @@ public sealed class InstanceOptions
     /// failing instantiation with <see cref="ComponentBindingException"/>.
     /// </summary>
     public bool TrapUnimplementedImports { get; init; }
+
+    /// <summary>
+    /// The longest a single call may run; a call still running then is stopped with
+    /// <see cref="ComponentTimeoutException"/>. Needs <see cref="ComponentRuntimeOptions.EpochInterruption"/> (on by default).
+    /// The check happens every <see cref="ComponentRuntimeOptions.EpochTick"/>, so the stop is that precise.
+    /// </summary>
+    public TimeSpan? CallTimeout { get; init; }
+
+    /// <summary>
+    /// Cancels whatever call is running when it is signaled (<see cref="ComponentCanceledException"/>), and every later call.
+    /// For a cancellation that covers only some calls, use <see cref="ComponentInstance.CancelCallsOn"/>.
+    /// </summary>
+    public CancellationToken CancellationToken { get; init; }
+
+    /// <summary>
+    /// The fuel (roughly, WebAssembly instructions) each call may use; beyond it the call stops with
+    /// <see cref="ComponentOutOfFuelException"/>. Needs <see cref="ComponentRuntimeOptions.ConsumeFuel"/>.
+    /// </summary>
+    public ulong? FuelPerCall { get; init; }
+
+    /// <summary>The most linear memory, in bytes, each memory of the instance may grow to; <c>memory.grow</c> past it returns -1 in the guest.</summary>
+    public long? MaxMemoryBytes { get; init; }
+
+    /// <summary>The most elements each table of the instance may grow to; <c>table.grow</c> past it returns -1 in the guest.</summary>
+    public long? MaxTableElements { get; init; }
+
+    /// <summary>
+    /// After a trap Wasmtime forbids entering the instance again, so later calls throw
+    /// <see cref="ComponentInstancePoisonedException"/>. When this is true, the next call instead recreates the instance
+    /// (fresh memory and state, same host imports) and runs; handles to the old instance's resources are invalidated.
+    /// </summary>
+    public bool RecreateAfterTrap { get; init; }
 }

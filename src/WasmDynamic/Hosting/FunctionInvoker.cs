@@ -20,9 +20,10 @@ internal sealed unsafe class FunctionInvoker : IDisposable
     private readonly bool _hasResult;
     private bool _resultLive;
 
-    public FunctionInvoker(ComponentInstance owner, ComponentFunc func, WitFunction function, string qualifiedName)
+    public FunctionInvoker(ComponentInstance owner, ComponentFunc func, WitFunction function, string qualifiedName, string? interfaceName)
     {
         _owner = owner;
+        InterfaceName = interfaceName;
         Function = function;
         QualifiedName = qualifiedName;
         _argCount = function.Parameters.Count;
@@ -34,6 +35,12 @@ internal sealed unsafe class FunctionInvoker : IDisposable
     }
 
     public WitFunction Function { get; }
+
+    /// <summary>The exported interface the function belongs to, or null for a root function.</summary>
+    public string? InterfaceName { get; }
+
+    /// <summary>Points the invoker at the same function of a recreated instance.</summary>
+    public void Rebind(ComponentFunc func) => *_func = func;
 
     /// <summary>The name used in messages: <c>demo:calc/types@0.1.0#area</c> or <c>add</c>.</summary>
     public string QualifiedName { get; }

@@ -26,6 +26,8 @@ internal static unsafe partial class WasmtimeApi
     [LibraryImport(WasmtimeLibrary.Name)] public static partial nint wasmtime_context_set_wasi(nint context, nint wasiConfig);
     [LibraryImport(WasmtimeLibrary.Name)] public static partial void wasmtime_context_set_epoch_deadline(nint context, ulong ticksBeyondCurrent);
     [LibraryImport(WasmtimeLibrary.Name)] public static partial nint wasmtime_context_set_fuel(nint context, ulong fuel);
+    [LibraryImport(WasmtimeLibrary.Name)]
+    public static partial void wasmtime_store_epoch_deadline_callback(nint store, delegate* unmanaged[Cdecl]<nint, nint, ulong*, byte*, nint> callback, nint data, delegate* unmanaged[Cdecl]<nint, void> finalizer);
     [LibraryImport(WasmtimeLibrary.Name)] public static partial nint wasmtime_context_get_fuel(nint context, ulong* fuel);
 
     [LibraryImport(WasmtimeLibrary.Name)] public static partial nint wasmtime_error_new(byte* message);
