@@ -16,7 +16,8 @@ namespace WasmDynamic.Native;
 /// </para>
 /// <para>
 /// Primitive aliases (<c>type filesize = u64</c>) are declared but never substituted where they are used: a
-/// primitive has no identity in the C API (wasm-tools, reading the binary, does print <c>size: filesize</c>).
+/// primitive has no identity in the C API (wasm-tools, reading the binary, does print <c>size: filesize</c>). Handle
+/// aliases (<c>type r-ref = borrow&lt;r&gt;</c>) are not substituted either.
 /// Wasmtime does not list the value types a component imports at the world level (<c>record point</c> declared in a
 /// world), only resources; such types stay unnamed in the model.
 /// </para>
@@ -253,7 +254,9 @@ internal sealed unsafe partial class WitReader : IDisposable
 
     private WitType Convert(ValType* vt, string scope)
     {
-        if (!IsPrimitive(vt->Kind))
+        // Handles are never replaced by a handle alias (`type r-ref = borrow<r>`): the alias would otherwise name every
+        // method's `self` and every other handle to the resource. Their resource is exact anyway.
+        if (!IsPrimitive(vt->Kind) && vt->Kind is not (ValTypeKind.Own or ValTypeKind.Borrow))
         {
             Named? match = null;
             foreach (var n in _named)

@@ -93,8 +93,8 @@ public sealed record WitInterface(string Name, EquatableArray<WitType> Types, Eq
     /// <summary>The interface name without package or version (<c>streams</c>), or the whole plain name.</summary>
     public string ShortName => ParsedName.Interface;
 
-    /// <summary>The resources this interface defines.</summary>
-    public IEnumerable<WitResource> Resources => Types.OfType<WitResource>();
+    /// <summary>The resources this interface defines (not those it uses from other interfaces).</summary>
+    public IEnumerable<WitResource> Resources => Types.OfType<WitResource>().Where(r => r.Owner == Name);
 
     /// <summary>Finds a function by its component name.</summary>
     public WitFunction? FindFunction(string name) => Functions.FirstOrDefault(f => f.Name == name);

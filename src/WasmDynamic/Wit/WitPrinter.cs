@@ -174,11 +174,9 @@ public static class WitPrinter
         private readonly Dictionary<WitType, string> _madeUp = new();
         private readonly Dictionary<string, int> _next = new(StringComparer.Ordinal);
 
-        private readonly TypeText _text;
+        public Writer() => Text = new TypeText(_madeUp);
 
-        public Writer() => _text = new TypeText(_madeUp);
-
-        private TypeText Text => _text;
+        private TypeText Text { get; }
 
         public string Print(WitWorld world)
         {
