@@ -469,7 +469,7 @@ public sealed unsafe partial class ComponentInstance : IDisposable
             InterruptReason.Timeout => new ComponentTimeoutException(name, signature, _options.CallTimeout ?? TimeSpan.Zero),
             InterruptReason.Canceled => new ComponentCanceledException(name, signature, _interrupt.CallToken.IsCancellationRequested ? _interrupt.CallToken : _interrupt.InstanceToken),
             _ when host is null && ComponentTrapException.Classify(message, null) == ComponentTrapCode.OutOfFuel => new ComponentOutOfFuelException(name, signature, _options.FuelPerCall ?? 0),
-            _ => new ComponentTrapException(name, signature, host is null ? message : $"a host import threw {host.GetType().Name}: {host.Message}", host),
+            _ => new ComponentTrapException(name, signature, host is null ? message : $"the host import {_state.PendingHostFunction ?? "(unknown)"} threw {host.GetType().Name}: {host.Message}", host),
         };
         _interrupt.Reason = InterruptReason.None;
         _poison = exception;

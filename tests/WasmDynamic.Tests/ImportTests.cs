@@ -5,7 +5,7 @@ using Xunit;
 namespace WasmDynamic.Tests;
 
 /// <summary>A host for demo:host/values@0.1.0 that echoes everything, using the test's own types.</summary>
-public sealed class EchoHost
+public class EchoHost
 {
     public List<string> Calls { get; } = new();
 
@@ -21,12 +21,12 @@ public sealed class EchoHost
     public float EchoF32(float x) => x;
     public double EchoF64(double x) => x;
     public Rune EchoChar(Rune x) => x;
-    public string EchoString(string x) => x.ToUpperInvariant();
+    public virtual string EchoString(string x) => x.ToUpperInvariant();
     public byte[] EchoBytes(byte[] x) => x.Reverse().ToArray();
     public Point EchoPoint(Point p) => p with { X = p.Y, Y = p.X };
     public Mixed EchoMixed(Mixed m) => m;
     public Shape EchoShape(Shape s) => s;
-    public Color EchoColor(Color c) => c;
+    public virtual Color EchoColor(Color c) => c;
     public HostPerms EchoPerms(HostPerms p) => p;
     public (uint, string) EchoTuple((uint, string) t) => (t.Item1 + 1, t.Item2 + "!");
     public string? EchoOption(string? o) => o;

@@ -55,6 +55,21 @@ internal sealed class ProxyMetaObject : DynamicMetaObject
         return new DynamicMetaObject(call, TypeRestriction);
     }
 
+    /// <summary>
+    /// Casts to <see cref="ComponentProxy"/> or <see cref="object"/> bind once for every proxy type, so a call site
+    /// doing only such casts does not keep each world's emitted types alive in its rule cache.
+    /// </summary>
+    public override DynamicMetaObject BindConvert(ConvertBinder binder)
+    {
+        if (binder.Type.IsAssignableFrom(typeof(ComponentProxy)))
+        {
+            var restriction = BindingRestrictions.GetExpressionRestriction(Expression.TypeIs(Expression, typeof(ComponentProxy)));
+            return new DynamicMetaObject(Expression.Convert(Expression, binder.Type), restriction);
+        }
+
+        return base.BindConvert(binder);
+    }
+
     public override IEnumerable<string> GetDynamicMemberNames()
     {
         var binding = Proxy.Binding;

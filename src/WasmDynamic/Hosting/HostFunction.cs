@@ -57,6 +57,7 @@ internal sealed unsafe class HostFunction
         catch (Exception e)
         {
             _state.PendingHostException = e;
+            _state.PendingHostFunction = $"'{QualifiedName}' ({Function.Signature})";
             return NativeError.Create($"host function '{QualifiedName}' ({Function.Signature}) threw {e.GetType().Name}: {e.Message}");
         }
         finally

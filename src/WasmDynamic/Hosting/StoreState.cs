@@ -17,5 +17,8 @@ internal sealed class StoreState : IDisposable
     /// <summary>The exception a host function threw during the current call, rethrown to the export's caller.</summary>
     public Exception? PendingHostException { get; set; }
 
+    /// <summary>Which import threw <see cref="PendingHostException"/>: its name and WIT signature.</summary>
+    public string? PendingHostFunction { get; set; }
+
     public void Dispose() => ResultContext.Dispose();
 }
