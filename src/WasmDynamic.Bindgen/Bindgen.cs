@@ -1,0 +1,79 @@
+using System.Text;
+using WasmDynamic.Wit;
+
+namespace WasmDynamic.Bindgen;
+
+/// <summary>
+/// Generates C# source for a component's world: an interface per exported interface (and one for the root exports)
+/// that binds with <c>instance.GetInterface&lt;T&gt;()</c>, an interface per imported interface for the host to
+/// implement, records, enums, flags and variants as C# types that follow WasmDynamic's binding conventions, resources
+/// as <see cref="IDisposable"/> interfaces (exported) or abstract classes (imported), and a <c>WitBindings</c> class to
+/// bind every export at once and register host implementations.
+/// </summary>
+/// <example>
+/// <code>
+/// foreach (var (file, utf8) in Bindgen.Generate("Demo.Calc", File.ReadAllBytes("calc.wasm")))
+/// {
+///     File.WriteAllBytes(Path.Combine("Generated", file), utf8);
+/// }
+/// </code>
+/// </example>
+public static class Bindgen
+{
+    /// <summary>Loads <paramref name="component"/> (binary or WAT text) to read its world, then generates its bindings.</summary>
+    /// <param name="name">The namespace of the generated code, e.g. <c>Demo.Calc</c>.</param>
+    /// <param name="component">The component's bytes.</param>
+    /// <returns>File name (e.g. <c>ITypes.g.cs</c>) → UTF-8 C# source, in a stable order.</returns>
+    /// <exception cref="ArgumentNullException">An argument is null.</exception>
+    /// <exception cref="ArgumentException"><paramref name="name"/> is not a usable namespace.</exception>
+    /// <exception cref="ComponentLoadException"><paramref name="component"/> is not a valid component.</exception>
+    public static IReadOnlyDictionary<string, byte[]> Generate(string name, byte[] component)
+    {
+        ArgumentNullException.ThrowIfNull(name);
+        ArgumentNullException.ThrowIfNull(component);
+        using var runtime = new ComponentRuntime();
+        using var loaded = runtime.Load(component);
+        return Generate(name, loaded.World);
+    }
+
+    /// <summary>Generates the bindings of <paramref name="world"/>.</summary>
+    /// <param name="name">The namespace of the generated code, e.g. <c>Demo.Calc</c>.</param>
+    /// <param name="world">The world, e.g. <see cref="WasmComponent.World"/>.</param>
+    /// <returns>File name (e.g. <c>ITypes.g.cs</c>) → UTF-8 C# source, in a stable order.</returns>
+    /// <exception cref="ArgumentNullException">An argument is null.</exception>
+    /// <exception cref="ArgumentException"><paramref name="name"/> is not a usable namespace.</exception>
+    public static IReadOnlyDictionary<string, byte[]> Generate(string name, WitWorld world)
+    {
+        ArgumentNullException.ThrowIfNull(name);
+        ArgumentNullException.ThrowIfNull(world);
+        var files = new Emitter(CSharpNames.Namespace(name), world).Run();
+        var result = new SortedDictionary<string, byte[]>(StringComparer.Ordinal);
+        foreach (var (file, text) in files)
+        {
+            result[file] = new UTF8Encoding(encoderShouldEmitUTF8Identifier: false).GetBytes(text);
+        }
+
+        return result;
+    }
+
+    /// <summary>
+    /// The fingerprint the generated <c>WitBindings.Fingerprints</c> records for an exported interface of
+    /// <paramref name="world"/> (<paramref name="interfaceName"/> empty for the root exports): SHA-256 over the
+    /// interface name, its function signatures and the definitions of the named types they use. Equal fingerprints
+    /// mean the generated interface still fits the component.
+    /// </summary>
+    /// <exception cref="ArgumentNullException">An argument is null.</exception>
+    /// <exception cref="ArgumentException">The world exports no interface named <paramref name="interfaceName"/>.</exception>
+    public static string Fingerprint(WitWorld world, string interfaceName)
+    {
+        ArgumentNullException.ThrowIfNull(world);
+        ArgumentNullException.ThrowIfNull(interfaceName);
+        if (interfaceName.Length == 0)
+        {
+            return WitText.Fingerprint(string.Empty, world.ExportedFunctions);
+        }
+
+        var iface = world.FindExport(interfaceName) ?? throw new ArgumentException($"The world exports no interface named '{interfaceName}'.", nameof(interfaceName));
+        return WitText.Fingerprint(iface.Name, iface.Functions);
+    }
+}

@@ -1,0 +1,112 @@
+using WasmDynamic.Wit;
+
+namespace WasmDynamic.Bindgen;
+
+/// <summary>C# spellings of WIT names: PascalCase types and members, camelCase parameters, keywords escaped with <c>@</c>.</summary>
+internal static class CSharpNames
+{
+    private static readonly HashSet<string> Keywords = new(StringComparer.Ordinal)
+    {
+        "abstract", "as", "base", "bool", "break", "byte", "case", "catch", "char", "checked", "class", "const", "continue",
+        "decimal", "default", "delegate", "do", "double", "else", "enum", "event", "explicit", "extern", "false", "finally",
+        "fixed", "float", "for", "foreach", "goto", "if", "implicit", "in", "int", "interface", "internal", "is", "lock",
+        "long", "namespace", "new", "null", "object", "operator", "out", "override", "params", "private", "protected",
+        "public", "readonly", "ref", "return", "sbyte", "sealed", "short", "sizeof", "stackalloc", "static", "string",
+        "struct", "switch", "this", "throw", "true", "try", "typeof", "uint", "ulong", "unchecked", "unsafe", "ushort",
+        "using", "virtual", "void", "volatile", "while",
+    };
+
+    /// <summary>True when <paramref name="name"/> is a reserved C# keyword (which needs <c>@</c> to be an identifier).</summary>
+    public static bool IsKeyword(string name) => Keywords.Contains(name);
+
+    /// <summary><paramref name="name"/>, prefixed with <c>@</c> when it is a keyword.</summary>
+    public static string Escape(string name) => IsKeyword(name) ? "@" + name : name;
+
+    /// <summary>The PascalCase name of a kebab-case WIT name (never a keyword: keywords are lower case).</summary>
+    public static string Pascal(string wit) => Naming.ToPascalCase(wit);
+
+    /// <summary>The camelCase parameter name of a kebab-case WIT name, without the <c>@</c>.</summary>
+    public static string Camel(string wit) => Naming.ToCamelCase(wit);
+
+    /// <summary>A namespace from a user's name: dotted segments kept when they are identifiers, PascalCased otherwise.</summary>
+    public static string Namespace(string name)
+    {
+        var segments = name.Split('.', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)
+            .Select(s => IsIdentifier(s) ? Escape(s) : Pascal(s))
+            .ToList();
+        if (segments.Count == 0)
+        {
+            throw new ArgumentException($"'{name}' is not a usable namespace name: give a name such as 'Demo.Calc'.", nameof(name));
+        }
+
+        return string.Join(".", segments);
+    }
+
+    /// <summary>True for an identifier of ASCII letters, digits and underscores not starting with a digit.</summary>
+    public static bool IsIdentifier(string s) =>
+        s.Length > 0 && (char.IsAsciiLetter(s[0]) || s[0] == '_') && s.All(c => char.IsAsciiLetterOrDigit(c) || c == '_');
+
+    /// <summary>Escapes text for XML doc comments.</summary>
+    public static string Xml(string text) => text.Replace("&", "&amp;", StringComparison.Ordinal).Replace("<", "&lt;", StringComparison.Ordinal).Replace(">", "&gt;", StringComparison.Ordinal);
+
+    /// <summary>A C# string literal.</summary>
+    public static string Literal(string text)
+    {
+        var sb = new System.Text.StringBuilder("\"");
+        foreach (var c in text)
+        {
+            sb.Append(c switch
+            {
+                '"' => "\\\"",
+                '\\' => "\\\\",
+                '\n' => "\\n",
+                '\r' => "\\r",
+                '\t' => "\\t",
+                _ when char.IsControl(c) => $"\\u{(int)c:x4}",
+                _ => c.ToString(),
+            });
+        }
+
+        return sb.Append('"').ToString();
+    }
+}
+
+/// <summary>A set of names in one C# scope; <see cref="Claim"/> returns a free variant of a wanted name.</summary>
+internal sealed class NameScope
+{
+    private readonly HashSet<string> _used;
+
+    public NameScope(bool ignoreCase, params string[] reserved)
+    {
+        _used = new HashSet<string>(ignoreCase ? StringComparer.OrdinalIgnoreCase : StringComparer.Ordinal);
+        foreach (var r in reserved)
+        {
+            _used.Add(r);
+        }
+    }
+
+    public bool IsFree(string name) => !_used.Contains(name);
+
+    public void Reserve(string name) => _used.Add(name);
+
+    /// <summary>Claims the first free name among <paramref name="candidates"/>, else the last one with a number appended.</summary>
+    public string Claim(params string[] candidates)
+    {
+        foreach (var c in candidates)
+        {
+            if (_used.Add(c))
+            {
+                return c;
+            }
+        }
+
+        var last = candidates[^1];
+        for (var i = 2; ; i++)
+        {
+            if (_used.Add(last + i))
+            {
+                return last + i;
+            }
+        }
+    }
+}
