@@ -1,0 +1,373 @@
+using System.CommandLine;
+using System.Reflection;
+using System.Text.RegularExpressions;
+using WasmDynamic.Wit;
+
+namespace WasmDynamic.Cli;
+
+/// <summary>
+/// <c>wasmdynamic</c>: <c>wit</c> prints a component's world, <c>bindgen</c> writes C# bindings, <c>invoke</c> calls an
+/// export with WAVE arguments and prints the result in WAVE, <c>run</c> runs a <c>wasi:cli/run</c> command component.
+/// </summary>
+public static partial class Program
+{
+    /// <summary>Runs the tool with the process's console.</summary>
+    /// <param name="args">The command line.</param>
+    /// <returns>The exit code: 0 on success, 1 on an error (for <c>run</c>, the component's exit code).</returns>
+    public static int Main(string[] args) => Run(args, Console.Out, Console.Error);
+
+    /// <summary>Runs the tool writing to <paramref name="output"/> and <paramref name="error"/> (a component's stdout and stderr too).</summary>
+    /// <param name="args">The command line.</param>
+    /// <param name="output">Standard output (when it is <see cref="Console.Out"/>, components write to the console directly and <c>run</c> passes stdin through).</param>
+    /// <param name="error">Standard error.</param>
+    /// <returns>The exit code.</returns>
+    public static int Run(string[] args, TextWriter output, TextWriter error)
+    {
+        ArgumentNullException.ThrowIfNull(args);
+        ArgumentNullException.ThrowIfNull(output);
+        ArgumentNullException.ThrowIfNull(error);
+        var tool = new Tool(output, error);
+        var root = new RootCommand("wasmdynamic: inspect, bind, call and run WebAssembly components (Wasmtime, component model).")
+        {
+            tool.WitCommand(),
+            tool.BindgenCommand(),
+            tool.InvokeCommand(),
+            tool.RunCommand(),
+        };
+        return root.Parse(args).Invoke(new InvocationConfiguration { Output = output, Error = error, EnableDefaultExceptionHandler = false });
+    }
+
+    private sealed partial class Tool(TextWriter output, TextWriter error)
+    {
+        private bool ConsoleMode => ReferenceEquals(output, Console.Out);
+
+        private static Argument<string> ComponentArgument() => new("component") { Description = "The component: a .wasm binary or component WAT text." };
+
+        public Command WitCommand()
+        {
+            var component = ComponentArgument();
+            var command = new Command("wit", "Print the component's world as WIT (as `wasm-tools component wit` prints it).") { component };
+            command.SetAction(result => Guard(() =>
+            {
+                using var runtime = new ComponentRuntime();
+                using var loaded = runtime.Load(result.GetValue(component)!);
+                output.Write(loaded.ToWit());
+                return 0;
+            }));
+            return command;
+        }
+
+        public Command BindgenCommand()
+        {
+            var component = ComponentArgument();
+            var name = new System.CommandLine.Option<string>("--name", "-n") { Description = "The namespace of the generated code, e.g. Demo.Calc.", Required = true };
+            var outDir = new System.CommandLine.Option<string>("--out", "-o") { Description = "The directory to write the .cs files into (created if missing).", Required = true };
+            var command = new Command("bindgen", "Generate C# bindings for the component: interfaces for GetInterface<T>, host interfaces for its imports, and its types.") { component, name, outDir };
+            command.SetAction(result => Guard(() =>
+            {
+                var bytes = ReadComponent(result.GetValue(component)!);
+                var files = Bindgen.Bindgen.Generate(result.GetValue(name)!, bytes);
+                var dir = result.GetValue(outDir)!;
+                Directory.CreateDirectory(dir);
+                foreach (var (file, utf8) in files)
+                {
+                    File.WriteAllBytes(Path.Combine(dir, file), utf8);
+                }
+
+                output.WriteLine($"Wrote {files.Count} files to {dir}: {string.Join(", ", files.Keys)}");
+                return 0;
+            }));
+            return command;
+        }
+
+        public Command InvokeCommand()
+        {
+            var component = ComponentArgument();
+            var call = new Argument<string>("call")
+            {
+                Description = "The call in WAVE syntax, quoted: \"add(1, 2)\", \"area(rect({x: 2, y: 3}))\". Functions of an exported interface are "
+                    + "named interface#function: \"demo:calc/types#area(circle(1.5))\" (full name, without version, or short name).",
+            };
+            var env = EnvOption();
+            var command = new Command("invoke", "Call an exported function with arguments written in WAVE and print the result in WAVE.") { component, call, env };
+            command.SetAction(result => Guard(() => Invoke(result.GetValue(component)!, result.GetValue(call)!, result.GetValue(env) ?? [])));
+            return command;
+        }
+
+        public Command RunCommand()
+        {
+            var component = ComponentArgument();
+            var args = new Argument<string[]>("args") { Description = "Arguments for the component (after -- when they start with -).", Arity = ArgumentArity.ZeroOrMore };
+            var env = EnvOption();
+            var inheritEnv = new System.CommandLine.Option<bool>("--inherit-env") { Description = "Give the component this process's environment variables." };
+            var dirs = new System.CommandLine.Option<string[]>("--dir") { Description = "Preopen a host directory: HOST or HOST::GUEST (repeatable).", Arity = ArgumentArity.ZeroOrMore, AllowMultipleArgumentsPerToken = false };
+            var command = new Command("run", "Run a wasi:cli/run command component with stdin, stdout and stderr inherited; exit with its exit code.") { component, args, env, inheritEnv, dirs };
+            command.SetAction(result => Guard(() => RunCommandComponent(result.GetValue(component)!, result.GetValue(args) ?? [], result.GetValue(env) ?? [], result.GetValue(inheritEnv), result.GetValue(dirs) ?? [])));
+            return command;
+        }
+
+        private static System.CommandLine.Option<string[]> EnvOption() =>
+            new("--env") { Description = "Set an environment variable for the component: NAME=VALUE (repeatable).", Arity = ArgumentArity.ZeroOrMore, AllowMultipleArgumentsPerToken = false };
+
+        private int Invoke(string path, string callText, string[] env)
+        {
+            string designator;
+            IReadOnlyList<WaveNode> arguments;
+            try
+            {
+                (designator, arguments) = WaveParser.ParseCall(callText);
+            }
+            catch (WaveException e)
+            {
+                return Fail($"invalid call: {e.Message}{Where(callText, e.Position)}");
+            }
+
+            using var runtime = new ComponentRuntime();
+            using var component = runtime.Load(path);
+            var world = component.World;
+            var (iface, function) = Resolve(world, designator);
+            if (function is null)
+            {
+                return 1;
+            }
+
+            if (function.Kind != WitFunctionKind.Freestanding)
+            {
+                return Fail($"'{function.Name}' is a resource function; invoke calls plain functions (resources cannot be written in WAVE).");
+            }
+
+            if (arguments.Count != function.Parameters.Count)
+            {
+                return Fail($"'{function.Signature}' takes {function.Parameters.Count} argument(s) but {arguments.Count} were given.");
+            }
+
+            using var instance = component.Instantiate(new InstanceOptions
+            {
+                TrapUnimplementedImports = true,
+                Wasi = Wasi([], ParseEnv(env), inheritEnv: false, [], stdin: false),
+            });
+            ComponentProxy root = instance.Exports;
+            var proxy = iface is null ? root : (ComponentProxy)root[iface.Name];
+            var method = proxy.GetType().GetMethods(BindingFlags.Public | BindingFlags.Instance)
+                .FirstOrDefault(m => m.DeclaringType == proxy.GetType() && Naming.Matches(m.Name, function.ShortName) && m.GetParameters().Length == function.Parameters.Count);
+            if (method is null)
+            {
+                return Fail($"'{function.Signature}' uses types WasmDynamic cannot marshal yet, so it cannot be invoked.");
+            }
+
+            var ps = method.GetParameters();
+            var values = new object?[ps.Length];
+            for (var i = 0; i < ps.Length; i++)
+            {
+                try
+                {
+                    values[i] = WaveValues.ToClr(arguments[i], function.Parameters[i].Type, ps[i].ParameterType);
+                }
+                catch (WaveException e)
+                {
+                    return Fail($"argument '{function.Parameters[i].Name}' of '{function.Signature}': {e.Message}{Where(callText, e.Position)}");
+                }
+            }
+
+            object? value;
+            try
+            {
+                value = method.Invoke(proxy, values);
+            }
+            catch (TargetInvocationException e) when (e.InnerException is not null)
+            {
+                System.Runtime.ExceptionServices.ExceptionDispatchInfo.Capture(e.InnerException).Throw();
+                throw;
+            }
+
+            if (function.Result is not null)
+            {
+                output.WriteLine(WaveValues.Format(value, function.Result));
+            }
+
+            return 0;
+        }
+
+        private (WitInterface? Interface, WitFunction? Function) Resolve(WitWorld world, string designator)
+        {
+            var hash = designator.LastIndexOf('#');
+            if (hash < 0)
+            {
+                var f = world.ExportedFunctions.FirstOrDefault(x => x.Name == designator || x.ShortName == designator);
+                if (f is null)
+                {
+                    var inInterfaces = world.Exports.Where(i => i.Functions.Any(x => x.Name == designator)).Select(i => $"{i.Name}#{designator}").ToList();
+                    Fail($"the component exports no function '{designator}' at its root."
+                        + (inInterfaces.Count > 0 ? $" Did you mean {string.Join(" or ", inInterfaces)}?" : string.Empty)
+                        + $" Exported functions: {string.Join(", ", AllFunctions(world))}.");
+                }
+
+                return (null, f);
+            }
+
+            var ifaceName = designator[..hash];
+            var fname = designator[(hash + 1)..];
+            var iface = world.FindExport(ifaceName);
+            if (iface is null)
+            {
+                Fail($"the component exports no interface '{ifaceName}'. Exported interfaces: {(world.Exports.Count == 0 ? "none" : string.Join(", ", world.Exports.Select(e => e.Name)))}.");
+                return (null, null);
+            }
+
+            var function = iface.Functions.FirstOrDefault(x => x.Name == fname || (x.Kind == WitFunctionKind.Freestanding && x.ShortName == fname));
+            if (function is null)
+            {
+                Fail($"interface '{iface.Name}' has no function '{fname}'. Its functions: {string.Join(", ", iface.Functions.Select(x => x.Name))}.");
+            }
+
+            return (iface, function);
+        }
+
+        private static IEnumerable<string> AllFunctions(WitWorld world) =>
+            world.ExportedFunctions.Select(f => f.Name).Concat(world.Exports.SelectMany(i => i.Functions.Where(f => f.Kind == WitFunctionKind.Freestanding).Select(f => $"{i.Name}#{f.Name}")));
+
+        private int RunCommandComponent(string path, string[] args, string[] env, bool inheritEnv, string[] dirs)
+        {
+            using var runtime = new ComponentRuntime();
+            using var component = runtime.Load(path);
+            var run = component.World.Exports.FirstOrDefault(i => i.ParsedName is { Namespace: "wasi", Package: "cli", Interface: "run" } && i.Version()?.StartsWith("0.2", StringComparison.Ordinal) != false);
+            var function = run?.FindFunction("run");
+            if (run is null || function is null)
+            {
+                return Fail($"'{path}' is not a command component: it does not export wasi:cli/run@0.2.x with a 'run' function. Its exports: {string.Join(", ", component.World.Exports.Select(e => e.Name).Concat(component.World.ExportedFunctions.Select(f => f.Name)))}.");
+            }
+
+            var directories = new List<WasiDirectory>();
+            foreach (var d in dirs)
+            {
+                var sep = d.IndexOf("::", StringComparison.Ordinal);
+                directories.Add(sep < 0 ? new WasiDirectory(d, d, ReadOnly: false) : new WasiDirectory(d[..sep], d[(sep + 2)..], ReadOnly: false));
+            }
+
+            using var instance = component.Instantiate(new InstanceOptions
+            {
+                Wasi = Wasi([Path.GetFileName(path), .. args], ParseEnv(env), inheritEnv, directories, stdin: true),
+            });
+            ComponentProxy root = instance.Exports;
+            var proxy = (ComponentProxy)root[run.Name];
+            object? result;
+            try
+            {
+                var method = proxy.GetType().GetMethods(BindingFlags.Public | BindingFlags.Instance).First(m => m.DeclaringType == proxy.GetType() && m.Name == "Run" && m.GetParameters().Length == 0);
+                result = method.Invoke(proxy, null);
+            }
+            catch (TargetInvocationException e) when (e.InnerException is ComponentTrapException trap && ExitStatus().Match(trap.Message) is { Success: true } m)
+            {
+                return int.Parse(m.Groups[1].Value, System.Globalization.CultureInfo.InvariantCulture);
+            }
+
+            catch (TargetInvocationException e) when (e.InnerException is not null)
+            {
+                System.Runtime.ExceptionServices.ExceptionDispatchInfo.Capture(e.InnerException).Throw();
+                throw;
+            }
+
+            return result is Result<Unit, Unit> { IsOk: true } ? 0 : 1;
+        }
+
+        [GeneratedRegex(@"[Ee]xit(?:ed)? with i32 exit status (-?\d+)")]
+        private static partial Regex ExitStatus();
+
+        private WasiOptions Wasi(IReadOnlyList<string> args, Dictionary<string, string> env, bool inheritEnv, IReadOnlyList<WasiDirectory> dirs, bool stdin) => new()
+        {
+            StandardOutput = ConsoleMode ? WasiOutput.Console : WasiOutput.To(output),
+            StandardError = ConsoleMode ? WasiOutput.Console : WasiOutput.To(error),
+            StandardInput = stdin && ConsoleMode && Console.IsInputRedirected ? WasiInput.From(Console.OpenStandardInput()) : WasiInput.Empty,
+            Arguments = args,
+            Environment = env,
+            InheritEnvironment = inheritEnv ? _ => true : null,
+            Directories = dirs,
+        };
+
+        private static Dictionary<string, string> ParseEnv(string[] env)
+        {
+            var result = new Dictionary<string, string>(StringComparer.Ordinal);
+            foreach (var e in env)
+            {
+                var eq = e.IndexOf('=');
+                if (eq <= 0)
+                {
+                    throw new UsageException($"--env takes NAME=VALUE, not '{e}'.");
+                }
+
+                result[e[..eq]] = e[(eq + 1)..];
+            }
+
+            return result;
+        }
+
+        private static byte[] ReadComponent(string path)
+        {
+            try
+            {
+                return File.ReadAllBytes(path);
+            }
+            catch (Exception e) when (e is IOException or UnauthorizedAccessException or ArgumentException or NotSupportedException)
+            {
+                throw new UsageException($"cannot read '{path}': {e.Message}");
+            }
+        }
+
+        private static string Where(string text, int position) =>
+            position < 0 ? string.Empty : $"\n  {text}\n  {new string(' ', Math.Min(position, text.Length))}^";
+
+        private int Fail(string message)
+        {
+            error.WriteLine("error: " + message);
+            return 1;
+        }
+
+        /// <summary>Runs a command, turning the library's exceptions into a message and exit code 1.</summary>
+        private int Guard(Func<int> action)
+        {
+            try
+            {
+                return action();
+            }
+            catch (UsageException e)
+            {
+                return Fail(e.Message);
+            }
+            catch (ComponentLoadException e)
+            {
+                return Fail(e.Message);
+            }
+            catch (ComponentBindingException e)
+            {
+                return Fail(e.Message);
+            }
+            catch (ComponentTrapException e)
+            {
+                return Fail("the component trapped: " + e.Message);
+            }
+            catch (WasmDynamicException e)
+            {
+                return Fail(e.Message);
+            }
+            catch (ArgumentException e)
+            {
+                return Fail(e.Message);
+            }
+            catch (IOException e)
+            {
+                return Fail(e.Message);
+            }
+            catch (UnauthorizedAccessException e)
+            {
+                return Fail(e.Message);
+            }
+        }
+    }
+
+    private sealed class UsageException(string message) : Exception(message);
+}
+
+internal static class WitInterfaceExtensions
+{
+    public static string? Version(this WitInterface iface) => iface.ParsedName.Version;
+}

@@ -1,0 +1,591 @@
+using System.Globalization;
+using System.Numerics;
+using System.Reflection;
+using System.Runtime.CompilerServices;
+using System.Text;
+using WasmDynamic.Wit;
+
+namespace WasmDynamic.Cli;
+
+/// <summary>
+/// Converts WAVE values to the CLR values WasmDynamic's default type map uses for a WIT type (the parameter types of
+/// the emitted export proxies), and CLR results back to WAVE text.
+/// </summary>
+internal static class WaveValues
+{
+    private static readonly HashSet<string> Keywords = new(StringComparer.Ordinal) { "true", "false", "some", "none", "ok", "err", "inf", "nan" };
+
+    // ---- WAVE → CLR -------------------------------------------------------------------------------------------
+
+    /// <summary>The CLR value of <paramref name="node"/> as WIT <paramref name="wit"/>, of CLR type <paramref name="clr"/>.</summary>
+    /// <exception cref="WaveException">The value does not fit the type.</exception>
+    public static object? ToClr(WaveNode node, WitType wit, Type clr)
+    {
+        switch (wit.Kind)
+        {
+            case WitTypeKind.Bool:
+                return node is WaveLabel { Escaped: false, Payload: null, Name: "true" or "false" } b ? b.Name == "true" : throw Mismatch(node, wit, "true or false");
+            case WitTypeKind.S8: return Integer<sbyte>(node, wit);
+            case WitTypeKind.U8: return Integer<byte>(node, wit);
+            case WitTypeKind.S16: return Integer<short>(node, wit);
+            case WitTypeKind.U16: return Integer<ushort>(node, wit);
+            case WitTypeKind.S32: return Integer<int>(node, wit);
+            case WitTypeKind.U32: return Integer<uint>(node, wit);
+            case WitTypeKind.S64: return Integer<long>(node, wit);
+            case WitTypeKind.U64: return Integer<ulong>(node, wit);
+            case WitTypeKind.F32: return (float)Float(node, wit);
+            case WitTypeKind.F64: return Float(node, wit);
+            case WitTypeKind.Char:
+                if (node is not WaveChar c)
+                {
+                    throw Mismatch(node, wit, "a char such as 'x'");
+                }
+
+                return clr == typeof(char) ? (object)(char)c.Value.Value : c.Value;
+            case WitTypeKind.String:
+                return node is WaveString s ? s.Value : throw Mismatch(node, wit, "a string such as \"text\"");
+            case WitTypeKind.List:
+                return List(node, (WitList)wit, clr);
+            case WitTypeKind.Tuple:
+                return Tuple(node, (WitTuple)wit, clr);
+            case WitTypeKind.Record:
+                return Record(node, (WitRecord)wit, clr);
+            case WitTypeKind.Variant:
+                return Variant(node, (WitVariant)wit, clr);
+            case WitTypeKind.Enum:
+                return Enum(node, (WitEnum)wit, clr);
+            case WitTypeKind.Flags:
+                return Flags(node, (WitFlags)wit, clr);
+            case WitTypeKind.Option:
+                return Option(node, (WitOption)wit, clr);
+            case WitTypeKind.Result:
+                return Result(node, (WitResult)wit, clr);
+            case WitTypeKind.Own:
+            case WitTypeKind.Borrow:
+                throw new WaveException($"WIT '{wit}' is a resource handle, which cannot be written as a WAVE value", node.Position);
+            default:
+                throw new WaveException($"WIT '{wit}' ({wit.Kind}) cannot be passed from the command line", node.Position);
+        }
+    }
+
+    private static WaveException Mismatch(WaveNode node, WitType wit, string expected) =>
+        new($"expected {expected} for WIT '{wit}', found {Describe(node)}", node.Position);
+
+    private static string Describe(WaveNode node) => node switch
+    {
+        WaveNumber n => $"the number {n.Text}",
+        WaveChar => "a char",
+        WaveString => "a string",
+        WaveList => "a list",
+        WaveTuple => "a tuple",
+        WaveRecord => "a record",
+        WaveFlags => "flags",
+        WaveLabel l => l.Payload is null ? $"the label '{l.Name}'" : $"'{l.Name}(…)'",
+        _ => "a value",
+    };
+
+    private static T Integer<T>(WaveNode node, WitType wit)
+        where T : struct, IBinaryInteger<T>, IMinMaxValue<T>
+    {
+        if (node is not WaveNumber n || n.Text.Contains('.') || n.Text.Contains('e') || n.Text.Contains('E') || n.Text.EndsWith("inf", StringComparison.Ordinal))
+        {
+            throw Mismatch(node, wit, "an integer");
+        }
+
+        var value = BigInteger.Parse(n.Text, NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture);
+        if (value < BigInteger.CreateTruncating(T.MinValue) || value > BigInteger.CreateTruncating(T.MaxValue))
+        {
+            throw new WaveException($"{n.Text} is out of range for WIT '{wit}' ({T.MinValue}..{T.MaxValue})", node.Position);
+        }
+
+        return T.CreateTruncating(value);
+    }
+
+    private static double Float(WaveNode node, WitType wit)
+    {
+        switch (node)
+        {
+            case WaveNumber { Text: "-inf" }:
+                return double.NegativeInfinity;
+            case WaveNumber n:
+                return double.Parse(n.Text, NumberStyles.Float, CultureInfo.InvariantCulture);
+            case WaveLabel { Escaped: false, Payload: null, Name: "nan" }:
+                return double.NaN;
+            case WaveLabel { Escaped: false, Payload: null, Name: "inf" }:
+                return double.PositiveInfinity;
+            default:
+                throw Mismatch(node, wit, "a number (or nan, inf, -inf)");
+        }
+    }
+
+    private static object List(WaveNode node, WitList wit, Type clr)
+    {
+        if (node is not WaveList list)
+        {
+            throw Mismatch(node, wit, "a list such as [a, b]");
+        }
+
+        var element = clr.IsArray ? clr.GetElementType()! : clr.IsGenericType ? clr.GetGenericArguments()[0] : throw new WaveException($"cannot build {clr} for WIT '{wit}'", node.Position);
+        var array = Array.CreateInstance(element, list.Items.Count);
+        for (var i = 0; i < list.Items.Count; i++)
+        {
+            array.SetValue(ToClr(list.Items[i], wit.Element, element), i);
+        }
+
+        return array;
+    }
+
+    private static object Tuple(WaveNode node, WitTuple wit, Type clr)
+    {
+        if (node is not WaveTuple tuple)
+        {
+            throw Mismatch(node, wit, $"a tuple of {wit.Types.Count} such as (a, b)");
+        }
+
+        if (tuple.Items.Count != wit.Types.Count)
+        {
+            throw new WaveException($"WIT '{wit}' has {wit.Types.Count} elements, but the tuple has {tuple.Items.Count}", node.Position);
+        }
+
+        var args = clr.GetGenericArguments();
+        var values = tuple.Items.Select((item, i) => ToClr(item, wit.Types[i], args[i])).ToArray();
+        return Activator.CreateInstance(clr, values)!;
+    }
+
+    private static object Record(WaveNode node, WitRecord wit, Type clr)
+    {
+        if (node is not WaveRecord record)
+        {
+            throw Mismatch(node, wit, $"a record such as {{{string.Join(", ", wit.Fields.Select(f => Label(f.Name) + ": …"))}}}");
+        }
+
+        foreach (var (name, value) in record.Fields)
+        {
+            if (wit.Fields.All(f => f.Name != name))
+            {
+                throw new WaveException($"record '{wit}' has no field '{name}' (its fields: {string.Join(", ", wit.Fields.Select(f => f.Name))})", value.Position);
+            }
+
+            if (record.Fields.Count(f => f.Name == name) > 1)
+            {
+                throw new WaveException($"field '{name}' is given twice", value.Position);
+            }
+        }
+
+        var result = Activator.CreateInstance(clr)!;
+        foreach (var field in wit.Fields)
+        {
+            var property = Member(clr, field.Name);
+            var given = record.Fields.FirstOrDefault(f => f.Name == field.Name).Value;
+            object? value;
+            if (given is null)
+            {
+                if (field.Type.Kind != WitTypeKind.Option)
+                {
+                    throw new WaveException($"record '{wit}' needs field '{field.Name}: {field.Type}'", node.Position);
+                }
+
+                value = property.PropertyType.IsGenericType && property.PropertyType.GetGenericTypeDefinition() == typeof(Option<>) ? Activator.CreateInstance(property.PropertyType) : null;
+            }
+            else
+            {
+                value = ToClr(given, field.Type, property.PropertyType);
+            }
+
+            property.SetValue(result, value);
+        }
+
+        return result;
+    }
+
+    private static PropertyInfo Member(Type clr, string witName) =>
+        clr.GetProperties(BindingFlags.Public | BindingFlags.Instance).FirstOrDefault(p => p.GetCustomAttribute<WitNameAttribute>()?.Name == witName)
+        ?? clr.GetProperties(BindingFlags.Public | BindingFlags.Instance).FirstOrDefault(p => Naming.Matches(p.Name, witName))
+        ?? throw new WaveException($"{clr.Name} has no property for field '{witName}'");
+
+    private static object Variant(WaveNode node, WitVariant wit, Type clr)
+    {
+        if (node is not WaveLabel label)
+        {
+            throw Mismatch(node, wit, $"a case of the variant ({string.Join(", ", wit.Cases.Select(c => Label(c.Name) + (c.Payload is null ? string.Empty : "(…)")))})");
+        }
+
+        var c = wit.Cases.FirstOrDefault(x => x.Name == label.Name)
+            ?? throw new WaveException($"'{label.Name}' is not a case of variant '{wit}' (its cases: {string.Join(", ", wit.Cases.Select(x => x.Name))})", node.Position);
+        var caseType = clr.GetNestedTypes().FirstOrDefault(t => t.GetCustomAttribute<WitNameAttribute>()?.Name == c.Name)
+            ?? clr.GetNestedTypes().First(t => Naming.Matches(t.Name, c.Name));
+        if (c.Payload is null)
+        {
+            if (label.Payload is not null)
+            {
+                throw new WaveException($"case '{c.Name}' of variant '{wit}' has no payload; write it as {Label(c.Name)}", node.Position);
+            }
+
+            return Activator.CreateInstance(caseType)!;
+        }
+
+        if (label.Payload is null)
+        {
+            throw new WaveException($"case '{c.Name}' of variant '{wit}' needs a payload of type {c.Payload}: {Label(c.Name)}(…)", node.Position);
+        }
+
+        var ctor = caseType.GetConstructors().Single(k => k.GetParameters().Length == 1);
+        return ctor.Invoke([ToClr(label.Payload, c.Payload, ctor.GetParameters()[0].ParameterType)]);
+    }
+
+    private static object Enum(WaveNode node, WitEnum wit, Type clr)
+    {
+        if (node is not WaveLabel { Payload: null } label)
+        {
+            throw Mismatch(node, wit, $"one of {string.Join(", ", wit.Cases.Select(Label))}");
+        }
+
+        if (!wit.Cases.Contains(label.Name))
+        {
+            throw new WaveException($"'{label.Name}' is not a case of enum '{wit}' (its cases: {string.Join(", ", wit.Cases)})", node.Position);
+        }
+
+        return EnumMember(clr, label.Name).GetValue(null)!;
+    }
+
+    private static FieldInfo EnumMember(Type clr, string witName) =>
+        clr.GetFields(BindingFlags.Public | BindingFlags.Static).FirstOrDefault(f => f.GetCustomAttribute<WitNameAttribute>()?.Name == witName)
+        ?? clr.GetFields(BindingFlags.Public | BindingFlags.Static).First(f => Naming.Matches(f.Name, witName));
+
+    private static object Flags(WaveNode node, WitFlags wit, Type clr)
+    {
+        var names = node switch
+        {
+            WaveFlags f => f.Names,
+            WaveLabel { Payload: null } l => [l.Name],
+            _ => throw Mismatch(node, wit, $"flags such as {{{string.Join(", ", wit.Flags.Take(2).Select(Label))}}} or {{}}"),
+        };
+        ulong bits = 0;
+        foreach (var n in names)
+        {
+            if (!wit.Flags.Contains(n))
+            {
+                throw new WaveException($"'{n}' is not a flag of '{wit}' (its flags: {string.Join(", ", wit.Flags)})", node.Position);
+            }
+
+            bits |= Convert.ToUInt64(EnumMember(clr, n).GetValue(null), CultureInfo.InvariantCulture);
+        }
+
+        return System.Enum.ToObject(clr, bits);
+    }
+
+    private static object? Option(WaveNode node, WitOption wit, Type clr)
+    {
+        var wrapped = clr.IsGenericType && clr.GetGenericTypeDefinition() == typeof(Option<>);
+        switch (node)
+        {
+            case WaveLabel { Escaped: false, Name: "none", Payload: null }:
+                return wrapped ? Activator.CreateInstance(clr) : null;
+            case WaveLabel { Escaped: false, Name: "some", Payload: { } payload }:
+            {
+                var inner = wrapped ? clr.GetGenericArguments()[0] : Nullable.GetUnderlyingType(clr) ?? clr;
+                var value = ToClr(payload, wit.Inner, inner);
+                return wrapped ? clr.GetMethod("Some")!.Invoke(null, [value]) : value;
+            }
+
+            default:
+                throw Mismatch(node, wit, "some(…) or none");
+        }
+    }
+
+    private static object Result(WaveNode node, WitResult wit, Type clr)
+    {
+        if (node is not WaveLabel { Escaped: false, Name: "ok" or "err" } label)
+        {
+            throw Mismatch(node, wit, "ok(…), ok, err(…) or err");
+        }
+
+        var isOk = label.Name == "ok";
+        var side = isOk ? wit.Ok : wit.Err;
+        var args = clr.GetGenericArguments();
+        object? value;
+        if (side is null)
+        {
+            if (label.Payload is not null)
+            {
+                throw new WaveException($"WIT '{wit}' has no {label.Name} payload; write {label.Name}", node.Position);
+            }
+
+            value = default(Unit);
+        }
+        else
+        {
+            if (label.Payload is null)
+            {
+                throw new WaveException($"WIT '{wit}' needs a payload: {label.Name}(…)", node.Position);
+            }
+
+            value = ToClr(label.Payload, side, args[isOk ? 0 : 1]);
+        }
+
+        return clr.GetMethod(isOk ? "Ok" : "Err", BindingFlags.Public | BindingFlags.Static)!.Invoke(null, [value])!;
+    }
+
+    // ---- CLR → WAVE -------------------------------------------------------------------------------------------
+
+    /// <summary>WAVE text for <paramref name="value"/>, a value of WIT type <paramref name="wit"/> in the default type map.</summary>
+    public static string Format(object? value, WitType wit)
+    {
+        var sb = new StringBuilder();
+        Write(sb, value, wit);
+        return sb.ToString();
+    }
+
+    /// <summary>A label, with <c>%</c> when it would read as a WAVE keyword.</summary>
+    public static string Label(string name) => Keywords.Contains(name) ? "%" + name : name;
+
+    private static void Write(StringBuilder sb, object? value, WitType wit)
+    {
+        switch (wit.Kind)
+        {
+            case WitTypeKind.Bool:
+                sb.Append((bool)value! ? "true" : "false");
+                return;
+            case WitTypeKind.S8 or WitTypeKind.U8 or WitTypeKind.S16 or WitTypeKind.U16 or WitTypeKind.S32 or WitTypeKind.U32 or WitTypeKind.S64 or WitTypeKind.U64:
+                sb.Append(Convert.ToString(value, CultureInfo.InvariantCulture));
+                return;
+            case WitTypeKind.F32:
+                sb.Append(FormatFloat((float)value!));
+                return;
+            case WitTypeKind.F64:
+                sb.Append(FormatFloat((double)value!));
+                return;
+            case WitTypeKind.Char:
+                sb.Append('\'');
+                Escape(sb, value is char ch ? new Rune(ch) : (Rune)value!);
+                sb.Append('\'');
+                return;
+            case WitTypeKind.String:
+                sb.Append('"');
+                foreach (var r in ((string)value!).EnumerateRunes())
+                {
+                    Escape(sb, r);
+                }
+
+                sb.Append('"');
+                return;
+            case WitTypeKind.List:
+            {
+                var element = ((WitList)wit).Element;
+                sb.Append('[');
+                var first = true;
+                foreach (var item in (System.Collections.IEnumerable)value!)
+                {
+                    if (!first)
+                    {
+                        sb.Append(", ");
+                    }
+
+                    first = false;
+                    Write(sb, item, element);
+                }
+
+                sb.Append(']');
+                return;
+            }
+
+            case WitTypeKind.Tuple:
+            {
+                var types = ((WitTuple)wit).Types;
+                var tuple = (ITuple)value!;
+                sb.Append('(');
+                for (var i = 0; i < types.Count; i++)
+                {
+                    if (i > 0)
+                    {
+                        sb.Append(", ");
+                    }
+
+                    Write(sb, tuple[i], types[i]);
+                }
+
+                sb.Append(')');
+                return;
+            }
+
+            case WitTypeKind.Record:
+            {
+                // As wasm-wave writes records: fields holding none are left out, and an empty record is {:}.
+                var fields = ((WitRecord)wit).Fields;
+                sb.Append('{');
+                var first = true;
+                foreach (var field in fields)
+                {
+                    var fieldValue = Member(value!.GetType(), field.Name).GetValue(value);
+                    if (field.Type.Kind == WitTypeKind.Option && IsNone(fieldValue))
+                    {
+                        continue;
+                    }
+
+                    if (!first)
+                    {
+                        sb.Append(", ");
+                    }
+
+                    first = false;
+                    sb.Append(field.Name).Append(": ");
+                    Write(sb, fieldValue, field.Type);
+                }
+
+                sb.Append(first ? ":}" : "}");
+                return;
+            }
+
+            case WitTypeKind.Variant:
+            {
+                var variant = (ComponentVariant)value!;
+                var c = ((WitVariant)wit).Cases.First(x => x.Name == variant.Case);
+                sb.Append(Label(c.Name));
+                if (c.Payload is not null)
+                {
+                    sb.Append('(');
+                    Write(sb, variant.Payload, c.Payload);
+                    sb.Append(')');
+                }
+
+                return;
+            }
+
+            case WitTypeKind.Enum:
+            {
+                var field = value!.GetType().GetFields(BindingFlags.Public | BindingFlags.Static).First(f => Equals(f.GetValue(null), value));
+                var name = field.GetCustomAttribute<WitNameAttribute>()?.Name ?? ((WitEnum)wit).Cases.First(c => Naming.Matches(field.Name, c));
+                sb.Append(Label(name));
+                return;
+            }
+
+            case WitTypeKind.Flags:
+            {
+                var bits = Convert.ToUInt64(value, CultureInfo.InvariantCulture);
+                var set = ((WitFlags)wit).Flags.Where(f => (bits & Convert.ToUInt64(EnumMember(value!.GetType(), f).GetValue(null), CultureInfo.InvariantCulture)) != 0);
+                sb.Append('{').Append(string.Join(", ", set)).Append('}');
+                return;
+            }
+
+            case WitTypeKind.Option:
+            {
+                var inner = ((WitOption)wit).Inner;
+                if (value is not null && value.GetType().IsGenericType && value.GetType().GetGenericTypeDefinition() == typeof(Option<>))
+                {
+                    var has = (bool)value.GetType().GetProperty("HasValue")!.GetValue(value)!;
+                    value = has ? new Some(value.GetType().GetProperty("Value")!.GetValue(value)) : null;
+                }
+                else if (value is not null)
+                {
+                    value = new Some(value);
+                }
+
+                if (value is Some some)
+                {
+                    sb.Append("some(");
+                    Write(sb, some.Value, inner);
+                    sb.Append(')');
+                }
+                else
+                {
+                    sb.Append("none");
+                }
+
+                return;
+            }
+
+            case WitTypeKind.Result:
+            {
+                var r = (WitResult)wit;
+                var type = value!.GetType();
+                var ok = (bool)type.GetProperty("IsOk")!.GetValue(value)!;
+                var side = ok ? r.Ok : r.Err;
+                sb.Append(ok ? "ok" : "err");
+                if (side is not null)
+                {
+                    sb.Append('(');
+                    Write(sb, type.GetProperty(ok ? "Value" : "Error")!.GetValue(value), side);
+                    sb.Append(')');
+                }
+
+                return;
+            }
+
+            case WitTypeKind.Own:
+            case WitTypeKind.Borrow:
+                sb.Append($"<resource {((WitHandle)wit).Resource.Name}>");
+                return;
+            default:
+                sb.Append($"<{wit}>");
+                return;
+        }
+    }
+
+    private sealed record Some(object? Value);
+
+    private static bool IsNone(object? value) =>
+        value is null || (value.GetType().IsGenericType && value.GetType().GetGenericTypeDefinition() == typeof(Option<>) && !(bool)value.GetType().GetProperty("HasValue")!.GetValue(value)!);
+
+    private static string FormatFloat(double d) =>
+        double.IsNaN(d) ? "nan" : double.IsPositiveInfinity(d) ? "inf" : double.IsNegativeInfinity(d) ? "-inf" : Fix(d.ToString("R", CultureInfo.InvariantCulture));
+
+    private static string FormatFloat(float f) =>
+        float.IsNaN(f) ? "nan" : float.IsPositiveInfinity(f) ? "inf" : float.IsNegativeInfinity(f) ? "-inf" : Fix(f.ToString("R", CultureInfo.InvariantCulture));
+
+    /// <summary>
+    /// The shortest round-trip digits in plain decimal notation, as wasm-wave writes floats (Rust's <c>Display</c>):
+    /// <c>1.5</c>, <c>12</c>, <c>0.0001</c>, never an exponent.
+    /// </summary>
+    private static string Fix(string s)
+    {
+        var e = s.IndexOf('E');
+        if (e < 0)
+        {
+            return s;
+        }
+
+        var negative = s[0] == '-';
+        var mantissa = s[(negative ? 1 : 0)..e];
+        var exponent = int.Parse(s[(e + 1)..], NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture);
+        var dot = mantissa.IndexOf('.');
+        var digits = dot < 0 ? mantissa : mantissa.Remove(dot, 1);
+        var point = (dot < 0 ? mantissa.Length : dot) + exponent;
+        string plain;
+        if (point <= 0)
+        {
+            plain = "0." + new string('0', -point) + digits;
+        }
+        else if (point >= digits.Length)
+        {
+            plain = digits + new string('0', point - digits.Length);
+        }
+        else
+        {
+            plain = digits[..point] + "." + digits[point..];
+        }
+
+        return (negative ? "-" : string.Empty) + plain;
+    }
+
+    private static void Escape(StringBuilder sb, Rune r)
+    {
+        switch (r.Value)
+        {
+            case '\\': sb.Append("\\\\"); return;
+            case '\'': sb.Append("\\'"); return;
+            case '"': sb.Append("\\\""); return;
+            case '\n': sb.Append("\\n"); return;
+            case '\r': sb.Append("\\r"); return;
+            case '\t': sb.Append("\\t"); return;
+        }
+
+        if (Rune.IsControl(r))
+        {
+            sb.Append("\\u{").Append(r.Value.ToString("x", CultureInfo.InvariantCulture)).Append('}');
+        }
+        else
+        {
+            sb.Append(r.ToString());
+        }
+    }
+}
