@@ -167,6 +167,7 @@ public sealed unsafe partial class ComponentInstance : IDisposable
             Token = token;
             _outer = _current;
             _current = this;
+            Interlocked.Increment(ref _active);
         }
 
         public CancellationToken Token { get; }
@@ -184,7 +185,10 @@ public sealed unsafe partial class ComponentInstance : IDisposable
             return default;
         }
 
-        public static bool Any => _current is not null;
+        private static int _active;
+
+        /// <summary>True when some thread has a scope open (a process-wide count, so calls without one skip the thread-static).</summary>
+        public static bool Any => Volatile.Read(ref _active) != 0 && _current is not null;
 
         public void Dispose()
         {
@@ -195,6 +199,7 @@ public sealed unsafe partial class ComponentInstance : IDisposable
 
             _disposed = true;
             _current = _outer;
+            Interlocked.Decrement(ref _active);
             _instance.Component.Runtime.ReleaseEpochTicker();
         }
     }

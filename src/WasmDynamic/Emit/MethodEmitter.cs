@@ -77,9 +77,32 @@ internal static class MethodEmitter
         il.BeginExceptionBlock();
         for (var i = 0; i < witCount; i++)
         {
+            var argIndex = plan.SelfType is null ? i + 1 : i;
+            if (Scalar(plan.Function.Parameters[i].Type, plan.WitParameterClrType(i)) is { } scalar)
+            {
+                // C#: args[i].Kind = kind; *(T*)((byte*)&args[i] + 8) = a_i;   (no converter call for scalars)
+                il.Emit(OpCodes.Ldloc, args);
+                if (i > 0)
+                {
+                    il.Emit(OpCodes.Ldc_I4, i * Val.Size);
+                    il.Emit(OpCodes.Conv_I);
+                    il.Emit(OpCodes.Add);
+                }
+
+                il.Emit(OpCodes.Ldc_I4, (int)scalar.Kind);
+                il.Emit(OpCodes.Stind_I1);
+                il.Emit(OpCodes.Ldloc, args);
+                il.Emit(OpCodes.Ldc_I4, (i * Val.Size) + 8);
+                il.Emit(OpCodes.Conv_I);
+                il.Emit(OpCodes.Add);
+                il.Emit(OpCodes.Ldarg, argIndex);
+                EmitStore(il, scalar);
+                continue;
+            }
+
             // stack: converter, value, args + i*32, context
             il.Emit(OpCodes.Ldsfld, fields[i]);
-            il.Emit(OpCodes.Ldarg, plan.SelfType is null ? i + 1 : i);
+            il.Emit(OpCodes.Ldarg, argIndex);
             il.Emit(OpCodes.Ldloc, args);
             if (i > 0)
             {
@@ -95,7 +118,16 @@ internal static class MethodEmitter
 
         il.Emit(OpCodes.Ldloc, inv);
         il.Emit(OpCodes.Callvirt, Tokens.InvokerCall);
-        if (resultField is not null)
+        if (resultField is not null && result is not null && Scalar(plan.Function.Result!, plan.ReturnType) is { } scalarResult)
+        {
+            // C#: result = *(T*)((byte*)r + 8);   (Wasmtime type-checks results, so the kind is known)
+            il.Emit(OpCodes.Ldc_I4_8);
+            il.Emit(OpCodes.Conv_I);
+            il.Emit(OpCodes.Add);
+            EmitLoad(il, scalarResult);
+            il.Emit(OpCodes.Stloc, result);
+        }
+        else if (resultField is not null)
         {
             // stack: r → converter, r → lifted
             var r = il.DeclareLocal(typeof(nint));
@@ -130,6 +162,60 @@ internal static class MethodEmitter
 
         il.Emit(OpCodes.Ret);
         return (mb, new Fields(fields.Select(f => f.Name).ToArray(), resultField?.Name));
+    }
+
+    /// <summary>A WIT primitive passed as its exact default CLR type, which IL can write and read in place.</summary>
+    private sealed record ScalarInfo(ValKind Kind, Type Type);
+
+    private static ScalarInfo? Scalar(Wit.WitType wit, Type clr)
+    {
+        (Wit.WitTypeKind Wit, Type Clr, ValKind Kind)[] table =
+        [
+            (Wit.WitTypeKind.Bool, typeof(bool), ValKind.Bool), (Wit.WitTypeKind.S8, typeof(sbyte), ValKind.S8), (Wit.WitTypeKind.U8, typeof(byte), ValKind.U8),
+            (Wit.WitTypeKind.S16, typeof(short), ValKind.S16), (Wit.WitTypeKind.U16, typeof(ushort), ValKind.U16), (Wit.WitTypeKind.S32, typeof(int), ValKind.S32),
+            (Wit.WitTypeKind.U32, typeof(uint), ValKind.U32), (Wit.WitTypeKind.S64, typeof(long), ValKind.S64), (Wit.WitTypeKind.U64, typeof(ulong), ValKind.U64),
+            (Wit.WitTypeKind.F32, typeof(float), ValKind.F32), (Wit.WitTypeKind.F64, typeof(double), ValKind.F64), (Wit.WitTypeKind.Char, typeof(System.Text.Rune), ValKind.Char),
+        ];
+        foreach (var (w, c, k) in table)
+        {
+            if (wit is Wit.WitPrimitive && wit.Kind == w && clr == c)
+            {
+                return new ScalarInfo(k, c);
+            }
+        }
+
+        return null;
+    }
+
+    private static void EmitStore(ILGenerator il, ScalarInfo s)
+    {
+        switch (s.Kind)
+        {
+            case ValKind.Bool or ValKind.S8 or ValKind.U8: il.Emit(OpCodes.Stind_I1); break;
+            case ValKind.S16 or ValKind.U16: il.Emit(OpCodes.Stind_I2); break;
+            case ValKind.S32 or ValKind.U32: il.Emit(OpCodes.Stind_I4); break;
+            case ValKind.S64 or ValKind.U64: il.Emit(OpCodes.Stind_I8); break;
+            case ValKind.F32: il.Emit(OpCodes.Stind_R4); break;
+            case ValKind.F64: il.Emit(OpCodes.Stind_R8); break;
+            default: il.Emit(OpCodes.Stobj, s.Type); break;
+        }
+    }
+
+    private static void EmitLoad(ILGenerator il, ScalarInfo s)
+    {
+        switch (s.Kind)
+        {
+            case ValKind.Bool or ValKind.U8: il.Emit(OpCodes.Ldind_U1); break;
+            case ValKind.S8: il.Emit(OpCodes.Ldind_I1); break;
+            case ValKind.S16: il.Emit(OpCodes.Ldind_I2); break;
+            case ValKind.U16: il.Emit(OpCodes.Ldind_U2); break;
+            case ValKind.S32: il.Emit(OpCodes.Ldind_I4); break;
+            case ValKind.U32: il.Emit(OpCodes.Ldind_U4); break;
+            case ValKind.S64 or ValKind.U64: il.Emit(OpCodes.Ldind_I8); break;
+            case ValKind.F32: il.Emit(OpCodes.Ldind_R4); break;
+            case ValKind.F64: il.Emit(OpCodes.Ldind_R8); break;
+            default: il.Emit(OpCodes.Ldobj, s.Type); break;
+        }
     }
 
     /// <summary>Assigns a method's converters to its static fields on the created type.</summary>

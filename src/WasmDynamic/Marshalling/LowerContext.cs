@@ -31,6 +31,11 @@ internal sealed unsafe class LowerContext : IDisposable
     public void Reset()
     {
         Arena.Reset();
+        if (_deleteAfterCall.Count == 0)
+        {
+            return;
+        }
+
         foreach (var any in _deleteAfterCall)
         {
             ComponentApi.wasmtime_component_resource_any_delete(any);

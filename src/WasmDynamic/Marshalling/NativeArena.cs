@@ -58,6 +58,12 @@ internal sealed unsafe class NativeArena : IDisposable
     /// <summary>Forgets everything allocated since the last reset; large one-off chunks are freed.</summary>
     public void Reset()
     {
+        // Most calls (scalars) never touch the arena.
+        if (_current <= 0 && _offset == 0)
+        {
+            return;
+        }
+
         if (_chunks.Count > 4)
         {
             for (var i = _chunks.Count - 1; i >= 4; i--)
