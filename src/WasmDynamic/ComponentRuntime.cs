@@ -52,7 +52,13 @@ public sealed class ComponentRuntime : IDisposable
         }
 
         _engine = new EngineHandle(engine);
+        if (options.CacheDirectory is not null)
+        {
+            _cache = new CompiledComponentCache(options.CacheDirectory, options);
+        }
     }
+
+    private readonly CompiledComponentCache? _cache;
 
     /// <summary>The options this runtime was created with.</summary>
     public ComponentRuntimeOptions Options { get; }
@@ -193,9 +199,24 @@ public sealed class ComponentRuntime : IDisposable
     private WasmComponent Compile(ReadOnlySpan<byte> binary, string name)
     {
         ComponentLoader.CheckHeader(binary, name);
-        var handle = ComponentLoader.Compile(_engine, binary, name);
+        if (_cache is null)
+        {
+            return new WasmComponent(this, ComponentLoader.Compile(_engine, binary, name), name);
+        }
+
+        var path = _cache.PathFor(binary);
+        var handle = _cache.TryLoad(_engine, path);
+        if (handle is null)
+        {
+            handle = ComponentLoader.Compile(_engine, binary, name);
+            _cache.Store(handle, path);
+        }
+
         return new WasmComponent(this, handle, name);
     }
+
+    /// <summary>How many loads the on-disk cache served (see <see cref="ComponentRuntimeOptions.CacheDirectory"/>).</summary>
+    public int CacheHits => _cache?.Hits ?? 0;
 
     private static bool LooksLikeText(ReadOnlySpan<byte> bytes)
     {
