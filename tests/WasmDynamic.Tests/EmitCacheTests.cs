@@ -113,7 +113,7 @@ public class StringMemoryTests
     public void Many_string_calls_into_a_real_guest_allocator_leave_memory_flat()
     {
         // The hand-written WAT fixtures use a bump allocator that never frees; the JS guest frees after each call.
-        using var runtime = new ComponentRuntime();
+        using var runtime = new ComponentRuntime(new ComponentRuntimeOptions { CacheDirectory = JsDemoFixture.SharedCacheDirectory });
         using var component = runtime.Load(Path.Combine(AppContext.BaseDirectory, "Fixtures", "js", "demo.wasm"));
         using var instance = component.Instantiate(new { Logger = new Action<byte, string>((_, _) => { }) });
         var calc = instance.GetInterface<ICalcRoot>("");

@@ -7,9 +7,12 @@ public sealed class JsDemoFixture : IDisposable
 {
     public JsDemoFixture()
     {
-        Runtime = new ComponentRuntime();
+        Runtime = new ComponentRuntime(new ComponentRuntimeOptions { CacheDirectory = SharedCacheDirectory });
         Component = Runtime.Load(Path.Combine(AppContext.BaseDirectory, "Fixtures", "js", "demo.wasm"));
     }
+
+    /// <summary>Compiled components shared by the tests of one machine (the JS demo takes seconds to compile).</summary>
+    public static string SharedCacheDirectory { get; } = Path.Combine(Path.GetTempPath(), "wasmdynamic-test-cache");
 
     public ComponentRuntime Runtime { get; }
 
