@@ -21,6 +21,9 @@ internal sealed class Emitter
     private readonly SortedDictionary<string, string> _files = new(StringComparer.Ordinal);
     private bool _needsEquality;
 
+    /// <summary>Simple names that a member of the type being written hides: references to such generated types are qualified.</summary>
+    private HashSet<string> _shadowed = new(StringComparer.Ordinal);
+
     public Emitter(string ns, WitWorld world)
     {
         _ns = ns;
@@ -304,9 +307,26 @@ internal sealed class Emitter
             case WitResult r:
                 return $"global::WasmDynamic.Result<{(r.Ok is null ? "global::WasmDynamic.Unit" : Cs(r.Ok))}, {(r.Err is null ? "global::WasmDynamic.Unit" : Cs(r.Err))}>";
             case WitHandle h:
-                return _types[h.Resource].Name;
+                return Qualify(_types[h.Resource].Name);
             default:
-                return _types.TryGetValue(t, out var named) ? named.Name : throw new NotSupportedException(t.ToString());
+                return _types.TryGetValue(t, out var named) ? Qualify(named.Name) : throw new NotSupportedException(t.ToString());
+        }
+    }
+
+    private string Qualify(string name) => _shadowed.Contains(name) ? $"global::{_ns}.{name}" : name;
+
+    /// <summary>Runs <paramref name="write"/> with references to <paramref name="members"/> qualified.</summary>
+    private void Shadowing(IEnumerable<string> members, Action write)
+    {
+        var saved = _shadowed;
+        _shadowed = new HashSet<string>(members, StringComparer.Ordinal);
+        try
+        {
+            write();
+        }
+        finally
+        {
+            _shadowed = saved;
         }
     }
 
@@ -433,6 +453,13 @@ internal sealed class Emitter
         var scope = new NameScope(false, [t.Name, "Value", .. RecordReserved]);
         w.Summary($"WIT <c>{Xml(WitText.Definition(v))}</c> of {Of(v)}: one nested record per case (the payload is\n<c>Value</c>); switch on the case type: <c>x switch {{ {t.Name}.{Pascal(v.Cases[0].Name)} c =&gt; …, … }}</c>.");
         w.Line(WitAttr(v.Name ?? string.Empty));
+        var caseNames = new NameScope(false, [t.Name, "Value", .. RecordReserved]);
+        Shadowing(v.Cases.Select(c => caseNames.Claim(Pascal(c.Name), Pascal(c.Name) + "Case")), () => WriteVariant(w, t, v, scope));
+        Save(t.Name, w);
+    }
+
+    private void WriteVariant(CodeWriter w, NamedType t, WitVariant v, NameScope scope)
+    {
         w.Open($"public abstract record {t.Name}");
         w.Line($"private {t.Name}()");
         w.Line("{");
@@ -469,7 +496,6 @@ internal sealed class Emitter
         }
 
         w.Close();
-        Save(t.Name, w);
     }
 
     private void EmitEnum(NamedType t, IReadOnlyList<string> cases, bool flags)
@@ -521,6 +547,8 @@ internal sealed class Emitter
 
     private void EmitGuestResource(NamedType t, WitResource r)
     {
+        var saved = _shadowed;
+        _shadowed = new HashSet<string>(ResourceFunctions(r).Select(f => Pascal(f.ShortName)), StringComparer.Ordinal);
         var w = NewFile();
         var owner = _exports.FirstOrDefault(i => i.Wit?.Name == r.Owner);
         var functions = ResourceFunctions(r).ToList();
@@ -551,11 +579,14 @@ internal sealed class Emitter
         }
 
         w.Close();
+        _shadowed = saved;
         Save(t.Name, w);
     }
 
     private void EmitHostResource(NamedType t, WitResource r)
     {
+        var saved = _shadowed;
+        _shadowed = new HashSet<string>(ResourceFunctions(r).Select(f => Pascal(f.ShortName)), StringComparer.Ordinal);
         var w = NewFile();
         var functions = ResourceFunctions(r).Where(f => Unsupported(f) is null).ToList();
         var ctor = functions.FirstOrDefault(f => f.Kind == WitFunctionKind.Constructor);
@@ -613,11 +644,14 @@ internal sealed class Emitter
             w.Close();
         }
 
+        _shadowed = saved;
         Save(t.Name, w);
     }
 
     private void EmitExport(Iface i)
     {
+        var saved = _shadowed;
+        _shadowed = new HashSet<string>(i.Bound.SelectMany(f => new[] { Pascal(f.ShortName), f.ResourceName is null ? string.Empty : "Create" + Pascal(f.ResourceName), f.ResourceName is null ? string.Empty : Pascal(f.ResourceName) + Pascal(f.ShortName) }), StringComparer.Ordinal);
         var w = NewFile();
         if (i.Wit is null)
         {
@@ -652,6 +686,7 @@ internal sealed class Emitter
 
         EmitSkipped(w, i, first);
         w.Close();
+        _shadowed = saved;
         Save(i.Name, w);
     }
 
@@ -677,6 +712,8 @@ internal sealed class Emitter
             return;
         }
 
+        var saved = _shadowed;
+        _shadowed = new HashSet<string>(i.Bound.Select(f => Pascal(f.ShortName)), StringComparer.Ordinal);
         var w = NewFile();
         var add = i.Wit is null ? "AddRootImports" : "Add" + Pascal(i.Wit.ShortName);
         w.Summary(i.Wit is null
@@ -698,6 +735,7 @@ internal sealed class Emitter
 
         EmitSkipped(w, i, first);
         w.Close();
+        _shadowed = saved;
         Save(i.Name, w);
     }
 
@@ -798,6 +836,11 @@ internal sealed class Emitter
         foreach (var i in _imports.Where(i => _files.ContainsKey(i.Name + ".g.cs")))
         {
             var functions = i.Bound.Where(f => f.Kind == WitFunctionKind.Freestanding).ToList();
+            if (functions.Count == 0)
+            {
+                continue;
+            }
+
             var add = methods.Claim(i.Wit is null ? "AddRootImports" : "Add" + Pascal(i.Wit.ShortName), "Add" + i.Name[1..]);
             w.Line();
             w.Summary(i.Wit is null
