@@ -106,7 +106,7 @@ internal sealed class WaveParser
                 return i;
             }
 
-            if (_text[i] is '"' or '\'' or '[' or '{' or ')')
+            if (_text[i] is '"' or '\'' or '{' or ')')
             {
                 break;
             }
