@@ -548,7 +548,7 @@ internal sealed class Emitter
     private void EmitGuestResource(NamedType t, WitResource r)
     {
         var saved = _shadowed;
-        _shadowed = new HashSet<string>(ResourceFunctions(r).Select(f => Pascal(f.ShortName)), StringComparer.Ordinal);
+        _shadowed = new HashSet<string>(ResourceFunctions(r).Where(f => f.Kind != WitFunctionKind.Constructor).Select(f => Pascal(f.ShortName)), StringComparer.Ordinal);
         var w = NewFile();
         var owner = _exports.FirstOrDefault(i => i.Wit?.Name == r.Owner);
         var functions = ResourceFunctions(r).ToList();
@@ -586,7 +586,7 @@ internal sealed class Emitter
     private void EmitHostResource(NamedType t, WitResource r)
     {
         var saved = _shadowed;
-        _shadowed = new HashSet<string>(ResourceFunctions(r).Select(f => Pascal(f.ShortName)), StringComparer.Ordinal);
+        _shadowed = new HashSet<string>(ResourceFunctions(r).Where(f => f.Kind != WitFunctionKind.Constructor).Select(f => Pascal(f.ShortName)), StringComparer.Ordinal);
         var w = NewFile();
         var functions = ResourceFunctions(r).Where(f => Unsupported(f) is null).ToList();
         var ctor = functions.FirstOrDefault(f => f.Kind == WitFunctionKind.Constructor);
@@ -604,6 +604,12 @@ internal sealed class Emitter
         foreach (var f in functions.Where(f => f.Kind == WitFunctionKind.Method))
         {
             EmitMethod(w, f, scope.Claim(Pascal(f.ShortName), Pascal(f.ShortName) + "Method"), export: false, body: null, modifiers: "public abstract ");
+            w.Line();
+        }
+
+        foreach (var f in ResourceFunctions(r).Where(f => Unsupported(f) is not null))
+        {
+            w.Line($"// Not bound: '{f.Signature}': {Unsupported(f)}. Instantiate with TrapUnimplementedImports to run without it.");
             w.Line();
         }
 
