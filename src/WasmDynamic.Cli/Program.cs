@@ -361,6 +361,10 @@ public static partial class Program
             {
                 return Fail(e.Message);
             }
+            catch (Exception e) when (e is not OutOfMemoryException)
+            {
+                return Fail($"{e.GetType().Name}: {e.Message}");
+            }
         }
     }
 
