@@ -70,10 +70,10 @@ public static class Bindgen
         ArgumentNullException.ThrowIfNull(interfaceName);
         if (interfaceName.Length == 0)
         {
-            return WitText.Fingerprint(string.Empty, world.ExportedFunctions);
+            return WitFingerprint.Compute(string.Empty, world.ExportedFunctions);
         }
 
         var iface = world.FindExport(interfaceName) ?? throw new ArgumentException($"The world exports no interface named '{interfaceName}'.", nameof(interfaceName));
-        return WitText.Fingerprint(iface.Name, iface.Functions);
+        return WitFingerprint.Compute(iface.Name, iface.Functions);
     }
 }

@@ -212,7 +212,7 @@ internal sealed class Emitter
             }
         }
 
-        foreach (var child in WitText.Children(t))
+        foreach (var child in WitFingerprint.Children(t))
         {
             Reach(child);
         }
@@ -263,7 +263,7 @@ internal sealed class Emitter
                 return $"it uses the WASI resource '{h.Resource.Name}', which the runtime implements";
         }
 
-        foreach (var child in WitText.Children(t))
+        foreach (var child in WitFingerprint.Children(t))
         {
             if (Unsupported(child) is { } why)
             {
@@ -335,7 +335,7 @@ internal sealed class Emitter
     {
         WitList => true,
         WitRecord or WitVariant or WitEnum or WitFlags or WitHandle or WitResource => false,
-        _ => WitText.Children(t).Any(HasList),
+        _ => WitFingerprint.Children(t).Any(HasList),
     };
 
     // ---- files ------------------------------------------------------------------------------------------------
@@ -394,7 +394,7 @@ internal sealed class Emitter
         var scope = new NameScope(false, [t.Name, .. RecordReserved]);
         var members = r.Fields.Select(f => (Field: f, Name: scope.Claim(Pascal(f.Name), Pascal(f.Name) + "Field"))).ToList();
         var positional = members.All(m => m.Name == Pascal(m.Field.Name));
-        w.Summary($"WIT <c>{Xml(WitText.Definition(r))}</c> of {Of(r)}.");
+        w.Summary($"WIT <c>{Xml(WitFingerprint.Definition(r))}</c> of {Of(r)}.");
         if (positional)
         {
             foreach (var m in members)
@@ -451,7 +451,7 @@ internal sealed class Emitter
     {
         var w = NewFile();
         var scope = new NameScope(false, [t.Name, "Value", .. RecordReserved]);
-        w.Summary($"WIT <c>{Xml(WitText.Definition(v))}</c> of {Of(v)}: one nested record per case (the payload is\n<c>Value</c>); switch on the case type: <c>x switch {{ {t.Name}.{Pascal(v.Cases[0].Name)} c =&gt; …, … }}</c>.");
+        w.Summary($"WIT <c>{Xml(WitFingerprint.Definition(v))}</c> of {Of(v)}: one nested record per case (the payload is\n<c>Value</c>); switch on the case type: <c>x switch {{ {t.Name}.{Pascal(v.Cases[0].Name)} c =&gt; …, … }}</c>.");
         w.Line(WitAttr(v.Name ?? string.Empty));
         var caseNames = new NameScope(false, [t.Name, "Value", .. RecordReserved]);
         Shadowing(v.Cases.Select(c => caseNames.Claim(Pascal(c.Name), Pascal(c.Name) + "Case")), () => WriteVariant(w, t, v, scope));
@@ -510,7 +510,7 @@ internal sealed class Emitter
 
         var underlying = !flags ? null : cases.Count <= 8 ? "byte" : cases.Count <= 16 ? "ushort" : cases.Count <= 32 ? "uint" : "ulong";
         var one = underlying switch { "uint" => "1u", "ulong" => "1ul", _ => "1" };
-        w.Summary($"WIT <c>{Xml(WitText.Definition(t.Wit))}</c> of {Of(t.Wit)}.");
+        w.Summary($"WIT <c>{Xml(WitFingerprint.Definition(t.Wit))}</c> of {Of(t.Wit)}.");
         w.Line(WitAttr(t.Wit.Name ?? string.Empty));
         if (flags)
         {
@@ -669,6 +669,7 @@ internal sealed class Emitter
         }
 
         w.Line(WitAttr(i.WitName));
+        w.Line($"[global::WasmDynamic.GeneratedBinding({Literal(i.WitName)}, {Literal(WitFingerprint.Compute(i.WitName, i.AllFunctions(_world)))})]");
         w.Open($"public interface {i.Name}");
         var scope = new NameScope(false, i.Name);
         var first = true;
@@ -784,7 +785,7 @@ internal sealed class Emitter
         w.Line("    {");
         foreach (var i in _exports)
         {
-            w.Line($"        [typeof({i.Name})] = {Literal(WitText.Fingerprint(i.WitName, i.AllFunctions(_world)))},");
+            w.Line($"        [typeof({i.Name})] = {Literal(WitFingerprint.Compute(i.WitName, i.AllFunctions(_world)))},");
         }
 
         w.Line("    };");

@@ -55,11 +55,21 @@ internal static class MethodPlanner
         return plans;
     }
 
-    public static List<MethodPlan> ForInterface(WorldTypes world, WitInterface? iface, List<WitFunction> available, Type clr, Type? selfType, string what)
+    public static List<MethodPlan> ForInterface(WorldTypes world, WitInterface? iface, List<WitFunction> available, Type clr, Type? selfType, string what) =>
+        ForInterface(world, iface, available, clr, selfType, what, out _);
+
+    public static List<MethodPlan> ForInterface(WorldTypes world, WitInterface? iface, List<WitFunction> available, Type clr, Type? selfType, string what, out bool trusted)
     {
+        trusted = false;
         if (!clr.IsInterface)
         {
             throw new ComponentBindingException($"{clr.Name} must be a C# interface to be bound to {what}.", []);
+        }
+
+        if (TrustedPlans(world, iface, available, clr, selfType) is { } trustedPlans)
+        {
+            trusted = true;
+            return trustedPlans;
         }
 
         var problems = new List<string>();
@@ -127,6 +137,46 @@ internal static class MethodPlanner
         }
 
         return plans;
+    }
+
+    /// <summary>
+    /// Plans for a Bindgen interface whose fingerprint matches: methods map by exact WIT name and converters are made
+    /// for the declared types directly. Null when the interface is not generated or the component changed.
+    /// </summary>
+    private static List<MethodPlan>? TrustedPlans(WorldTypes world, WitInterface? iface, List<WitFunction> available, Type clr, Type? selfType)
+    {
+        var generated = clr.GetCustomAttribute<GeneratedBindingAttribute>();
+        var functions = iface is null ? world.World.ExportedFunctions.ToList() : iface.Functions.ToList();
+        if (generated is null || selfType is not null || generated.WitName != (iface?.Name ?? string.Empty)
+            || generated.Fingerprint != WitFingerprint.Compute(iface?.Name ?? string.Empty, functions))
+        {
+            return null;
+        }
+
+        var plans = new List<MethodPlan>();
+        var problems = new List<string>();
+        foreach (var m in clr.GetMethods())
+        {
+            var witName = m.GetCustomAttribute<WitNameAttribute>()?.Name;
+            var f = available.FirstOrDefault(x => x.Name == witName);
+            if (f is null)
+            {
+                return null;
+            }
+
+            var ps = m.GetParameters();
+            var plan = new MethodPlan(f, m.Name, ps.Select(p => p.ParameterType).ToArray(), ps.Select(p => p.Name ?? "arg").ToArray(), m.ReturnType, m, null);
+            var where = $"{clr.Name}.{m.Name} ↔ {f.Signature}";
+            plan.Converters = f.Parameters.Select((p, i) => world.Converters.Create(p.Type, ps[i].ParameterType, problems, where)!).ToArray();
+            if (f.Result is not null)
+            {
+                plan.ResultConverter = world.Converters.Create(f.Result, m.ReturnType, problems, where);
+            }
+
+            plans.Add(plan);
+        }
+
+        return problems.Count == 0 ? plans : null;
     }
 
     private static string Suggest(WorldTypes world, WitFunction f, string name, bool method)

@@ -15,9 +15,10 @@ internal static class ProxyEmitter
     public static ProxyTypeInfo Emit(WorldTypes world, WitInterface? iface, Type? clrInterface)
     {
         var functions = (iface is null ? world.World.ExportedFunctions : iface.Functions).Where(f => f.Kind != WitFunctionKind.Method).ToList();
+        var trusted = false;
         var plans = clrInterface is null
             ? MethodPlanner.Default(world, iface, functions, selfType: null)
-            : MethodPlanner.ForInterface(world, iface, functions, clrInterface, selfType: null, what: iface is null ? "the component's root exports" : $"the exported interface '{iface.Name}'");
+            : MethodPlanner.ForInterface(world, iface, functions, clrInterface, selfType: null, what: iface is null ? "the component's root exports" : $"the exported interface '{iface.Name}'", out trusted);
 
         var scope = world.Scope;
         var baseName = iface is null ? "RootExports" : Naming.ToPascalCase(iface.ShortName) + "Exports";
@@ -42,7 +43,7 @@ internal static class ProxyEmitter
             bound[k] = plans[k].Bind(type.GetMethod(emitted[k].Method.Name, BindingFlags.Public | BindingFlags.Instance, plans[k].ParameterTypes)!);
         }
 
-        return new ProxyTypeInfo(type, iface, bound);
+        return new ProxyTypeInfo(type, iface, bound) { Trusted = trusted };
     }
 
     internal static string Qualified(WitInterface? iface, WitFunction f) => iface is null ? f.Name : $"{iface.Name}#{f.Name}";

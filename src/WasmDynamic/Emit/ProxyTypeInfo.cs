@@ -15,4 +15,7 @@ internal sealed record BoundFunction(WitFunction Function, MethodInfo Method, Va
 internal sealed record ProxyTypeInfo(Type Type, WitInterface? Interface, BoundFunction[] Functions)
 {
     public string InterfaceName => Interface?.Name ?? string.Empty;
+
+    /// <summary>True when the interface was Bindgen output whose fingerprint matched, so it was bound without checks.</summary>
+    public bool Trusted { get; init; }
 }
