@@ -256,6 +256,36 @@ public sealed unsafe partial class ComponentInstance : IDisposable
         return (T)(object)Proxy(iface, typeof(T));
     }
 
+    /// <summary>
+    /// Calls an exported function by its WIT name — <c>add</c> at the root, or <c>interface#function</c>
+    /// (<c>demo:calc/types#area</c>, version optional, or the short interface name) — converting the arguments as
+    /// <see cref="Exports"/> does and returning the result in the default type map (null for no result).
+    /// </summary>
+    /// <exception cref="KeyNotFoundException">No such export.</exception>
+    /// <exception cref="ComponentArgumentException">The arguments do not fit the WIT signature.</exception>
+    public object? Invoke(string function, params object?[] arguments)
+    {
+        ArgumentNullException.ThrowIfNull(function);
+        arguments ??= [];
+        var hash = function.LastIndexOf('#');
+        WitInterface? iface = null;
+        if (hash >= 0)
+        {
+            iface = WitWorld.Find(Component.World.Exports, function[..hash])
+                ?? throw new KeyNotFoundException($"Component '{Component.Name}' exports no interface '{function[..hash]}'. Exported: {string.Join(", ", Component.World.Exports.Select(e => e.Name))}.");
+        }
+
+        var proxy = RootProxy(iface);
+        var name = hash >= 0 ? function[(hash + 1)..] : function;
+        var index = proxy.Binding.FindFunction(name);
+        if (index < 0)
+        {
+            throw new KeyNotFoundException($"'{name}' is not a function of {(iface is null ? "the root exports" : iface.Name)}. Available: {string.Join(", ", proxy.Binding.Info.Functions.Select(f => f.Function.Signature))}.");
+        }
+
+        return Dynamic.BoundFunctionReference.Invoke(proxy, proxy.Binding.Info.Functions[index], arguments);
+    }
+
     internal ComponentProxy InterfaceProxy(WitInterface iface) => RootProxy(iface);
 
     private ComponentProxy RootProxy(WitInterface? iface) => Proxy(iface, null);

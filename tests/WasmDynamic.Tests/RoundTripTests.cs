@@ -264,3 +264,19 @@ public interface IBadShapes
     void Nope();
     double Area(Shape s, int extra);
 }
+
+public class InvokeByNameTests(CompoundFixture fx) : IClassFixture<CompoundFixture>
+{
+    [Fact]
+    public void Exports_can_be_called_by_wit_name_with_coerced_arguments()
+    {
+        using var scalars = fx.Scalars.Instantiate();
+        scalars.Invoke("add", 40, 2).Should().Be(42u);
+        scalars.Invoke("roundtrip-u8", 200).Should().Be((byte)200);
+        using var compound = fx.Component.Instantiate();
+        compound.Invoke("demo:types/shapes#area", new { Case = "rect", Value = new { X = 2, Y = 3 } }).Should().Be(6.0);
+        compound.Invoke("shapes#divide", 1, 0).Should().Be(Result.Err<double, string>("division by zero"));
+        compound.Invoking(c => c.Invoke("shapes#nope")).Should().Throw<KeyNotFoundException>().WithMessage("*area: func(s: shape) -> f64*");
+        scalars.Invoking(c => c.Invoke("add", 1)).Should().Throw<ComponentArgumentException>().WithMessage("*add: func(a: u32, b: u32) -> u32*");
+    }
+}

@@ -22,18 +22,24 @@ internal sealed class BoundFunctionReference : DynamicObject
 
     public override bool TryInvoke(InvokeBinder binder, object?[]? args, out object? result)
     {
-        args ??= [];
-        var ps = _function.Method.GetParameters();
-        var signature = _function.Function.Signature;
+        result = Invoke(_proxy, _function, args ?? []);
+        return true;
+    }
+
+    /// <summary>Calls <paramref name="function"/> with arguments coerced to its CLR parameter types.</summary>
+    public static object? Invoke(ComponentProxy proxy, BoundFunction function, object?[] args)
+    {
+        var ps = function.Method.GetParameters();
+        var signature = function.Function.Signature;
         if (args.Length != ps.Length)
         {
-            throw new ComponentArgumentException($"Function '{_function.Function.Name}' takes {ps.Length} argument(s) but {args.Length} were given: {signature}.");
+            throw new ComponentArgumentException($"Function '{function.Function.Name}' takes {ps.Length} argument(s) but {args.Length} were given: {signature}.");
         }
 
         var converted = new object?[args.Length];
         for (var i = 0; i < args.Length; i++)
         {
-            var name = _function.Function.Parameters[i].Name;
+            var name = function.Function.Parameters[i].Name;
             try
             {
                 converted[i] = Coercion.Convert(args[i], ps[i].ParameterType, name);
@@ -50,15 +56,13 @@ internal sealed class BoundFunctionReference : DynamicObject
 
         try
         {
-            result = _function.Method.Invoke(_proxy, converted);
+            return function.Method.Invoke(proxy, converted);
         }
         catch (TargetInvocationException e) when (e.InnerException is not null)
         {
             System.Runtime.ExceptionServices.ExceptionDispatchInfo.Capture(e.InnerException).Throw();
             throw;
         }
-
-        return true;
     }
 
     public override string ToString() => _function.Function.Signature;
