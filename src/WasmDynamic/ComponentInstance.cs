@@ -543,9 +543,8 @@ public sealed unsafe partial class ComponentInstance : IDisposable
 
             foreach (var dir in wasi.Directories)
             {
-                // Permission bits: directories READ=1, MUTATE=2; files READ=1, WRITE=2.
-                var perms = dir.ReadOnly ? 1u : 3u;
-                if (!Directory.Exists(dir.HostPath) || !WasiApi.wasi_config_preopen_dir(config, dir.HostPath, dir.GuestPath, perms, perms))
+                // Since Wasmtime 49 the C API takes one "mutable" flag instead of directory and file permission bits.
+                if (!Directory.Exists(dir.HostPath) || !WasiApi.wasi_config_preopen_dir(config, dir.HostPath, dir.GuestPath, !dir.ReadOnly))
                 {
                     throw new WasmDynamicException($"Cannot give the guest the directory '{dir.HostPath}' as '{dir.GuestPath}': it does not exist or cannot be opened.");
                 }

@@ -16,7 +16,7 @@ namespace WasmDynamic;
 ///     Environment = new Dictionary&lt;string, string&gt; { ["MODE"] = "test" },
 ///     InheritEnvironment = WasiOptions.AllExcept("SECRET_*", "TOKEN_*"),
 ///     Arguments = ["app", "--verbose"],
-///     Directories = [new WasiDirectory("/srv/data", "/data", readOnly: true)],
+///     Directories = [new WasiDirectory("/srv/data", "/data", ReadOnly: true)],
 /// }
 /// </code>
 /// </example>

@@ -15,7 +15,7 @@ internal static unsafe partial class WasiApi
     [LibraryImport(WasmtimeLibrary.Name)] public static partial void wasi_config_inherit_stderr(nint config);
     [LibraryImport(WasmtimeLibrary.Name, StringMarshalling = StringMarshalling.Utf8)]
     [return: MarshalAs(UnmanagedType.U1)]
-    public static partial bool wasi_config_preopen_dir(nint config, string hostPath, string guestPath, nuint dirPerms, nuint filePerms);
+    public static partial bool wasi_config_preopen_dir(nint config, string hostPath, string guestPath, [MarshalAs(UnmanagedType.U1)] bool mutable);
 
     [LibraryImport(WasmtimeLibrary.Name)] public static partial void wasi_config_inherit_network(nint config);
 
