@@ -1,0 +1,67 @@
+using BenchmarkDotNet.Attributes;
+using WasmDynamic.Benchmarks.Floor;
+using WtC = Wasmtime.Components;
+
+namespace WasmDynamic.Benchmarks.Hot;
+
+/// <summary>scalars.wat <c>add: func(a: u32, b: u32) -> u32</c>.</summary>
+[MemoryDiagnoser]
+[InvocationCount(50_000)]
+public unsafe class AddBenchmarks
+{
+    private readonly uint _a = 40;
+    private readonly uint _b = 2;
+    private Instances _i = null!;
+    private IScalars _typed = null!;
+    private dynamic _dynamic = null!;
+    private WtC.ComponentFunction _dotnet = null!;
+    private NFunc* _floor;
+
+    [GlobalSetup]
+    public void Verify()
+    {
+        Setup();
+        Shared.Check(Typed() == 42 && Dynamic() == 42 && DynamicViaExports() == 42 && WasmtimeDotnet() == 42 && Floor() == 42, "add");
+        Cleanup();
+    }
+
+    [IterationSetup]
+    public void Setup()
+    {
+        _i = new Instances("scalars.wat");
+        _typed = _i.WasmDynamic.GetInterface<IScalars>("");
+        _dynamic = _i.WasmDynamic.Exports;
+        _dotnet = _i.Dotnet.GetFunction("add")!;
+        _floor = _i.Floor.Func(null, "add");
+    }
+
+    [IterationCleanup]
+    public void Cleanup() => _i.Dispose();
+
+    [Benchmark]
+    public uint Typed() => _typed.Add(_a, _b);
+
+    [Benchmark]
+    public uint Dynamic() => _dynamic.Add(_a, _b);
+
+    /// <summary>The same through <c>instance.Exports</c> on every call, as a one-liner would write it (not cached).</summary>
+    [Benchmark]
+    public uint DynamicViaExports() => _i.WasmDynamic.Exports.Add(_a, _b);
+
+    [Benchmark]
+    public uint WasmtimeDotnet() => _dotnet.Call(WtC.ComponentValue.U32(_a), WtC.ComponentValue.U32(_b))!.AsU32();
+
+    [Benchmark(Baseline = true)]
+    public uint Floor()
+    {
+        var args = stackalloc byte[2 * V.Size];
+        var result = stackalloc byte[V.Size];
+        args[0] = V.U32;
+        *(uint*)(args + 8) = _a;
+        args[V.Size] = V.U32;
+        *(uint*)(args + V.Size + 8) = _b;
+        _i.Floor.Call(_floor, args, 2, result, 1);
+        V.Expect(result, V.U32);
+        return *(uint*)(result + 8);
+    }
+}

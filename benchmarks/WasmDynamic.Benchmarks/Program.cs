@@ -1,0 +1,59 @@
+using BenchmarkDotNet.Columns;
+using BenchmarkDotNet.Configs;
+using BenchmarkDotNet.Exporters;
+using BenchmarkDotNet.Exporters.Csv;
+using BenchmarkDotNet.Jobs;
+using BenchmarkDotNet.Running;
+
+namespace WasmDynamic.Benchmarks;
+
+public static class Program
+{
+    /// <summary>
+    /// <c>dotnet run -c Release --project benchmarks/WasmDynamic.Benchmarks -- --filter '*'</c>.
+    /// Any BenchmarkDotNet option works after <c>--</c> (e.g. <c>--filter '*Add*'</c>, <c>--list flat</c>).
+    /// <c>-- --paired</c> runs the interleaved cross-check of the hot benchmarks instead (see <see cref="Paired"/>).
+    /// </summary>
+    public static int Main(string[] args)
+    {
+        if (args.Contains("--paired"))
+        {
+            return Paired.Run(ArtifactsPath());
+        }
+
+        var config = ManualConfig.Create(DefaultConfig.Instance)
+            .AddJob(BenchJobs.Short)
+            .AddColumn(StatisticColumn.Median)
+            .AddExporter(MarkdownExporter.GitHub)
+            .AddExporter(CsvExporter.Default)
+            .WithOptions(ConfigOptions.DisableLogFile)
+            .WithArtifactsPath(ArtifactsPath());
+        var summaries = BenchmarkSwitcher.FromAssembly(typeof(Program).Assembly).Run(args, config);
+        return summaries.Any(s => s.HasCriticalValidationErrors || s.Reports.Any(r => !r.Success)) ? 1 : 0;
+    }
+
+    /// <summary>benchmarks/WasmDynamic.Benchmarks/BenchmarkDotNet.Artifacts (found from the binaries' folder), else the current folder's.</summary>
+    private static string ArtifactsPath()
+    {
+        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
+        {
+            if (File.Exists(Path.Combine(dir.FullName, "WasmDynamic.Benchmarks.csproj")))
+            {
+                return Path.Combine(dir.FullName, "BenchmarkDotNet.Artifacts");
+            }
+        }
+
+        return Path.Combine(Directory.GetCurrentDirectory(), "BenchmarkDotNet.Artifacts");
+    }
+}
+
+/// <summary>The jobs: short on purpose (2 cores, the whole suite in a few minutes).</summary>
+public static class BenchJobs
+{
+    /// <summary>1 launch, 3 warm-up and 15 measured iterations; each class fixes its invocation count.</summary>
+    public static readonly Job Short = Job.Default
+        .WithLaunchCount(1)
+        .WithWarmupCount(3)
+        .WithIterationCount(15)
+        .WithId("Short");
+}
