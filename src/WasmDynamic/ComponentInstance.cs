@@ -20,7 +20,8 @@ public sealed unsafe partial class ComponentInstance : IDisposable
     private readonly InstanceOptions _options;
     private readonly Lock _lock = new();
     private readonly Dictionary<string, FunctionInvoker> _invokers = new();
-    private readonly Dictionary<string, ComponentProxy> _proxies = new();
+    private readonly Dictionary<(string Interface, Type? Clr), ComponentProxy> _proxies = new();
+    private ComponentProxy? _rootExports;
     private readonly HashSet<ResourceHandle> _resources = new();
     private readonly Dictionary<Type, ResourceBinding> _resourceBindings = new();
     private readonly InterruptState _interrupt = new();
@@ -212,7 +213,7 @@ public sealed unsafe partial class ComponentInstance : IDisposable
     /// interfaces as properties by short PascalCase name (<c>Exports.Types.Area(shape)</c>) or by full name
     /// (<c>Exports["demo:calc/types"]</c>), and any function by WIT name (<c>Exports["roundtrip-u8"](1)</c>).
     /// </summary>
-    public dynamic Exports => RootProxy(null);
+    public dynamic Exports => _rootExports ??= RootProxy(null);
 
     internal WorldTypes Types { get; }
 
@@ -293,7 +294,7 @@ public sealed unsafe partial class ComponentInstance : IDisposable
     private ComponentProxy Proxy(WitInterface? iface, Type? clr)
     {
         ObjectDisposedException.ThrowIf(_disposed, this);
-        var key = (iface?.Name ?? string.Empty) + "|" + clr?.AssemblyQualifiedName;
+        var key = (iface?.Name ?? string.Empty, clr);
         lock (_proxies)
         {
             if (_proxies.TryGetValue(key, out var existing))
