@@ -202,31 +202,34 @@ internal sealed class ConverterFactory
             return null;
         }
 
-        var values = new List<object>();
-        foreach (var c in wit.Cases)
-        {
-            var field = FindEnumMember(clr, c);
-            if (field is null)
-            {
-                problems.Add($"{where}: enum {clr.Name} has no member for case '{c}' of WIT enum '{wit}' (expected {Naming.ToPascalCase(c)}).");
-                continue;
-            }
-
-            values.Add(field.GetValue(null)!);
-        }
-
-        if (values.Count != wit.Cases.Count)
+        var typed = EnumValues(clr, wit.Cases, "case", wit, problems, where);
+        if (typed is null)
         {
             return null;
         }
 
-        var typed = Array.CreateInstance(clr, values.Count);
-        for (var i = 0; i < values.Count; i++)
+        return (ValueConverter)Activator.CreateInstance(typeof(EnumConverter<>).MakeGenericType(clr), wit, typed)!;
+    }
+
+    /// <summary>The members of enum <paramref name="clr"/> for each WIT name, as a typed array; null (with problems) if any is missing.</summary>
+    private static Array? EnumValues(Type clr, IReadOnlyList<string> names, string what, WitType wit, List<string> problems, string where)
+    {
+        var typed = Array.CreateInstance(clr, names.Count);
+        var complete = true;
+        for (var i = 0; i < names.Count; i++)
         {
-            typed.SetValue(values[i], i);
+            var field = FindEnumMember(clr, names[i]);
+            if (field is null)
+            {
+                problems.Add($"{where}: enum {clr.Name} has no member for {what} '{names[i]}' of WIT {wit.Kind.ToString().ToLowerInvariant()} '{wit}' (expected {Naming.ToPascalCase(names[i])}).");
+                complete = false;
+                continue;
+            }
+
+            typed.SetValue(field.GetValue(null), i);
         }
 
-        return (ValueConverter)Activator.CreateInstance(typeof(EnumConverter<>).MakeGenericType(clr), wit, typed)!;
+        return complete ? typed : null;
     }
 
     private static FieldInfo? FindEnumMember(Type clr, string witName) =>
@@ -246,28 +249,10 @@ internal sealed class ConverterFactory
             return null;
         }
 
-        var values = new List<object>();
-        foreach (var f in wit.Flags)
-        {
-            var field = FindEnumMember(clr, f);
-            if (field is null)
-            {
-                problems.Add($"{where}: enum {clr.Name} has no member for flag '{f}' of WIT flags '{wit}' (expected {Naming.ToPascalCase(f)}).");
-                continue;
-            }
-
-            values.Add(field.GetValue(null)!);
-        }
-
-        if (values.Count != wit.Flags.Count)
+        var typed = EnumValues(clr, wit.Flags, "flag", wit, problems, where);
+        if (typed is null)
         {
             return null;
-        }
-
-        var typed = Array.CreateInstance(clr, values.Count);
-        for (var i = 0; i < values.Count; i++)
-        {
-            typed.SetValue(values[i], i);
         }
 
         return (ValueConverter)Activator.CreateInstance(typeof(FlagsEnumConverter<>).MakeGenericType(clr), wit, typed)!;
