@@ -97,6 +97,34 @@ public class ResourceTests
     }
 
     [Fact]
+    public void Instances_and_handles_that_are_never_disposed_are_finalized_without_native_calls_from_the_gc()
+    {
+        var weak = CreateAndForget();
+        for (var i = 0; i < 10 && weak.IsAlive; i++)
+        {
+            GC.Collect();
+            GC.WaitForPendingFinalizers();
+        }
+
+        weak.IsAlive.Should().BeFalse("nothing native keeps a forgotten instance alive");
+        using var instance = Component.Value.Instantiate();
+        instance.GetInterface<ICounters>().CreateCounter(2).Get().Should().Be(2, "the process and the runtime are fine");
+    }
+
+    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.NoInlining)]
+    private static WeakReference CreateAndForget()
+    {
+        var instance = Component.Value.Instantiate();
+        var counters = instance.GetInterface<ICounters>();
+        for (var i = 0; i < 100; i++)
+        {
+            counters.CreateCounter((uint)i).Increment();
+        }
+
+        return new WeakReference(instance);
+    }
+
+    [Fact]
     public void Handles_never_disposed_are_released_with_their_instance()
     {
         var instance = Component.Value.Instantiate();
