@@ -78,9 +78,9 @@ public sealed unsafe partial class ComponentInstance : IDisposable
             WasmtimeApi.wasmtime_store_epoch_deadline_callback(_store.Pointer, &InterruptState.OnDeadline, handle, &HostFunction.Free);
         }
 
-        if (_options.MaxMemoryBytes is not null || _options.MaxTableElements is not null)
+        if (_options.HasLimits)
         {
-            WasmtimeApi.wasmtime_store_limiter(_store.Pointer, _options.MaxMemoryBytes ?? -1, _options.MaxTableElements ?? -1, -1, -1, -1);
+            WasmtimeApi.wasmtime_store_limiter(_store.Pointer, _options.MaxMemoryBytes ?? -1, _options.MaxTableElements ?? -1, _options.MaxInstances ?? -1, _options.MaxTables ?? -1, _options.MaxMemories ?? -1);
         }
 
         if (component.Runtime.Options.ConsumeFuel)

@@ -197,6 +197,24 @@ public sealed class ComponentOutOfFuelException : ComponentInterruptedException
 }
 
 /// <summary>
+/// The instance would exceed a resource limit set in <see cref="InstanceOptions"/> (its memories, tables or instances,
+/// or their initial sizes), so it could not be created. Growth past a limit while running is reported to the guest
+/// (<c>memory.grow</c> and <c>table.grow</c> return -1), which may then trap.
+/// </summary>
+public sealed class ComponentResourceLimitException : WasmDynamicException
+{
+    /// <summary>Creates the exception.</summary>
+    public ComponentResourceLimitException(string component, string reason)
+        : base($"Cannot instantiate component '{component}': {reason}. Raise the limit in InstanceOptions (MaxMemoryBytes, MaxTableElements, MaxInstances, MaxTables, MaxMemories) if the component legitimately needs more.")
+    {
+        Reason = reason;
+    }
+
+    /// <summary>What Wasmtime reported.</summary>
+    public string Reason { get; }
+}
+
+/// <summary>
 /// A component function returned the <c>err</c> case of its <c>result&lt;T, E&gt;</c> where the .NET signature asked
 /// for the plain <c>T</c>; <see cref="Payload"/> carries the typed error value (like Python bindgen's <c>Err</c>).
 /// A host import may also throw it to return <c>err</c> to the guest.

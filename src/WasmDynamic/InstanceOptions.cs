@@ -43,6 +43,18 @@ public sealed class InstanceOptions
     /// <summary>The most elements each table of the instance may grow to; <c>table.grow</c> past it returns -1 in the guest.</summary>
     public long? MaxTableElements { get; init; }
 
+    /// <summary>The most core instances the component may create (instantiation fails beyond it).</summary>
+    public long? MaxInstances { get; init; }
+
+    /// <summary>The most tables the instance may have in all (instantiation fails beyond it).</summary>
+    public long? MaxTables { get; init; }
+
+    /// <summary>The most linear memories the instance may have in all (instantiation fails beyond it).</summary>
+    public long? MaxMemories { get; init; }
+
+    /// <summary>True when any store limit is set.</summary>
+    internal bool HasLimits => MaxMemoryBytes is not null || MaxTableElements is not null || MaxInstances is not null || MaxTables is not null || MaxMemories is not null;
+
     /// <summary>
     /// After a trap Wasmtime forbids entering the instance again, so later calls throw
     /// <see cref="ComponentInstancePoisonedException"/>. When this is true, the next call instead recreates the instance

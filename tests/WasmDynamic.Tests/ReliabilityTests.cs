@@ -90,6 +90,17 @@ public class ReliabilityTests
     }
 
     [Fact]
+    public void Limits_the_component_exceeds_at_instantiation_give_a_typed_resource_limit_exception()
+    {
+        var memory = () => Runaway.Value.Instantiate(new InstanceOptions { MaxMemoryBytes = 1000 });
+        memory.Should().Throw<ComponentResourceLimitException>().WithMessage("*memory*limit*MaxMemoryBytes*");
+        var instances = () => Runaway.Value.Instantiate(new InstanceOptions { MaxInstances = 0 });
+        instances.Should().Throw<ComponentResourceLimitException>().Which.Reason.Should().Contain("instance");
+        using var fits = Runaway.Value.Instantiate(new InstanceOptions { MaxMemoryBytes = 65536, MaxInstances = 10, MaxMemories = 1 });
+        fits.GetInterface<IRunaway>("").Add(1, 2).Should().Be(3);
+    }
+
+    [Fact]
     public void A_trap_poisons_the_instance_with_a_clear_exception_and_the_trap_code()
     {
         using var instance = Runaway.Value.Instantiate();

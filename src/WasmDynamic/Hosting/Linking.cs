@@ -92,6 +92,11 @@ internal static unsafe class Linking
                 var message = NativeError.TakeMessage(error);
                 var host = state.PendingHostException;
                 state.PendingHostException = null;
+                if (host is null && IsLimit(message))
+                {
+                    throw new ComponentResourceLimitException(component.Name, message);
+                }
+
                 throw new ComponentBindingException($"Cannot instantiate component '{component.Name}': {message}", [], host);
             }
 
@@ -102,6 +107,11 @@ internal static unsafe class Linking
             linker.Dispose();
         }
     }
+
+    /// <summary>Wasmtime's wording when a store limit refuses an instantiation.</summary>
+    private static bool IsLimit(string message) =>
+        message.Contains("exceeds memory limits", StringComparison.Ordinal) || message.Contains("exceeds table limits", StringComparison.Ordinal)
+        || message.Contains("resource limit exceeded", StringComparison.Ordinal);
 
     private static nint AddInstance(nint parent, string name, WasmComponent component)
     {
