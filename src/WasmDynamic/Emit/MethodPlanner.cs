@@ -33,6 +33,29 @@ internal static class MethodPlanner
         }
     }
 
+    /// <summary>Every .NET spelling that designates a function, so a whole interface is matched in linear time.</summary>
+    private static Dictionary<string, WitFunction> NameIndex(List<WitFunction> functions)
+    {
+        var index = new Dictionary<string, WitFunction>(StringComparer.OrdinalIgnoreCase);
+        foreach (var f in functions)
+        {
+            index.TryAdd(DefaultName(f), f);
+            if (f.Kind == WitFunctionKind.Constructor)
+            {
+                var r = Naming.ToPascalCase(f.ResourceName!);
+                index.TryAdd("Create" + r, f);
+                index.TryAdd("New" + r, f);
+            }
+            else
+            {
+                index.TryAdd(f.ShortName, f);
+                index.TryAdd(Naming.ToPascalCase(f.ShortName), f);
+            }
+        }
+
+        return index;
+    }
+
     public static List<MethodPlan> Default(WorldTypes world, WitInterface? iface, IEnumerable<WitFunction> functions, Type? selfType)
     {
         var plans = new List<MethodPlan>();
@@ -80,12 +103,13 @@ internal static class MethodPlanner
             problems.Add($"{clr.Name}.{p.Name}: properties cannot be bound to component functions; declare a method.");
         }
 
+        var byName = NameIndex(available);
         foreach (var m in methods)
         {
             var witName = m.GetCustomAttribute<WitNameAttribute>()?.Name;
             var f = witName is not null
                 ? available.FirstOrDefault(x => x.Name == witName || x.ShortName == witName)
-                : available.FirstOrDefault(x => NameMatches(m.Name, x));
+                : byName.GetValueOrDefault(m.Name) ?? byName.GetValueOrDefault(Naming.ToKebabCase(m.Name)) ?? available.FirstOrDefault(x => NameMatches(m.Name, x));
             var clrSig = $"{ConverterFactory.Describe(m.ReturnType)} {m.Name}({string.Join(", ", m.GetParameters().Select(p => ConverterFactory.Describe(p.ParameterType) + " " + p.Name))})";
             if (f is null)
             {
