@@ -30,6 +30,7 @@ internal sealed unsafe partial class WitReader : IDisposable
     private readonly List<(nint Type, WitResource Resource)> _resources = new();
     private readonly List<nint> _clonedResources = new();
     private int _anonymous;
+    private WitDirection _direction = WitDirection.Import;
 
     private WitReader(nint engine) => _engine = engine;
 
@@ -77,6 +78,7 @@ internal sealed unsafe partial class WitReader : IDisposable
             ReadWorldItem(importOrder[^1], ext, imports, importFns, importTypes);
         }
 
+        _direction = WitDirection.Export;
         var exports = new List<WitInterface>();
         var exportFns = new List<WitFunction>();
         var exportTypes = new List<WitType>();
@@ -247,7 +249,7 @@ internal sealed unsafe partial class WitReader : IDisposable
             }
         }
 
-        var resource = new WitResource(name, owner);
+        var resource = new WitResource(name, owner, _direction);
         _resources.Add((resourceType, resource));
         return resource;
     }
@@ -466,7 +468,7 @@ internal sealed unsafe partial class WitReader : IDisposable
 
         // A handle to a resource the component never names (possible in hand-written components). Remember a clone
         // (the handle's resource type is freed with its valtype), so that every handle to it names the same resource.
-        var resource = new WitResource($"resource{_anonymous++}", scope);
+        var resource = new WitResource($"resource{_anonymous++}", scope, _direction);
         var clone = wasmtime_component_resource_type_clone(resourceType);
         _clonedResources.Add(clone);
         _resources.Add((clone, resource));

@@ -213,15 +213,35 @@ public sealed record WitResult(WitType? Ok, WitType? Err) : WitType
     public override WitTypeKind Kind => WitTypeKind.Result;
 }
 
+/// <summary>Which side of a world an item belongs to.</summary>
+public enum WitDirection
+{
+    /// <summary>The component imports it: the host provides it.</summary>
+    Import,
+    /// <summary>The component exports it: the guest provides it.</summary>
+    Export,
+}
+
 /// <summary>A resource type definition (<c>resource name { ... }</c>); its functions live on the interface.</summary>
+/// <remarks>
+/// A resource's identity is its name, its owner and its <see cref="Direction"/>: an interface that a component both
+/// imports and exports defines two distinct resources of the same name, the host's and the guest's.
+/// </remarks>
 public sealed record WitResource : WitType
 {
     /// <summary>Creates a resource named <paramref name="name"/>, defined by <paramref name="owner"/>.</summary>
-    public WitResource(string name, string owner)
+    /// <param name="name">The resource name.</param>
+    /// <param name="owner">The full name of the defining interface (empty for the world root).</param>
+    /// <param name="direction">Whether the defining interface (or world item) is imported or exported.</param>
+    public WitResource(string name, string owner, WitDirection direction = WitDirection.Import)
     {
         Name = name;
         Owner = owner;
+        Direction = direction;
     }
+
+    /// <summary>Whether the host (imported) or the guest (exported) implements this resource.</summary>
+    public WitDirection Direction { get; init; }
 
     /// <inheritdoc/>
     public override WitTypeKind Kind => WitTypeKind.Resource;
