@@ -218,18 +218,12 @@ internal sealed class Emitter
         }
     }
 
-    private bool IsHostResource(WitResource r) => _world.Imports.Any(i => i.Name == r.Owner) || _world.ImportedTypes.Contains(r);
+    private static bool IsHostResource(WitResource r) => r.Direction == WitDirection.Import;
 
     private static bool IsWasi(string name) => name.StartsWith("wasi:", StringComparison.Ordinal);
 
     /// <summary>The constructor, methods and statics of <paramref name="r"/>, from the interface that defines it.</summary>
-    private IEnumerable<WitFunction> ResourceFunctions(WitResource r)
-    {
-        IEnumerable<WitFunction> functions = string.IsNullOrEmpty(r.Owner)
-            ? (IsHostResource(r) ? _world.ImportedFunctions : _world.ExportedFunctions)
-            : (IsHostResource(r) ? _world.Imports : _world.Exports).FirstOrDefault(i => i.Name == r.Owner)?.Functions ?? [];
-        return functions.Where(f => f.Kind != WitFunctionKind.Freestanding && f.ResourceName == r.Name);
-    }
+    private IEnumerable<WitFunction> ResourceFunctions(WitResource r) => _world.FunctionsOf(r);
 
     /// <summary>Why WasmDynamic cannot bind <paramref name="f"/>, or null.</summary>
     private string? Unsupported(WitFunction f)

@@ -278,10 +278,10 @@ public sealed unsafe partial class ComponentInstance : IDisposable
 
         var proxy = RootProxy(iface);
         var name = hash >= 0 ? function[(hash + 1)..] : function;
-        var index = proxy.Binding.FindFunction(name);
+        var index = proxy.Binding.FindFunction(name, out var ambiguity);
         if (index < 0)
         {
-            throw new KeyNotFoundException($"'{name}' is not a function of {(iface is null ? "the root exports" : iface.Name)}. Available: {string.Join(", ", proxy.Binding.Info.Functions.Select(f => f.Function.Signature))}.");
+            throw new KeyNotFoundException(ambiguity ?? $"'{name}' is not a function of {(iface is null ? "the root exports" : iface.Name)}. Available: {string.Join(", ", proxy.Binding.Info.Functions.Select(f => f.Function.Signature))}.");
         }
 
         return Dynamic.BoundFunctionReference.Invoke(proxy, proxy.Binding.Info.Functions[index], arguments);
@@ -485,7 +485,7 @@ public sealed unsafe partial class ComponentInstance : IDisposable
                 return existing;
             }
 
-            var owner = Component.World.Exports.FirstOrDefault(i => i.Name == resource.Owner);
+            var owner = Component.World.DefiningInterface(resource);
             var invokers = info.Functions.Select(f => Invoker(owner, f)).ToArray();
             var binding = new ResourceBinding(this, resource, invokers, info.Create);
             _resourceBindings[info.Type] = binding;

@@ -29,10 +29,10 @@ internal sealed class ProxyMetaObject : DynamicMetaObject
     public override DynamicMetaObject BindInvokeMember(InvokeMemberBinder binder, DynamicMetaObject[] args)
     {
         var binding = Proxy.Binding;
-        var index = binding.FindFunction(binder.Name);
+        var index = binding.FindFunction(binder.Name, out var ambiguity);
         if (index < 0)
         {
-            return Error(binder.ReturnType, $"'{binder.Name}' is not a function of {Describe()}. Available: {string.Join(", ", binding.Info.Functions.Select(f => f.Function.Signature))}.");
+            return Error(binder.ReturnType, ambiguity ?? $"'{binder.Name}' is not a function of {Describe()}. Available: {string.Join(", ", binding.Info.Functions.Select(f => f.Function.Signature))}.");
         }
 
         return Bind(binding.Info.Functions[index], args, binder.ReturnType, Expression);

@@ -15,47 +15,6 @@ internal static class MethodPlanner
         _ => Naming.ToPascalCase(f.ShortName),
     };
 
-    /// <summary>True when a .NET method name designates <paramref name="f"/>.</summary>
-    public static bool NameMatches(string name, WitFunction f)
-    {
-        switch (f.Kind)
-        {
-            case WitFunctionKind.Constructor:
-            {
-                var r = Naming.ToPascalCase(f.ResourceName!);
-                return name == r || name == "Create" + r || name == "New" + r || string.Equals(name, f.ResourceName, StringComparison.Ordinal);
-            }
-
-            case WitFunctionKind.Static:
-                return name == DefaultName(f) || Naming.Matches(name, f.ShortName);
-            default:
-                return Naming.Matches(name, f.ShortName);
-        }
-    }
-
-    /// <summary>Every .NET spelling that designates a function, so a whole interface is matched in linear time.</summary>
-    private static Dictionary<string, WitFunction> NameIndex(List<WitFunction> functions)
-    {
-        var index = new Dictionary<string, WitFunction>(StringComparer.OrdinalIgnoreCase);
-        foreach (var f in functions)
-        {
-            index.TryAdd(DefaultName(f), f);
-            if (f.Kind == WitFunctionKind.Constructor)
-            {
-                var r = Naming.ToPascalCase(f.ResourceName!);
-                index.TryAdd("Create" + r, f);
-                index.TryAdd("New" + r, f);
-            }
-            else
-            {
-                index.TryAdd(f.ShortName, f);
-                index.TryAdd(Naming.ToPascalCase(f.ShortName), f);
-            }
-        }
-
-        return index;
-    }
-
     public static List<MethodPlan> Default(WorldTypes world, WitInterface? iface, IEnumerable<WitFunction> functions, Type? selfType)
     {
         var plans = new List<MethodPlan>();
@@ -103,14 +62,19 @@ internal static class MethodPlanner
             problems.Add($"{clr.Name}.{p.Name}: properties cannot be bound to component functions; declare a method.");
         }
 
-        var byName = NameIndex(available);
+        var byName = new FunctionNameIndex(available);
         foreach (var m in methods)
         {
             var witName = m.GetCustomAttribute<WitNameAttribute>()?.Name;
-            var f = witName is not null
-                ? available.FirstOrDefault(x => x.Name == witName || x.ShortName == witName)
-                : byName.GetValueOrDefault(m.Name) ?? byName.GetValueOrDefault(Naming.ToKebabCase(m.Name)) ?? available.FirstOrDefault(x => NameMatches(m.Name, x));
+            var index = byName.Find(witName ?? m.Name, out var ambiguous);
+            var f = index >= 0 ? available[index] : null;
             var clrSig = $"{ConverterFactory.Describe(m.ReturnType)} {m.Name}({string.Join(", ", m.GetParameters().Select(p => ConverterFactory.Describe(p.ParameterType) + " " + p.Name))})";
+            if (ambiguous is not null)
+            {
+                problems.Add($"{clr.Name}.{clrSig}: {FunctionNameIndex.Ambiguity(witName ?? m.Name, ambiguous)} Rename the method or put [WitName(\"…\")] on it.");
+                continue;
+            }
+
             if (f is null)
             {
                 problems.Add($"{clr.Name}.{clrSig}: {what} has no function named '{witName ?? Naming.ToKebabCase(m.Name)}'. Available: {string.Join(", ", available.Select(x => x.Name))}.");

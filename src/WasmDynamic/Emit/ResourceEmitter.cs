@@ -38,8 +38,8 @@ internal static class ResourceEmitter
 {
     public static void Emit(WorldTypes world, ResourceClassInfo info, TypeBuilder tb, List<Action> pendingInits)
     {
-        var owner = world.World.Exports.FirstOrDefault(i => i.Name == info.Resource.Owner);
-        var methods = owner?.Functions.Where(f => f.Kind == WitFunctionKind.Method && f.ResourceName == info.Resource.Name).ToList() ?? [];
+        var owner = world.World.DefiningInterface(info.Resource);
+        var methods = world.World.FunctionsOf(info.Resource).Where(f => f.Kind == WitFunctionKind.Method).ToList();
         var selfType = info.ClrInterface ?? (Type)tb;
         var plans = info.ClrInterface is null
             ? MethodPlanner.Default(world, owner, methods, selfType)

@@ -76,8 +76,8 @@ internal sealed class WorldTypes
         }
     }
 
-    /// <summary>True when the resource belongs to an imported interface, i.e. the host implements it.</summary>
-    public bool IsHostResource(WitResource resource) => World.Imports.Any(i => i.Name == resource.Owner) || World.ImportedTypes.Contains(resource);
+    /// <summary>True when the resource is imported (by an interface or at the world level), i.e. the host implements it.</summary>
+    public static bool IsHostResource(WitResource resource) => resource.Direction == WitDirection.Import;
 
     /// <summary>The tag Wasmtime carries for a host resource type (stable per world).</summary>
     public uint HostTag(WitResource resource)

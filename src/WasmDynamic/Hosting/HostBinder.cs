@@ -13,8 +13,8 @@ internal static class HostBinder
 {
     public sealed record Definition(string? Instance, string Name, HostFunction Function);
 
-    /// <summary>A host resource type to define in the linker: its instance, name and tag.</summary>
-    public sealed record ResourceDefinition(string Instance, string Name, uint Tag);
+    /// <summary>A host resource type to define in the linker: its instance (null: the root), name and tag.</summary>
+    public sealed record ResourceDefinition(string? Instance, string Name, uint Tag);
 
     public static List<Definition> Bind(string componentName, WorldTypes types, ComponentImports imports, StoreState state, bool wasiProvided, bool trapUnknown, out List<string> emptyInstances, out List<ResourceDefinition> resources)
     {
@@ -27,7 +27,7 @@ internal static class HostBinder
 
         foreach (var iface in world.Imports)
         {
-            var entry = FindEntry(imports, iface.Name, iface.ParsedName.WithoutVersion, iface.ShortName, used);
+            var entry = FindEntry(imports, iface.Name, iface.ParsedName.WithoutVersion, iface.ShortName, used, world, problems);
             var functions = iface.Functions.Where(f => f.Kind == WitFunctionKind.Freestanding).ToList();
             if (!(wasiProvided && IsWasi(iface.Name)))
             {
@@ -70,9 +70,14 @@ internal static class HostBinder
             }
         }
 
-        foreach (var f in world.ImportedFunctions)
+        // Resources imported at the world level (`import r: resource` style, no interface): registered under the empty
+        // interface name, AddResource<R>("", "r"), or as a Type under the resource's name.
+        var root = new WitInterface(string.Empty, world.ImportedTypes, world.ImportedFunctions);
+        BindResources(types, state, imports, root, entry: null, used, definitions, resources, problems, trapUnknown);
+
+        foreach (var f in world.ImportedFunctions.Where(f => f.Kind == WitFunctionKind.Freestanding))
         {
-            var entry = FindEntry(imports, f.Name, f.Name, f.Name, used);
+            var entry = FindEntry(imports, f.Name, f.Name, f.Name, used, world, problems);
             if (entry is null)
             {
                 if (!trapUnknown)
@@ -112,7 +117,8 @@ internal static class HostBinder
         foreach (var resource in iface.Resources.Where(r => r.Owner == iface.Name))
         {
             var tag = types.HostTag(resource);
-            resources.Add(new ResourceDefinition(iface.Name, resource.Name!, tag));
+            var instance = iface.Name.Length == 0 ? null : iface.Name;
+            resources.Add(new ResourceDefinition(instance, resource.Name!, tag));
             var members = iface.Functions.Where(f => f.Kind != WitFunctionKind.Freestanding && f.ResourceName == resource.Name).ToList();
             if (members.Count == 0)
             {
@@ -124,7 +130,8 @@ internal static class HostBinder
             {
                 if (!trapUnknown)
                 {
-                    problems.Add($"resource '{resource.Name}' of import '{iface.Name}' has no implementation. Supply a class with {string.Join("; ", members.Select(m => SuggestResourceMember(types, m) + "  // " + m.Signature))}; e.g. imports.AddResource<My{Naming.ToPascalCase(resource.Name!)}>(\"{iface.Name}\", \"{resource.Name}\").");
+                    var of = instance is null ? "imported at the world level" : $"of import '{iface.Name}'";
+                    problems.Add($"resource '{resource.Name}' {of} has no implementation. Supply a class with {string.Join("; ", members.Select(m => SuggestResourceMember(types, m) + "  // " + m.Signature))}; e.g. imports.AddResource<My{Naming.ToPascalCase(resource.Name!)}>(\"{iface.Name}\", \"{resource.Name}\").");
                 }
 
                 continue;
@@ -132,11 +139,11 @@ internal static class HostBinder
 
             foreach (var f in members)
             {
-                var qualified = $"{iface.Name}#{f.Name}";
+                var qualified = instance is null ? f.Name : $"{iface.Name}#{f.Name}";
                 var fn = BindResourceMember(types, state, type, f, qualified, problems);
                 if (fn is not null)
                 {
-                    definitions.Add(new Definition(iface.Name, f.Name, fn));
+                    definitions.Add(new Definition(instance, f.Name, fn));
                 }
             }
         }
@@ -147,7 +154,9 @@ internal static class HostBinder
         var keys = new[] { $"{iface.Name}#{resource.Name}", $"{iface.ParsedName.WithoutVersion}#{resource.Name}", $"{iface.ShortName}#{resource.Name}" };
         for (var i = 0; i < imports.Entries.Count; i++)
         {
-            if (keys.Contains(imports.Entries[i].Name) && imports.Entries[i].Implementation is Type t)
+            var (name, implementation) = imports.Entries[i];
+            var matches = keys.Contains(name) || (iface.Name.Length == 0 && (name == resource.Name || Naming.Matches(name, resource.Name!)));
+            if (matches && implementation is Type t)
             {
                 used.Add(i);
                 return t;
@@ -232,11 +241,15 @@ internal static class HostBinder
 
     /// <summary>A C# type name for messages; a host resource is named after the class that implements it.</summary>
     private static string TypeName(WorldTypes types, WitType t) =>
-        t is WitHandle h && types.IsHostResource(h.Resource) ? Naming.ToPascalCase(h.Resource.Name!) : types.Converters.DefaultTypeName(t);
+        t is WitHandle h && WorldTypes.IsHostResource(h.Resource) ? Naming.ToPascalCase(h.Resource.Name!) : types.Converters.DefaultTypeName(t);
 
     public static bool IsWasi(string name) => name.StartsWith("wasi:", StringComparison.Ordinal);
 
-    private static object? FindEntry(ComponentImports imports, string full, string withoutVersion, string shortName, HashSet<int> used)
+    /// <summary>
+    /// The entry for one import: an exact name wins over a name without version, which wins over a short name. A short
+    /// name that fits several imports is refused with the candidates, never bound to the first.
+    /// </summary>
+    private static object? FindEntry(ComponentImports imports, string full, string withoutVersion, string shortName, HashSet<int> used, WitWorld world, List<string> problems)
     {
         var entries = imports.Entries;
         int Match(Func<string, bool> predicate)
@@ -261,6 +274,22 @@ internal static class HostBinder
         if (index < 0)
         {
             index = Match(n => n == shortName || Naming.Matches(n, shortName));
+            if (index >= 0)
+            {
+                var name = entries[index].Name;
+                var fits = world.Imports.Where(i => i.ShortName == name || Naming.Matches(name, i.ShortName)).Select(i => i.Name)
+                    .Concat(world.ImportedFunctions.Where(f => f.Name == name || Naming.Matches(name, f.Name)).Select(f => f.Name))
+                    .ToList();
+                if (fits.Count > 1)
+                {
+                    if (used.Add(index))
+                    {
+                        problems.Add($"'{name}' fits {fits.Count} imports ({string.Join(", ", fits)}); supply each under its full name, e.g. imports.Add(\"{fits[0]}\", …).");
+                    }
+
+                    return null;
+                }
+            }
         }
 
         if (index < 0)

@@ -30,6 +30,16 @@ internal static unsafe class Linking
             {
                 foreach (var group in resources.GroupBy(r => r.Instance))
                 {
+                    if (group.Key is null)
+                    {
+                        foreach (var r in group)
+                        {
+                            AddResource(root, r, state, component);
+                        }
+
+                        continue;
+                    }
+
                     var child = AddInstance(root, group.Key, component);
                     try
                     {

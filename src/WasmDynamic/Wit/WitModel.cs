@@ -126,6 +126,43 @@ public sealed record WitWorld(
     /// <summary>The names of all exports (interfaces, functions, types) in the component's order.</summary>
     public EquatableArray<string> ExportOrder { get; init; } = EquatableArray<string>.Empty;
 
+    /// <summary>
+    /// The interface that defines <paramref name="resource"/>, on the resource's side of the world (an interface both
+    /// imported and exported defines two resources of one name); null for a resource defined at the world level.
+    /// </summary>
+    /// <param name="resource">A resource of this world.</param>
+    public WitInterface? DefiningInterface(WitResource resource)
+    {
+        ArgumentNullException.ThrowIfNull(resource);
+        if (string.IsNullOrEmpty(resource.Owner))
+        {
+            return null;
+        }
+
+        foreach (var i in resource.Direction == WitDirection.Import ? Imports : Exports)
+        {
+            if (i.Name == resource.Owner)
+            {
+                return i;
+            }
+        }
+
+        return null;
+    }
+
+    /// <summary>
+    /// The constructor, methods and static functions of <paramref name="resource"/>: those of its defining interface, or
+    /// the world-level functions (<c>[constructor]r</c>, <c>[method]r.f</c>…) on its side for a world-level resource.
+    /// </summary>
+    /// <param name="resource">A resource of this world.</param>
+    public IEnumerable<WitFunction> FunctionsOf(WitResource resource)
+    {
+        ArgumentNullException.ThrowIfNull(resource);
+        var functions = DefiningInterface(resource)?.Functions
+            ?? (resource.Direction == WitDirection.Import ? ImportedFunctions : ExportedFunctions);
+        return functions.Where(f => f.Kind != WitFunctionKind.Freestanding && f.ResourceName == resource.Name);
+    }
+
     /// <summary>Finds an exported interface by full name, name without version, or short name.</summary>
     public WitInterface? FindExport(string name) => Find(Exports, name);
 
