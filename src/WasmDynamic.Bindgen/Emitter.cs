@@ -585,9 +585,7 @@ internal sealed class Emitter
         var functions = ResourceFunctions(r).Where(f => Unsupported(f) is null).ToList();
         var ctor = functions.FirstOrDefault(f => f.Kind == WitFunctionKind.Constructor);
         var statics = functions.Where(f => f.Kind == WitFunctionKind.Static).ToList();
-        var register = string.IsNullOrEmpty(r.Owner)
-            ? string.Empty
-            : $"Register the class with <c>imports.Add{Pascal(r.Name!)}&lt;MyClass&gt;()</c> ({BindingsClass}) or\n<c>imports.AddResource&lt;MyClass&gt;({Xml(Literal(r.Owner))}, {Xml(Literal(r.Name!))})</c>. ";
+        var register = $"Register the class with <c>imports.Add{Pascal(r.Name!)}&lt;MyClass&gt;()</c> ({BindingsClass}) or\n<c>imports.AddResource&lt;MyClass&gt;({Xml(Literal(r.Owner ?? string.Empty))}, {Xml(Literal(r.Name!))})</c>. ";
         w.Summary($"WIT <c>resource {Xml(WitPrinter.Identifier(r.Name!))}</c> of {Of(r)}, implemented by the host: derive a class from it\n"
             + (ctor is null ? string.Empty : $"with a public constructor <c>({Xml(string.Join(", ", ctor.Parameters.Select(p => Cs(p.Type) + " " + Escape(Camel(p.Name)))))})</c> for WIT <c>{Xml(ctor.Signature)}</c>\n")
             + (statics.Count == 0 ? string.Empty : $"that also implements <c>{t.StaticsName}&lt;TSelf&gt;</c> (the static functions), ")
@@ -891,12 +889,12 @@ internal sealed class Emitter
             w.Close();
         }
 
-        foreach (var t in _typeOrder.Where(t => t.Kind == TypeKind.HostResource && !string.IsNullOrEmpty(t.Wit.Owner)))
+        foreach (var t in _typeOrder.Where(t => t.Kind == TypeKind.HostResource))
         {
             var r = (WitResource)t.Wit;
             var add = methods.Claim("Add" + Pascal(r.Name!), "Add" + t.Name);
             w.Line();
-            w.Summary($"Supplies <typeparamref name=\"T\"/> as the host's implementation of WIT <c>resource {Xml(WitPrinter.Identifier(r.Name!))}</c> of <c>{Xml(r.Owner!)}</c>.");
+            w.Summary($"Supplies <typeparamref name=\"T\"/> as the host's implementation of WIT <c>resource {Xml(WitPrinter.Identifier(r.Name!))}</c> of {Of(r)}.");
             w.Line($"/// <typeparam name=\"T\">The class deriving from <see cref=\"{t.Name}\"/>.</typeparam>");
             w.Line("/// <param name=\"imports\">The imports to add to.</param>");
             w.Line("/// <returns><paramref name=\"imports\"/>, for chaining.</returns>");
@@ -904,7 +902,7 @@ internal sealed class Emitter
             w.Line($"    where T : {t.Name}{(t.StaticsName is null ? string.Empty : $", {t.StaticsName}<T>")}");
             w.Line("{");
             w.Line("    global::System.ArgumentNullException.ThrowIfNull(imports);");
-            w.Line($"    return imports.AddResource<T>({Literal(r.Owner!)}, {Literal(r.Name!)});");
+            w.Line($"    return imports.AddResource<T>({Literal(r.Owner ?? string.Empty)}, {Literal(r.Name!)});");
             w.Line("}");
         }
 

@@ -193,7 +193,8 @@ public static partial class Program
             var hash = designator.LastIndexOf('#');
             if (hash < 0)
             {
-                var f = world.ExportedFunctions.FirstOrDefault(x => x.Name == designator || x.ShortName == designator);
+                var f = world.ExportedFunctions.FirstOrDefault(x => x.Name == designator)
+                    ?? world.ExportedFunctions.FirstOrDefault(x => x.Kind == WitFunctionKind.Freestanding && x.ShortName == designator);
                 if (f is null)
                 {
                     var inInterfaces = world.Exports.Where(i => i.Functions.Any(x => x.Name == designator)).Select(i => $"{i.Name}#{designator}").ToList();
@@ -214,7 +215,8 @@ public static partial class Program
                 return (null, null);
             }
 
-            var function = iface.Functions.FirstOrDefault(x => x.Name == fname || (x.Kind == WitFunctionKind.Freestanding && x.ShortName == fname));
+            var function = iface.Functions.FirstOrDefault(x => x.Name == fname)
+                ?? iface.Functions.FirstOrDefault(x => x.Kind == WitFunctionKind.Freestanding && x.ShortName == fname);
             if (function is null)
             {
                 Fail($"interface '{iface.Name}' has no function '{fname}'. Its functions: {string.Join(", ", iface.Functions.Select(x => x.Name))}.");

@@ -150,6 +150,14 @@ public class CliTests
     }
 
     [Fact]
+    public void Invoke_calls_the_freestanding_function_when_a_static_resource_function_has_the_same_short_name()
+    {
+        var (code, output, error) = Cli.Run("invoke", Fixtures.Path("identity/same-names.wat"), "t:id/calc#add(1, 2)");
+        code.Should().Be(0, error);
+        output.Should().Be("3\n");
+    }
+
+    [Fact]
     public void Invoke_calls_root_functions_and_reports_traps_and_unimplemented_imports()
     {
         var (code, output, error) = Cli.Run("invoke", Fixtures.Path("resources.wat"), "drops()");

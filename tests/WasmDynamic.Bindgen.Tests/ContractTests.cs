@@ -401,3 +401,71 @@ public sealed class PlainBlob
 
     public static PlainBlob Concat(PlainBlob a, PlainBlob b) => new(a._text.ToString() + b._text);
 }
+
+/// <summary>Contract tests for names that collide by design (Fixtures/identity).</summary>
+public class IdentityContractTests
+{
+    private static readonly ComponentRuntime Runtime = new();
+
+    [Fact]
+    public void Generated_code_keeps_the_hosts_and_the_guests_resource_of_one_name_apart_and_a_static_apart_from_a_freestanding_function()
+    {
+        using var component = Runtime.Load(Fixtures.Path("identity/same-names.wat"));
+        var assembly = Compiler.Compile(Bindgen.Generate("Gen.SameNames", component.World), """
+            using WasmDynamic;
+            using Gen.SameNames;
+
+            public sealed class MyThing : Thing
+            {
+                private readonly uint _n;
+                public MyThing(uint n) => _n = n;
+                public override uint N() => _n + 1;
+            }
+
+            public static class Scenario
+            {
+                public static object?[] Run(WasmComponent component)
+                {
+                    using var instance = component.Instantiate(new ComponentImports().AddThing<MyThing>());
+                    var e = WitBindings.Bind(instance);
+                    using var guest = e.Things.CreateThing(4);
+                    return [e.Root.UseThing(4), guest.N(), e.Calc.Add(1, 2), e.Calc.XAdd(1, 2)];
+                }
+            }
+            """);
+
+        var results = (object?[])Compiler.Call(assembly, "Run", component)!;
+        results.Should().Equal(5u, 40u, 3u, 1003u);
+    }
+
+    [Fact]
+    public void Generated_code_implements_a_world_level_host_resource_and_calls_a_world_level_guest_resource()
+    {
+        using var component = Runtime.Load(Fixtures.Path("identity/world-resources.wat"));
+        var assembly = Compiler.Compile(Bindgen.Generate("Gen.WorldRes", component.World), """
+            using WasmDynamic;
+            using Gen.WorldRes;
+
+            public sealed class MyR : R
+            {
+                private readonly uint _v;
+                public MyR(uint v) => _v = v;
+                public override uint Get() => _v * 2;
+            }
+
+            public static class Scenario
+            {
+                public static object?[] Run(WasmComponent component)
+                {
+                    using var instance = component.Instantiate(new ComponentImports().AddR<MyR>());
+                    var root = WitBindings.Bind(instance).Root;
+                    using var y = root.CreateY(5);
+                    return [root.UseR(5), y.Get()];
+                }
+            }
+            """);
+
+        var results = (object?[])Compiler.Call(assembly, "Run", component)!;
+        results.Should().Equal(11u, 12u);
+    }
+}

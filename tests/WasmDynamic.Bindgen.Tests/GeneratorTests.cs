@@ -31,6 +31,9 @@ public class GeneratorTests
     [InlineData("wit/uses.wat")]
     [InlineData("wit/world.wat")]
     [InlineData("command.wat")]
+    [InlineData("identity/same-names.wat")]
+    [InlineData("identity/world-resources.wat")]
+    [InlineData("identity/ambiguous.wat")]
     public void Generated_sources_compile_without_warnings_for(string fixture)
     {
         var files = Generate(fixture, "Gen.Fixture");
