@@ -47,5 +47,19 @@ internal sealed class ResourceMetaObject : DynamicMetaObject
         return DynamicCall.Bind(info.Methods[k], function, 1, qualified, args, binder.CallInfo, binder.ReturnType, Expression, TypeRestriction);
     }
 
+    /// <summary>The object's CLR properties bind as usual; any other name is reported as a missing member of the resource.</summary>
+    public override DynamicMetaObject BindGetMember(GetMemberBinder binder)
+    {
+        var binding = Resource.Handle.Binding;
+        var error = DynamicCall.NotFound(
+            binder.Name,
+            $"a property of resource '{binding.Resource.Name}' ({binding.Resource.Owner}); resources expose methods only",
+            binding.Info.Functions.Select(f => f.ShortName).Concat([nameof(ComponentResource.ResourceName), nameof(ComponentResource.IsOwned), nameof(ComponentResource.IsDisposed)]).ToList(),
+            null,
+            binder.ReturnType,
+            TypeRestriction);
+        return binder.FallbackGetMember(this, error);
+    }
+
     public override IEnumerable<string> GetDynamicMemberNames() => Resource.Handle.Binding.Info.Methods.Select(m => m.Name);
 }

@@ -58,6 +58,9 @@ public static class Coercion
         return element is not null && element != sourceElement && (sourceElement.IsValueType || element.IsValueType || Reinterprets(sourceElement, element));
     }
 
+    private static readonly MethodInfo ImmutableCreate = typeof(System.Collections.Immutable.ImmutableArray).GetMethods()
+        .Single(m => m.Name == nameof(System.Collections.Immutable.ImmutableArray.Create) && m.GetParameters() is [{ ParameterType.IsArray: true }]);
+
     internal static ComponentArgumentException Fail(string cause, string path, Exception? inner = null) => new(cause, inner) { Path = path };
 
     /// <summary>Converts <paramref name="value"/> to <paramref name="target"/>; <paramref name="path"/> locates it inside the argument.</summary>
@@ -172,6 +175,11 @@ public static class Coercion
             for (var i = 0; i < items.Count; i++)
             {
                 array.SetValue(items[i], i);
+            }
+
+            if (target.IsGenericType && target.GetGenericTypeDefinition() == typeof(System.Collections.Immutable.ImmutableArray<>))
+            {
+                return ImmutableCreate.MakeGenericMethod(element).Invoke(null, [array]);
             }
 
             return target.IsArray || target.IsInterface ? array : Activator.CreateInstance(target, array);
