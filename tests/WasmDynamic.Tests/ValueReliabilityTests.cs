@@ -147,6 +147,22 @@ public class ValueReliabilityTests
     }
 
     [Fact]
+    public void A_host_import_returning_a_lone_surrogate_traps_with_the_argument_error_instead_of_sending_U_FFFD()
+    {
+        var component = Runtime.Load(Fixture("host-roundtrip.wat"));
+        using var instance = component.Instantiate(new ComponentImports().Add("demo:host/values@0.1.0", new SurrogateHost()));
+        var e = instance.GetInterface<IHostRoundtrip>("").Invoking(g => g.CallString("x")).Should().Throw<ComponentTrapException>().Which;
+        e.TrapCode.Should().Be(ComponentTrapCode.HostError);
+        e.InnerException.Should().BeOfType<ComponentArgumentException>().Which.Message.Should().Contain("lone UTF-16 surrogate U+D800");
+    }
+
+    /// <summary>A host whose string import returns text that is not valid Unicode.</summary>
+    public sealed class SurrogateHost : EchoHost
+    {
+        public override string EchoString(string x) => x + "\uD800";
+    }
+
+    [Fact]
     public void Dynamic_calls_on_a_guest_resource_coerce_enum_flags_variant_and_record_arguments()
     {
         using var instance = Values.Value.Instantiate();
@@ -168,6 +184,18 @@ public class ValueReliabilityTests
         badEnum.Should().Throw<ComponentArgumentException>().WithMessage("*'urgent'*low, high-ish*'priority'*");
         board.Dispose();
         ((bool)board.IsDisposed).Should().BeTrue();
+    }
+
+    [Fact]
+    public void Dynamic_calls_on_a_resource_object_bound_to_a_user_interface_coerce_arguments_too()
+    {
+        using var instance = Values.Value.Instantiate();
+        dynamic board = instance.GetInterface<ITodo>().CreateBoard();
+        uint added = board.Add("ab", "low", "urgent", new { Day = 9, Month = 1 });
+        added.Should().Be(2000 + 10 + 9);
+        uint taken = board.Take(i: 0);
+        taken.Should().Be(7);
+        board.Dispose();
     }
 
     [Fact]

@@ -212,22 +212,42 @@ public static class Coercion
 
     private static object RecordFrom(object value, Type target, string path)
     {
-        var props = target.GetProperties(BindingFlags.Public | BindingFlags.Instance).Where(p => p.CanWrite).ToList();
-        var witNames = props.Select(p => p.GetCustomAttribute<WitNameAttribute>()?.Name ?? Naming.ToKebabCase(p.Name)).ToList();
-        var record = Activator.CreateInstance(target)!;
+        // A class with settable members, or (a positional record) a constructor taking every field.
+        var ctor = target.GetConstructor(Type.EmptyTypes) is null
+            ? target.GetConstructors().OrderByDescending(c => c.GetParameters().Length).FirstOrDefault()
+            : null;
+        var members = ctor is not null
+            ? ctor.GetParameters().Select(p => (Name: p.Name!, Type: p.ParameterType, Wit: target.GetProperty(p.Name!, BindingFlags.Public | BindingFlags.Instance | BindingFlags.IgnoreCase)?.GetCustomAttribute<WitNameAttribute>()?.Name)).ToList()
+            : target.GetProperties(BindingFlags.Public | BindingFlags.Instance).Where(p => p.CanWrite).Select(p => (Name: p.Name, Type: p.PropertyType, Wit: p.GetCustomAttribute<WitNameAttribute>()?.Name)).ToList();
+        var witNames = members.Select(m => m.Wit ?? Naming.ToKebabCase(m.Name)).ToList();
         var read = ReadMembers(value);
         var used = new HashSet<string>(StringComparer.OrdinalIgnoreCase);
-        for (var i = 0; i < props.Count; i++)
+        var values = new object?[members.Count];
+        for (var i = 0; i < members.Count; i++)
         {
-            var p = props[i];
-            var key = read.Keys.FirstOrDefault(k => string.Equals(k, p.Name, StringComparison.OrdinalIgnoreCase) || Naming.Matches(k, witNames[i]));
+            var (name, type, _) = members[i];
+            var key = read.Keys.FirstOrDefault(k => string.Equals(k, name, StringComparison.OrdinalIgnoreCase) || Naming.Matches(k, witNames[i]));
             if (key is null)
             {
                 throw Fail($"the value for record {WitTypeName(target)} has no '{witNames[i]}' (give every field: {string.Join(", ", witNames)}).", path);
             }
 
             used.Add(key);
-            p.SetValue(record, Convert(read[key], p.PropertyType, path + "." + witNames[i]));
+            values[i] = Convert(read[key], type, path + "." + witNames[i]);
+        }
+
+        object record;
+        if (ctor is not null)
+        {
+            record = ctor.Invoke(values);
+        }
+        else
+        {
+            record = Activator.CreateInstance(target)!;
+            for (var i = 0; i < members.Count; i++)
+            {
+                target.GetProperty(members[i].Name)!.SetValue(record, values[i]);
+            }
         }
 
         var extra = read.Keys.Where(k => !used.Contains(k)).ToList();
@@ -318,7 +338,9 @@ public static class Coercion
         : t == typeof(short) ? "s16 (-32768..32767)" : t == typeof(uint) ? "u32 (0..4294967295)" : t == typeof(int) ? "s32 (-2147483648..2147483647)"
         : t == typeof(ulong) ? "u64 (0..18446744073709551615)" : "s64 (-9223372036854775808..9223372036854775807)";
 
-    private static bool HasSettableMembers(Type t) => t.GetConstructor(Type.EmptyTypes) is not null && t.GetProperties().Any(p => p.CanWrite);
+    private static bool HasSettableMembers(Type t) =>
+        (t.GetConstructor(Type.EmptyTypes) is not null && t.GetProperties().Any(p => p.CanWrite))
+        || !typeof(IEnumerable).IsAssignableFrom(t) && t.GetConstructors().Any(c => c.GetParameters().Length > 0 && c.GetParameters().All(p => t.GetProperty(p.Name!, BindingFlags.Public | BindingFlags.Instance | BindingFlags.IgnoreCase) is not null));
 
     private static decimal ToDecimalChecked(object value) => value switch
     {
