@@ -42,7 +42,7 @@ public sealed unsafe partial class ComponentInstance : IDisposable
         _options = options;
         if (options.FuelPerCall is not null && !component.Runtime.Options.ConsumeFuel)
         {
-            throw new ComponentBindingException("InstanceOptions.FuelPerCall needs a runtime created with ComponentRuntimeOptions.ConsumeFuel = true.", []);
+            throw new ArgumentException("InstanceOptions.FuelPerCall needs a runtime created with ComponentRuntimeOptions.ConsumeFuel = true.", nameof(options));
         }
 
         _interrupt.InstanceToken = options.CancellationToken;
@@ -50,6 +50,11 @@ public sealed unsafe partial class ComponentInstance : IDisposable
         _interruptsConfigured = options.CallTimeout is not null || options.CancellationToken.CanBeCanceled;
         if (_interruptsConfigured)
         {
+            if (!component.Runtime.Options.EpochInterruption)
+            {
+                throw new ArgumentException("InstanceOptions.CallTimeout and InstanceOptions.CancellationToken need a runtime created with ComponentRuntimeOptions.EpochInterruption = true (the default).", nameof(options));
+            }
+
             component.Runtime.AcquireEpochTicker();
         }
 
@@ -149,8 +154,10 @@ public sealed unsafe partial class ComponentInstance : IDisposable
     /// <paramref name="token"/> is signaled: the running call stops with <see cref="ComponentCanceledException"/>.
     /// </summary>
     /// <example><code>using (instance.CancelCallsOn(cts.Token)) { proxy.LongWork(); }</code></example>
-    /// <exception cref="InvalidOperationException">The runtime was created without epoch interruption.</exception>
-    public IDisposable CancelCallsOn(CancellationToken token) => new CancellationScope(this, token);
+    /// <exception cref="ArgumentException">The runtime was created without epoch interruption, so calls cannot be cancelled.</exception>
+    public IDisposable CancelCallsOn(CancellationToken token) => Component.Runtime.Options.EpochInterruption
+        ? new CancellationScope(this, token)
+        : throw new ArgumentException("Cancelling calls needs a runtime created with ComponentRuntimeOptions.EpochInterruption = true (the default).", nameof(token));
 
     private sealed class CancellationScope : IDisposable
     {
@@ -262,7 +269,7 @@ public sealed unsafe partial class ComponentInstance : IDisposable
     /// (<c>demo:calc/types#area</c>, version optional, or the short interface name) — converting the arguments as
     /// <see cref="Exports"/> does and returning the result in the default type map (null for no result).
     /// </summary>
-    /// <exception cref="KeyNotFoundException">No such export.</exception>
+    /// <exception cref="ComponentExportNotFoundException">No such export.</exception>
     /// <exception cref="ComponentArgumentException">The arguments do not fit the WIT signature.</exception>
     public object? Invoke(string function, params object?[] arguments)
     {
@@ -273,7 +280,7 @@ public sealed unsafe partial class ComponentInstance : IDisposable
         if (hash >= 0)
         {
             iface = WitWorld.Find(Component.World.Exports, function[..hash])
-                ?? throw new KeyNotFoundException($"Component '{Component.Name}' exports no interface '{function[..hash]}'. Exported: {string.Join(", ", Component.World.Exports.Select(e => e.Name))}.");
+                ?? throw new ComponentExportNotFoundException(function[..hash], $"an interface exported by component '{Component.Name}'", Component.World.Exports.Select(e => e.Name).ToList());
         }
 
         var proxy = RootProxy(iface);
@@ -281,7 +288,8 @@ public sealed unsafe partial class ComponentInstance : IDisposable
         var index = proxy.Binding.FindFunction(name, out var ambiguity);
         if (index < 0)
         {
-            throw new KeyNotFoundException(ambiguity ?? $"'{name}' is not a function of {(iface is null ? "the root exports" : iface.Name)}. Available: {string.Join(", ", proxy.Binding.Info.Functions.Select(f => f.Function.Signature))}.");
+            var missing = proxy.Binding.NotFound(name, ambiguity);
+            throw new ComponentExportNotFoundException(missing.Name, missing.Where, missing.Available, missing.Hint);
         }
 
         return Dynamic.BoundFunctionReference.Invoke(proxy, proxy.Binding.Info.Functions[index], arguments);
@@ -361,7 +369,7 @@ public sealed unsafe partial class ComponentInstance : IDisposable
         {
             _depth--;
             _lock.Exit();
-            throw new InvalidOperationException($"Cannot call '{invoker.QualifiedName}' from inside a host import of the same instance: the component model forbids re-entering an instance. Call another instance, or return to the guest first.");
+            throw new ComponentReentrancyException($"Cannot call '{invoker.QualifiedName}' ({invoker.Function.Signature}) from inside a host import of the same instance: the component model forbids re-entering an instance. Call another instance, or return to the guest first.");
         }
 
         _state.PendingHostException = null;
@@ -487,7 +495,7 @@ public sealed unsafe partial class ComponentInstance : IDisposable
 
             var owner = Component.World.DefiningInterface(resource);
             var invokers = info.Functions.Select(f => Invoker(owner, f)).ToArray();
-            var binding = new ResourceBinding(this, resource, invokers, info.Create);
+            var binding = new ResourceBinding(this, resource, invokers, info);
             _resourceBindings[info.Type] = binding;
             return binding;
         }

@@ -1,3 +1,5 @@
+using System.Dynamic;
+using System.Linq.Expressions;
 using WasmDynamic.Hosting;
 
 namespace WasmDynamic;
@@ -7,8 +9,10 @@ namespace WasmDynamic;
 /// each object holds one handle. Disposing an owned handle drops it (running the guest's destructor); using it
 /// afterwards throws <see cref="ObjectDisposedException"/>. Passing it as an <c>own&lt;T&gt;</c> argument transfers it
 /// to the guest, after which the object is consumed. Handles never disposed are released with their instance.
+/// Through <c>dynamic</c>, the resource's methods bind by WIT name with the same argument conversions as exported
+/// functions (names for enums and flags, anonymous objects for records and variants, named arguments).
 /// </summary>
-public abstract class ComponentResource : IDisposable
+public abstract class ComponentResource : IDisposable, IDynamicMetaObjectProvider
 {
     /// <summary>Called by emitted constructors.</summary>
     protected ComponentResource(object handle)
@@ -37,6 +41,8 @@ public abstract class ComponentResource : IDisposable
         Handle.Drop();
         GC.SuppressFinalize(this);
     }
+
+    DynamicMetaObject IDynamicMetaObjectProvider.GetMetaObject(Expression parameter) => new Dynamic.ResourceMetaObject(parameter, this);
 
     /// <inheritdoc/>
     public override string ToString() => $"{ResourceName}{(IsDisposed ? " (disposed)" : string.Empty)}";

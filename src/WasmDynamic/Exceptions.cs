@@ -43,11 +43,83 @@ public sealed class ComponentBindingException : WasmDynamicException
     public IReadOnlyList<string> Problems { get; }
 }
 
-/// <summary>An argument given to a component function does not fit its WIT parameter type.</summary>
+/// <summary>
+/// An argument given to a component function does not fit its WIT parameter type: a number out of range (also inside
+/// a list, tuple, option or record), a null where WIT needs a value, a string with a lone UTF-16 surrogate, a record
+/// value with a member the record lacks, an unknown enum case, a wrong number of arguments or an unknown named
+/// argument. The message leads with the cause, then names the parameter (with the path inside it, e.g.
+/// <c>xs[1]</c> or <c>b.due</c>), the function and its WIT signature.
+/// </summary>
 public sealed class ComponentArgumentException : WasmDynamicException
 {
     /// <summary>Creates the exception.</summary>
     public ComponentArgumentException(string message, Exception? innerException = null) : base(message, innerException)
+    {
+        Cause = message;
+    }
+
+    /// <summary>Creates the exception for <paramref name="parameter"/> of <paramref name="function"/>.</summary>
+    internal ComponentArgumentException(string cause, string path, string function, string signature, string? parameter, Exception? innerException)
+        : base(path.Length == 0 ? $"{Sentence(cause)} Function '{function}' ({signature})." : $"{Sentence(cause)} Argument '{path}' of '{function}' ({signature}).", innerException)
+    {
+        Cause = cause;
+        Function = function;
+        Signature = signature;
+        Parameter = parameter;
+    }
+
+    /// <summary>The component function the argument was for (<c>demo:calc/types@0.1.0#area</c>, <c>add</c>), when known.</summary>
+    public string? Function { get; }
+
+    /// <summary>Its WIT signature, when known.</summary>
+    public string? Signature { get; }
+
+    /// <summary>The WIT name of the parameter, when known.</summary>
+    public string? Parameter { get; }
+
+    /// <summary>What is wrong, without the function and parameter.</summary>
+    internal string Cause { get; }
+
+    /// <summary>Where inside the argument the bad value sits (<c>[1]</c>, <c>.due.day</c>), gathered as the exception rises.</summary>
+    internal string Path { get; set; } = string.Empty;
+
+    /// <summary>This exception located at <paramref name="parameter"/> of a function (unchanged when it already is).</summary>
+    internal ComponentArgumentException At(string function, string signature, string? parameter) =>
+        Function is not null ? this : new ComponentArgumentException(Cause, (parameter ?? "?") + Path, function, signature, parameter, this);
+
+    private static string Sentence(string s) => s.EndsWith('.') || s.EndsWith(')') ? s : s + ".";
+}
+
+/// <summary>
+/// The component has no export by the name asked for: an interface or a function (<c>Exports.Nope()</c>,
+/// <c>Exports["nope"]</c>, <see cref="ComponentInstance.Invoke"/>), or a method of a guest resource object. The
+/// message lists what is available.
+/// </summary>
+public sealed class ComponentExportNotFoundException : WasmDynamicException
+{
+    /// <summary>Creates the exception.</summary>
+    public ComponentExportNotFoundException(string name, string where, IReadOnlyList<string> available, string? hint = null)
+        : base($"'{name}' is not {where}.{(hint is null ? string.Empty : " " + hint)} Available: {(available.Count == 0 ? "(none)" : string.Join(", ", available))}.")
+    {
+        Name = name;
+        Available = available;
+    }
+
+    /// <summary>The name that was asked for.</summary>
+    public string Name { get; }
+
+    /// <summary>What exists there instead (names or WIT signatures).</summary>
+    public IReadOnlyList<string> Available { get; }
+}
+
+/// <summary>
+/// A call would re-enter a component instance that is already running a call on this thread (from inside one of its
+/// own host imports). The component model forbids re-entering an instance; Wasmtime would otherwise trap or abort.
+/// </summary>
+public sealed class ComponentReentrancyException : WasmDynamicException
+{
+    /// <summary>Creates the exception.</summary>
+    public ComponentReentrancyException(string message, Exception? innerException = null) : base(message, innerException)
     {
     }
 }
@@ -77,8 +149,10 @@ public enum ComponentTrapCode
     OutOfFuel,
     /// <summary>A host import failed (its exception is the <see cref="Exception.InnerException"/>).</summary>
     HostError,
-    /// <summary>The canonical ABI was violated (an invalid value crossed the boundary, a handle misused…).</summary>
+    /// <summary>The canonical ABI was violated (an invalid value crossed the boundary, a handle misused: an unknown handle index, a borrow dropped twice…).</summary>
     InvalidValue,
+    /// <summary>The instance ran out of resource handles (Wasmtime allows about 100,000 live handles per store).</summary>
+    HandleLimit,
 }
 
 /// <summary>The guest trapped (or the engine failed the call) while running a component function.</summary>
@@ -92,7 +166,13 @@ public class ComponentTrapException : WasmDynamicException
 
     /// <summary>Creates the exception with a known trap code.</summary>
     public ComponentTrapException(string function, string signature, string reason, ComponentTrapCode code, Exception? innerException = null)
-        : base($"Component function '{function}' ({signature}) trapped: {reason}", innerException)
+        : this(function, signature, reason, code, null, innerException)
+    {
+    }
+
+    /// <summary>Creates the exception; <paramref name="hint"/> says what to do.</summary>
+    internal ComponentTrapException(string function, string signature, string reason, ComponentTrapCode code, string? hint, Exception? innerException)
+        : base(Compose(function, signature, reason, code, hint), innerException)
     {
         Function = function;
         Signature = signature;
@@ -135,13 +215,75 @@ public class ComponentTrapException : WasmDynamicException
             _ when r.Contains("integer divide by zero", StringComparison.Ordinal) => ComponentTrapCode.IntegerDivisionByZero,
             _ when r.Contains("integer overflow", StringComparison.Ordinal) || r.Contains("invalid conversion to integer", StringComparison.Ordinal) => ComponentTrapCode.IntegerOverflow,
             _ when r.Contains("call stack exhausted", StringComparison.Ordinal) || r.Contains("stack overflow", StringComparison.Ordinal) => ComponentTrapCode.StackOverflow,
+            _ when r.Contains("handle limit", StringComparison.Ordinal) || r.Contains("cannot allocate another handle", StringComparison.Ordinal) => ComponentTrapCode.HandleLimit,
+            _ when r.Contains("handle index", StringComparison.Ordinal) || r.Contains("unknown handle", StringComparison.Ordinal) || r.Contains("resource", StringComparison.Ordinal) && (r.Contains("borrow", StringComparison.Ordinal) || r.Contains("wrong type", StringComparison.Ordinal) || r.Contains("owned", StringComparison.Ordinal) || r.Contains("handle", StringComparison.Ordinal)) => ComponentTrapCode.InvalidValue,
             _ when r.Contains("invalid", StringComparison.Ordinal) || r.Contains("out of bounds", StringComparison.Ordinal) => ComponentTrapCode.InvalidValue,
             _ => ComponentTrapCode.Unknown,
         };
     }
 
-    private static IReadOnlyList<string> ParseBacktrace(string reason) =>
-        reason.Split('\n').Select(l => l.Trim()).Where(l => System.Text.RegularExpressions.Regex.IsMatch(l, @"^\d+:\s+0x[0-9a-f]+", System.Text.RegularExpressions.RegexOptions.CultureInvariant)).ToList();
+    /// <summary>
+    /// The cause Wasmtime reported, without its backtrace: the lines after "Caused by:" (innermost last), else the
+    /// whole reason.
+    /// </summary>
+    internal static string CauseOf(string reason)
+    {
+        var at = reason.IndexOf("Caused by:", StringComparison.Ordinal);
+        var text = at < 0 ? reason : reason[(at + "Caused by:".Length)..];
+        var lines = text.Split('\n').Select(l => l.Trim()).Where(l => l.Length > 0 && !IsFrame(l)).ToList();
+        if (at < 0)
+        {
+            lines = lines.Where(l => !l.StartsWith("error while executing at wasm backtrace", StringComparison.Ordinal)).ToList();
+        }
+
+        var cause = string.Join(": ", lines.Select(l => System.Text.RegularExpressions.Regex.Replace(l, @"^(\d+:\s*)?(wasm trap:\s*)?", string.Empty)));
+        return cause.Length == 0 ? reason.Trim() : cause;
+    }
+
+    private static string Compose(string function, string signature, string reason, ComponentTrapCode code, string? hint)
+    {
+        var cause = CauseOf(reason);
+        var sb = new System.Text.StringBuilder();
+        sb.Append(cause);
+        if (!cause.EndsWith('.'))
+        {
+            sb.Append('.');
+        }
+
+        sb.Append(" In component function '").Append(function).Append("' (").Append(signature).Append(").");
+        hint ??= code switch
+        {
+            ComponentTrapCode.HandleLimit => "An instance holds at most about 100,000 live resource handles (guest and host resources together): dispose handles that are no longer needed.",
+            ComponentTrapCode.StackOverflow => "The guest recursed deeper than its stack allows.",
+            _ => null,
+        };
+        if (hint is not null)
+        {
+            sb.Append(' ').Append(hint);
+        }
+
+        var frames = ParseBacktrace(reason);
+        if (frames.Count > 0)
+        {
+            sb.Append(Environment.NewLine).Append("Guest backtrace:");
+            foreach (var f in frames)
+            {
+                sb.Append(Environment.NewLine).Append("  ").Append(f);
+            }
+        }
+
+        return sb.ToString();
+    }
+
+    private static bool IsFrame(string line) => System.Text.RegularExpressions.Regex.IsMatch(line, @"^\d+:\s+(0x[0-9a-f]+\s+-\s+)?\S+!", System.Text.RegularExpressions.RegexOptions.CultureInvariant)
+        || System.Text.RegularExpressions.Regex.IsMatch(line, @"^\d+:\s+0x[0-9a-f]+", System.Text.RegularExpressions.RegexOptions.CultureInvariant);
+
+    private static IReadOnlyList<string> ParseBacktrace(string reason)
+    {
+        var at = reason.IndexOf("Caused by:", StringComparison.Ordinal);
+        var head = at < 0 ? reason : reason[..at];
+        return head.Split('\n').Select(l => l.Trim()).Where(IsFrame).ToList();
+    }
 }
 
 /// <summary>A call was stopped before it finished: its time ran out, it was cancelled, or it used up its fuel.</summary>
@@ -149,7 +291,13 @@ public class ComponentInterruptedException : ComponentTrapException
 {
     /// <summary>Creates the exception.</summary>
     public ComponentInterruptedException(string function, string signature, string reason, ComponentTrapCode code)
-        : base(function, signature, reason, code)
+        : base(function, signature, reason, code, null, null)
+    {
+    }
+
+    /// <summary>Creates the exception with what to do.</summary>
+    internal ComponentInterruptedException(string function, string signature, string reason, ComponentTrapCode code, string hint)
+        : base(function, signature, reason, code, hint, null)
     {
     }
 }
@@ -159,7 +307,7 @@ public sealed class ComponentTimeoutException : ComponentInterruptedException
 {
     /// <summary>Creates the exception.</summary>
     public ComponentTimeoutException(string function, string signature, TimeSpan timeout)
-        : base(function, signature, $"it ran longer than its timeout of {timeout.TotalMilliseconds:0.###} ms and was stopped. Raise InstanceOptions.CallTimeout if the work is legitimate.", ComponentTrapCode.Interrupted)
+        : base(function, signature, $"The call ran longer than its timeout of {timeout.TotalMilliseconds:0.###} ms and was stopped.", ComponentTrapCode.Interrupted, "Raise InstanceOptions.CallTimeout if the work is legitimate.")
     {
         Timeout = timeout;
     }
@@ -173,7 +321,7 @@ public sealed class ComponentCanceledException : ComponentInterruptedException
 {
     /// <summary>Creates the exception.</summary>
     public ComponentCanceledException(string function, string signature, CancellationToken token)
-        : base(function, signature, "its cancellation token was cancelled, so the call was stopped.", ComponentTrapCode.Interrupted)
+        : base(function, signature, "The call was stopped because its cancellation token was cancelled.", ComponentTrapCode.Interrupted)
     {
         CancellationToken = token;
     }
@@ -187,7 +335,7 @@ public sealed class ComponentOutOfFuelException : ComponentInterruptedException
 {
     /// <summary>Creates the exception.</summary>
     public ComponentOutOfFuelException(string function, string signature, ulong fuel)
-        : base(function, signature, $"it used up its fuel ({fuel} units) and was stopped. Raise InstanceOptions.FuelPerCall if the work is legitimate.", ComponentTrapCode.OutOfFuel)
+        : base(function, signature, $"The call used up its fuel ({fuel} units) and was stopped.", ComponentTrapCode.OutOfFuel, "Raise InstanceOptions.FuelPerCall if the work is legitimate.")
     {
         Fuel = fuel;
     }

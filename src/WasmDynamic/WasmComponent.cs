@@ -74,7 +74,13 @@ public sealed partial class WasmComponent : IDisposable
 
     /// <summary>Instantiates the component with <paramref name="options"/>.</summary>
     /// <exception cref="ArgumentNullException"><paramref name="options"/> is null.</exception>
+    /// <exception cref="ArgumentException">
+    /// The options contradict the runtime (<see cref="InstanceOptions.FuelPerCall"/> without
+    /// <see cref="ComponentRuntimeOptions.ConsumeFuel"/>, a timeout or token without
+    /// <see cref="ComponentRuntimeOptions.EpochInterruption"/>) or are out of range (<see cref="ArgumentOutOfRangeException"/>).
+    /// </exception>
     /// <exception cref="ComponentBindingException">An import is missing or a host method does not fit; the message lists all.</exception>
+    /// <exception cref="ComponentResourceLimitException">The component needs more than the limits in <paramref name="options"/> allow.</exception>
     public ComponentInstance Instantiate(InstanceOptions options)
     {
         ArgumentNullException.ThrowIfNull(options);

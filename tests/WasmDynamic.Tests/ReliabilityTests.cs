@@ -74,7 +74,7 @@ public class ReliabilityTests
         using var runtime = new ComponentRuntime();
         using var component = runtime.Load(Path.Combine(AppContext.BaseDirectory, "Fixtures", "runaway.wat"));
         var act = () => component.Instantiate(new InstanceOptions { FuelPerCall = 10 });
-        act.Should().Throw<ComponentBindingException>().WithMessage("*ConsumeFuel*");
+        act.Should().Throw<ArgumentException>().WithMessage("*ConsumeFuel*").Which.ParamName.Should().Be("options");
     }
 
     [Fact]

@@ -1,7 +1,6 @@
 using System.Dynamic;
 using System.Reflection;
 using WasmDynamic.Emit;
-using WasmDynamic.Marshalling;
 
 namespace WasmDynamic.Dynamic;
 
@@ -22,38 +21,15 @@ internal sealed class BoundFunctionReference : DynamicObject
 
     public override bool TryInvoke(InvokeBinder binder, object?[]? args, out object? result)
     {
-        result = Invoke(_proxy, _function, args ?? []);
+        result = Invoke(_proxy, _function, args ?? [], binder.CallInfo.ArgumentNames);
         return true;
     }
 
     /// <summary>Calls <paramref name="function"/> with arguments coerced to its CLR parameter types.</summary>
-    public static object? Invoke(ComponentProxy proxy, BoundFunction function, object?[] args)
+    /// <remarks><c>names</c> are C#'s named arguments: the names of the last arguments.</remarks>
+    public static object? Invoke(ComponentProxy proxy, BoundFunction function, object?[] args, IReadOnlyList<string>? names = null)
     {
-        var ps = function.Method.GetParameters();
-        var signature = function.Function.Signature;
-        if (args.Length != ps.Length)
-        {
-            throw new ComponentArgumentException($"Function '{function.Function.Name}' takes {ps.Length} argument(s) but {args.Length} were given: {signature}.");
-        }
-
-        var converted = new object?[args.Length];
-        for (var i = 0; i < args.Length; i++)
-        {
-            var name = function.Function.Parameters[i].Name;
-            try
-            {
-                converted[i] = Coercion.Convert(args[i], ps[i].ParameterType, name);
-            }
-            catch (ComponentArgumentException e)
-            {
-                throw new ComponentArgumentException($"Argument '{name}' of {signature}: {e.Message}", e);
-            }
-            catch (OverflowException e)
-            {
-                throw new OverflowException($"Argument '{name}' of {signature}: {e.Message}", e);
-            }
-        }
-
+        var converted = DynamicCall.Convert(function.Method, function.Function, 0, proxy.Binding.Qualified(function.Function), args, names ?? []);
         try
         {
             return function.Method.Invoke(proxy, converted);

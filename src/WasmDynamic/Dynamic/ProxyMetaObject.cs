@@ -2,7 +2,6 @@ using System.Dynamic;
 using System.Linq.Expressions;
 using System.Reflection;
 using WasmDynamic.Emit;
-using WasmDynamic.Marshalling;
 
 namespace WasmDynamic.Dynamic;
 
@@ -12,10 +11,7 @@ namespace WasmDynamic.Dynamic;
 /// </summary>
 internal sealed class ProxyMetaObject : DynamicMetaObject
 {
-    private static readonly MethodInfo CoerceTo = typeof(Coercion).GetMethod(nameof(Coercion.To), BindingFlags.Public | BindingFlags.Static, [typeof(object), typeof(string), typeof(string)])!;
     private static readonly MethodInfo LookupMethod = typeof(ProxyMetaObject).GetMethod(nameof(Lookup), BindingFlags.NonPublic | BindingFlags.Static)!;
-    private static readonly ConstructorInfo ArgumentExceptionCtor = typeof(ComponentArgumentException).GetConstructor([typeof(string), typeof(Exception)])!;
-    private static readonly ConstructorInfo MissingCtor = typeof(MissingMemberException).GetConstructor([typeof(string)])!;
 
     public ProxyMetaObject(Expression expression, ComponentProxy proxy)
         : base(expression, BindingRestrictions.Empty, proxy)
@@ -32,22 +28,22 @@ internal sealed class ProxyMetaObject : DynamicMetaObject
         var index = binding.FindFunction(binder.Name, out var ambiguity);
         if (index < 0)
         {
-            return Error(binder.ReturnType, ambiguity ?? $"'{binder.Name}' is not a function of {Describe()}. Available: {string.Join(", ", binding.Info.Functions.Select(f => f.Function.Signature))}.");
+            // The proxy's own CLR members (ToString, WitName…) still bind; anything else is a missing export.
+            var missing = binding.NotFound(binder.Name, ambiguity);
+            var error = DynamicCall.NotFound(missing.Name, missing.Where, missing.Available, missing.Hint, binder.ReturnType, TypeRestriction);
+            return binder.FallbackInvokeMember(this, args, error);
         }
 
-        return Bind(binding.Info.Functions[index], args, binder.ReturnType, Expression);
+        return Bind(binding.Info.Functions[index], args, binder.CallInfo, binder.ReturnType, Expression);
     }
 
     public override DynamicMetaObject BindGetMember(GetMemberBinder binder)
     {
         var binding = Proxy.Binding;
-        try
+        if (!binding.CanLookup(binder.Name))
         {
-            binding.Lookup(Proxy, binder.Name);
-        }
-        catch (KeyNotFoundException e)
-        {
-            return Error(binder.ReturnType, e.Message);
+            var missing = binding.NotFound(binder.Name);
+            return binder.FallbackGetMember(this, DynamicCall.NotFound(missing.Name, missing.Where, missing.Available, missing.Hint, binder.ReturnType, TypeRestriction));
         }
 
         // C#: ProxyMetaObject.Lookup((ComponentProxy)target, name)
@@ -80,36 +76,8 @@ internal sealed class ProxyMetaObject : DynamicMetaObject
     }
 
     /// <summary>Binds a call to <paramref name="function"/> on <paramref name="target"/> with coerced arguments.</summary>
-    internal DynamicMetaObject Bind(BoundFunction function, DynamicMetaObject[] args, Type returnType, Expression target)
-    {
-        var ps = function.Method.GetParameters();
-        var signature = function.Function.Signature;
-        if (args.Length != ps.Length)
-        {
-            return Error(returnType, $"{Describe()} function '{function.Function.Name}' takes {ps.Length} argument(s) but {args.Length} were given: {signature}.", typeof(ComponentArgumentException));
-        }
-
-        // C#: ((ProxyType)target).Method(Coercion.To<P0>(a0, "p0", sig), ...)
-        var callArgs = ps.Select((p, i) => (Expression)Expression.Call(
-            CoerceTo.MakeGenericMethod(p.ParameterType),
-            Expression.Convert(args[i].Expression, typeof(object)),
-            Expression.Constant(function.Function.Parameters[i].Name),
-            Expression.Constant(signature))).ToArray();
-        Expression call = Expression.Call(Expression.Convert(target, function.Method.DeclaringType!), function.Method, callArgs);
-        call = function.Method.ReturnType == typeof(void)
-            ? Expression.Block(call, Expression.Default(returnType))
-            : Expression.Convert(call, returnType);
-        return new DynamicMetaObject(call, TypeRestriction);
-    }
-
-    private string Describe() => string.IsNullOrEmpty(Proxy.WitName) ? $"the root exports of '{Proxy.Instance.Component.Name}'" : $"interface '{Proxy.WitName}'";
-
-    private DynamicMetaObject Error(Type returnType, string message, Type? exceptionType = null)
-    {
-        var ctor = exceptionType == typeof(ComponentArgumentException) ? ArgumentExceptionCtor : MissingCtor;
-        Expression[] ctorArgs = ctor == ArgumentExceptionCtor ? [Expression.Constant(message), Expression.Constant(null, typeof(Exception))] : [Expression.Constant(message)];
-        return new DynamicMetaObject(Expression.Throw(Expression.New(ctor, ctorArgs), returnType), TypeRestriction);
-    }
+    internal DynamicMetaObject Bind(BoundFunction function, DynamicMetaObject[] args, CallInfo callInfo, Type returnType, Expression target) =>
+        DynamicCall.Bind(function.Method, function.Function, 0, Proxy.Binding.Qualified(function.Function), args, callInfo, returnType, target, TypeRestriction);
 
     private static object Lookup(ComponentProxy proxy, string name) => proxy.Binding.Lookup(proxy, name);
 }

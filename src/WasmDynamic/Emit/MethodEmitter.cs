@@ -55,10 +55,15 @@ internal static class MethodEmitter
         // C#:
         //   var inv = Invokers[index];
         //   Val* args = inv.Begin();
+        //   int current = -1;
         //   try {
-        //       s_i_0.Lower(a0, args + 0, inv.Context); ...      (a0 is `this` for a resource method)
-        //       Val* r = inv.Call();
-        //       result = s_i_r.Lift(r);          (or: lifted and discarded, for a void result<_, E>)
+        //       try {
+        //           current = 0; s_i_0.Lower(a0, args + 0, inv.Context); ...      (a0 is `this` for a resource method)
+        //           Val* r = inv.Call();
+        //           result = s_i_r.Lift(r);          (or: lifted and discarded, for a void result<_, E>)
+        //       }
+        //       catch (ComponentArgumentException e) { throw inv.ArgumentFailed(e, current); }   (names function and parameter)
+        //       catch (ComponentErrorException e) { throw inv.ErrorReturned(e); }              (names the function)
         //   } finally { inv.End(); }
         //   return result;
         var il = mb.GetILGenerator();
@@ -74,6 +79,10 @@ internal static class MethodEmitter
         il.Emit(OpCodes.Callvirt, Tokens.InvokerBegin);
         il.Emit(OpCodes.Stloc, args);
         var end = il.DefineLabel();
+        var current = il.DeclareLocal(typeof(int));
+        il.Emit(OpCodes.Ldc_I4_M1);
+        il.Emit(OpCodes.Stloc, current);
+        il.BeginExceptionBlock();
         il.BeginExceptionBlock();
         for (var i = 0; i < witCount; i++)
         {
@@ -100,6 +109,9 @@ internal static class MethodEmitter
                 continue;
             }
 
+            il.Emit(OpCodes.Ldc_I4, i);
+            il.Emit(OpCodes.Stloc, current);
+
             // stack: converter, value, args + i*32, context
             il.Emit(OpCodes.Ldsfld, fields[i]);
             il.Emit(OpCodes.Ldarg, argIndex);
@@ -116,6 +128,8 @@ internal static class MethodEmitter
             il.Emit(OpCodes.Callvirt, Method(fields[i].FieldType, LowerDefinition));
         }
 
+        il.Emit(OpCodes.Ldc_I4_M1);
+        il.Emit(OpCodes.Stloc, current);
         il.Emit(OpCodes.Ldloc, inv);
         il.Emit(OpCodes.Callvirt, Tokens.InvokerCall);
         if (resultField is not null && result is not null && Scalar(plan.Function.Result!, plan.ReturnType) is { } scalarResult)
@@ -149,6 +163,23 @@ internal static class MethodEmitter
             il.Emit(OpCodes.Pop);
         }
 
+        // stack: e → (inv, e, current) → located exception
+        var argumentError = il.DeclareLocal(typeof(ComponentArgumentException));
+        il.BeginCatchBlock(typeof(ComponentArgumentException));
+        il.Emit(OpCodes.Stloc, argumentError);
+        il.Emit(OpCodes.Ldloc, inv);
+        il.Emit(OpCodes.Ldloc, argumentError);
+        il.Emit(OpCodes.Ldloc, current);
+        il.Emit(OpCodes.Callvirt, Tokens.InvokerArgumentFailed);
+        il.Emit(OpCodes.Throw);
+        var returnedError = il.DeclareLocal(typeof(ComponentErrorException));
+        il.BeginCatchBlock(typeof(ComponentErrorException));
+        il.Emit(OpCodes.Stloc, returnedError);
+        il.Emit(OpCodes.Ldloc, inv);
+        il.Emit(OpCodes.Ldloc, returnedError);
+        il.Emit(OpCodes.Callvirt, Tokens.InvokerErrorReturned);
+        il.Emit(OpCodes.Throw);
+        il.EndExceptionBlock();
         il.Emit(OpCodes.Leave, end);
         il.BeginFinallyBlock();
         il.Emit(OpCodes.Ldloc, inv);

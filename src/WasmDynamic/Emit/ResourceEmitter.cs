@@ -26,6 +26,9 @@ internal sealed class ResourceClassInfo
     /// <summary>The resource's methods, in invoker order.</summary>
     public WitFunction[] Functions { get; set; } = [];
 
+    /// <summary>The emitted method bound to each of <see cref="Functions"/> (what <c>dynamic</c> calls bind to).</summary>
+    public MethodInfo[] Methods { get; set; } = [];
+
     public Func<ResourceHandle, object> Create { get; set; } = null!;
 }
 
@@ -57,6 +60,8 @@ internal static class ResourceEmitter
         var type = tb.CreateType();
         info.Type = type;
         info.Functions = plans.Select(p => p.Function).ToArray();
+        var created = type.GetMethods(BindingFlags.Public | BindingFlags.Instance | BindingFlags.DeclaredOnly);
+        info.Methods = emitted.Select(e => created.Single(m => m.MetadataToken == e.Method.MetadataToken)).ToArray();
         var handle = Expression.Parameter(typeof(ResourceHandle), "handle");
         info.Create = Expression.Lambda<Func<ResourceHandle, object>>(Expression.New(type.GetConstructor([typeof(object)])!, handle), handle).Compile();
 

@@ -16,5 +16,5 @@ internal static class CallScope
     }
 
     public static ComponentInstance Require(string what) =>
-        _current ?? throw new InvalidOperationException($"{what} can only be converted during a call into a component instance.");
+        _current ?? throw new WasmDynamicException($"{what} can only be converted during a call into a component instance.");
 }

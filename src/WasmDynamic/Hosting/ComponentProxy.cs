@@ -33,7 +33,7 @@ public abstract class ComponentProxy : IDynamicMetaObjectProvider
 
     /// <summary>An exported interface (from the root proxy) or a function, by WIT or .NET name.</summary>
     /// <param name="name">An interface (<c>demo:calc/types</c>, <c>types</c>, <c>Types</c>) or a function (<c>roundtrip-u8</c>).</param>
-    /// <exception cref="KeyNotFoundException">No such export.</exception>
+    /// <exception cref="ComponentExportNotFoundException">No such export.</exception>
     public dynamic this[string name] => Binding.Lookup(this, name);
 
     DynamicMetaObject IDynamicMetaObjectProvider.GetMetaObject(Expression parameter) => new ProxyMetaObject(parameter, this);

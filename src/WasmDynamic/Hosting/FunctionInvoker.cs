@@ -82,6 +82,13 @@ internal sealed unsafe class FunctionInvoker : IDisposable
         _owner.ExitCall();
     }
 
+    /// <summary>Called from an emitted method's catch: the argument error located at WIT parameter <paramref name="index"/>.</summary>
+    public Exception ArgumentFailed(ComponentArgumentException e, int index) =>
+        index < 0 || index >= Function.Parameters.Count ? e : e.At(QualifiedName, Function.Signature, Function.Parameters[index].Name);
+
+    /// <summary>Called from an emitted method's catch: an <c>err</c> result, with this function named.</summary>
+    public Exception ErrorReturned(ComponentErrorException e) => e.Function is not null ? e : new ComponentErrorException(e.Payload, QualifiedName);
+
     /// <summary>The path <c>dynamic</c> callers and the object API use: arguments already coerced to the converters' types.</summary>
     public object? InvokeBoxed(object?[] args, ValueConverter[] converters, ValueConverter? resultConverter)
     {
@@ -90,11 +97,25 @@ internal sealed unsafe class FunctionInvoker : IDisposable
         {
             for (var i = 0; i < args.Length; i++)
             {
-                converters[i].LowerBoxed(args[i], slots + i, Context);
+                try
+                {
+                    converters[i].LowerBoxed(args[i], slots + i, Context);
+                }
+                catch (ComponentArgumentException e)
+                {
+                    throw ArgumentFailed(e, i);
+                }
             }
 
             var r = Call();
-            return resultConverter?.LiftBoxed(r);
+            try
+            {
+                return resultConverter?.LiftBoxed(r);
+            }
+            catch (ComponentErrorException e)
+            {
+                throw ErrorReturned(e);
+            }
         }
         finally
         {

@@ -7,16 +7,20 @@ namespace WasmDynamic.Hosting;
 /// <summary>Native callbacks for host-implemented resources.</summary>
 internal static class HostResourceCallbacks
 {
+    /// <summary>What a resource's destructor needs: the store's state and, for messages, the resource's drop function.</summary>
+    public sealed record Target(StoreState State, string Name);
+
     /// <summary>
     /// The guest dropped its own handle to a host resource: release the object (and dispose it). <c>data</c> is a
-    /// GCHandle to the store's <see cref="StoreState"/>.
+    /// GCHandle to a <see cref="Target"/>.
     /// </summary>
     [UnmanagedCallersOnly(CallConvs = [typeof(CallConvCdecl)])]
     public static nint Destructor(nint data, nint context, uint rep)
     {
         try
         {
-            var state = (StoreState)GCHandle.FromIntPtr(data).Target!;
+            var target = (Target)GCHandle.FromIntPtr(data).Target!;
+            var state = target.State;
             if (state.HostResources.Remove(rep) is IDisposable disposable)
             {
                 try
@@ -26,7 +30,8 @@ internal static class HostResourceCallbacks
                 catch (Exception e)
                 {
                     state.PendingHostException = e;
-                    return NativeError.Create($"disposing a host resource threw {e.GetType().Name}: {e.Message}");
+                    state.PendingHostFunction = $"'{target.Name}' ({disposable.GetType().Name}.Dispose)";
+                    return NativeError.Create($"host resource destructor '{target.Name}' ({disposable.GetType().Name}.Dispose) threw {e.GetType().Name}: {e.Message}");
                 }
             }
 

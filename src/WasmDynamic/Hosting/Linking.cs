@@ -139,7 +139,7 @@ internal static unsafe class Linking
     {
         var bytes = Encoding.UTF8.GetBytes(r.Name);
         var type = ComponentApi.wasmtime_component_resource_type_new_host(r.Tag);
-        var handle = GCHandle.ToIntPtr(GCHandle.Alloc(state));
+        var handle = GCHandle.ToIntPtr(GCHandle.Alloc(new HostResourceCallbacks.Target(state, $"{r.Instance}#[resource-drop]{r.Name}")));
         try
         {
             fixed (byte* p = bytes)

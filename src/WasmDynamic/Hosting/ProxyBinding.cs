@@ -24,6 +24,7 @@ internal sealed class ProxyBinding
     public string InterfaceName => Info.InterfaceName;
 
     /// <summary><c>proxy["name"]</c>: an exported interface (root proxy only) or a function of this proxy.</summary>
+    /// <exception cref="ComponentExportNotFoundException">There is no such export.</exception>
     public object Lookup(ComponentProxy proxy, string name)
     {
         if (Info.Interface is null)
@@ -41,10 +42,41 @@ internal sealed class ProxyBinding
             return new Dynamic.BoundFunctionReference(proxy, Info.Functions[index]);
         }
 
-        throw new KeyNotFoundException(ambiguity ??
-            $"'{name}' is not {(Info.Interface is null ? "an export of " + Instance.Component.Name : "a function of " + InterfaceName)}. Available: "
-            + string.Join(", ", Info.Functions.Select(f => f.Function.Name).Concat(Info.Interface is null ? Instance.Component.World.Exports.Select(e => e.Name) : [])));
+        var missing = NotFound(name, ambiguity);
+        throw new ComponentExportNotFoundException(missing.Name, missing.Where, missing.Available, missing.Hint);
     }
+
+    /// <summary>True when <see cref="Lookup"/> finds <paramref name="name"/>.</summary>
+    public bool CanLookup(string name) =>
+        (Info.Interface is null && WitWorld.Find(Instance.Component.World.Exports, name) is not null) || FindFunction(name) >= 0;
+
+    /// <summary>
+    /// What a lookup of a missing <paramref name="name"/> reports: where it was looked for, what exists, and a hint
+    /// (for an ambiguous name, the candidates and the names that select each).
+    /// </summary>
+    public (string Name, string Where, IReadOnlyList<string> Available, string? Hint) NotFound(string name, string? ambiguity = null)
+    {
+        var unique = ambiguity is null ? string.Empty : "unique ";
+        var where = Info.Interface is null ? $"a {unique}export of component '{Instance.Component.Name}'" : $"a {unique}function of interface '{InterfaceName}'";
+        if (ambiguity is not null)
+        {
+            return (name, where, Info.Functions.Select(f => f.Function.Signature).ToList(), ambiguity);
+        }
+
+        var available = Info.Functions.Select(f => f.Function.Signature)
+            .Concat(Info.Interface is null ? Instance.Component.World.Exports.Select(e => e.Name) : []).ToList();
+        string? hint = null;
+        var method = Info.Interface?.Functions.FirstOrDefault(f => f.Kind == WitFunctionKind.Method && (f.Name == name || Naming.Matches(name, f.ShortName)));
+        if (method is not null)
+        {
+            hint = $"'{method.Name}' is a method of resource '{method.ResourceName}': call it on a {method.ResourceName} object ({Naming.ToCamelCase(method.ResourceName!)}.{Naming.ToPascalCase(method.ShortName)}(…)).";
+        }
+
+        return (name, where, available, hint);
+    }
+
+    /// <summary>The name messages use for <paramref name="f"/>: <c>demo:calc/types@0.1.0#area</c> or <c>add</c>.</summary>
+    public string Qualified(WitFunction f) => Emit.ProxyEmitter.Qualified(Info.Interface, f);
 
     /// <summary>The index of the function <paramref name="name"/> designates (see <see cref="FunctionNameIndex"/>), or -1.</summary>
     public int FindFunction(string name) => FindFunction(name, out _);

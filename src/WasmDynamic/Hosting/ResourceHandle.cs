@@ -6,13 +6,17 @@ namespace WasmDynamic.Hosting;
 /// <summary>Per instance and resource class: the invokers its emitted methods call.</summary>
 internal sealed class ResourceBinding
 {
-    public ResourceBinding(ComponentInstance instance, WitResource resource, FunctionInvoker[] invokers, Func<ResourceHandle, object> create)
+    public ResourceBinding(ComponentInstance instance, WitResource resource, FunctionInvoker[] invokers, Emit.ResourceClassInfo info)
     {
         Instance = instance;
         Resource = resource;
         Invokers = invokers;
-        Create = create;
+        Info = info;
+        Create = info.Create;
     }
+
+    /// <summary>The emitted class: its methods and the WIT functions they call.</summary>
+    public Emit.ResourceClassInfo Info { get; }
 
     public ComponentInstance Instance { get; }
 

@@ -15,32 +15,56 @@ public static class Coercion
 {
     /// <summary>Converts <paramref name="value"/> for parameter <paramref name="parameter"/> of <paramref name="signature"/>.</summary>
     /// <typeparam name="T">The CLR parameter type.</typeparam>
-    /// <exception cref="ComponentArgumentException">The value does not fit.</exception>
-    /// <exception cref="OverflowException">A number is out of the parameter's range.</exception>
+    /// <exception cref="ComponentArgumentException">The value does not fit (a number out of range included).</exception>
     public static T To<T>(object? value, string parameter, string signature)
     {
-        if (value is T t && (value is not null || default(T) is null))
+        var colon = signature.IndexOf(':', StringComparison.Ordinal);
+        return To<T>(value, parameter, colon > 0 ? signature[..colon] : signature, signature);
+    }
+
+    /// <summary>Converts an argument of <paramref name="function"/>; the path of a bad value inside it is reported.</summary>
+    internal static T To<T>(object? value, string parameter, string function, string signature)
+    {
+        if (value is T t && !Reinterprets(t.GetType(), typeof(T)))
         {
             return t;
         }
 
         try
         {
-            return (T)Convert(value, typeof(T), parameter)!;
-        }
-        catch (OverflowException e)
-        {
-            throw new OverflowException($"Argument '{parameter}' of {signature}: {e.Message}", e);
+            return (T)Convert(value, typeof(T), string.Empty)!;
         }
         catch (ComponentArgumentException e)
         {
-            throw new ComponentArgumentException($"Argument '{parameter}' of {signature}: {e.Message}", e);
+            throw e.At(function, signature, parameter);
         }
     }
 
-    internal static object? To(object? value, ValueConverter converter, string parameter) => Convert(value, converter.ClrType, parameter);
+    internal static object? To(object? value, ValueConverter converter, string parameter) => Convert(value, converter.ClrType, string.Empty);
 
-    internal static object? Convert(object? value, Type target, string parameter)
+    /// <summary>
+    /// True when a CLR array would pass for <paramref name="target"/> only through array covariance between
+    /// different element types (an <c>int[]</c> is a <c>uint[]</c> to the runtime): its elements must be converted.
+    /// </summary>
+    internal static bool Reinterprets(Type source, Type target)
+    {
+        if (!source.IsArray)
+        {
+            return false;
+        }
+
+        var element = CollectionShapes.ElementType(target);
+        var sourceElement = source.GetElementType()!;
+        return element is not null && element != sourceElement && (sourceElement.IsValueType || element.IsValueType || Reinterprets(sourceElement, element));
+    }
+
+    private static readonly MethodInfo ImmutableCreate = typeof(System.Collections.Immutable.ImmutableArray).GetMethods()
+        .Single(m => m.Name == nameof(System.Collections.Immutable.ImmutableArray.Create) && m.GetParameters() is [{ ParameterType.IsArray: true }]);
+
+    internal static ComponentArgumentException Fail(string cause, string path, Exception? inner = null) => new(cause, inner) { Path = path };
+
+    /// <summary>Converts <paramref name="value"/> to <paramref name="target"/>; <paramref name="path"/> locates it inside the argument.</summary>
+    internal static object? Convert(object? value, Type target, string path)
     {
         if (value is null)
         {
@@ -54,11 +78,11 @@ public static class Coercion
                 return Activator.CreateInstance(target);
             }
 
-            throw new ComponentArgumentException($"null cannot be passed as {ConverterFactory.Describe(target)}.");
+            throw Fail($"null cannot be passed as {ConverterFactory.Describe(target)}.", path);
         }
 
         var source = value.GetType();
-        if (target.IsAssignableFrom(source))
+        if (target.IsAssignableFrom(source) && !Reinterprets(source, target))
         {
             return value;
         }
@@ -66,18 +90,26 @@ public static class Coercion
         var underlying = Nullable.GetUnderlyingType(target);
         if (underlying is not null)
         {
-            return Convert(value, underlying, parameter);
+            return Convert(value, underlying, path);
         }
 
         if (target.IsGenericType && target.GetGenericTypeDefinition() == typeof(Option<>))
         {
-            var inner = Convert(value, target.GetGenericArguments()[0], parameter);
+            var inner = Convert(value, target.GetGenericArguments()[0], path);
             return target.GetMethod("Some")!.Invoke(null, [inner]);
         }
 
         if (IsInteger(target) && (IsInteger(source) || source.IsEnum))
         {
-            return System.Convert.ChangeType(ToDecimalChecked(value), target, CultureInfo.InvariantCulture);
+            var number = ToDecimalChecked(value);
+            try
+            {
+                return System.Convert.ChangeType(number, target, CultureInfo.InvariantCulture);
+            }
+            catch (OverflowException e)
+            {
+                throw Fail($"{number} is out of range for {IntegerName(target)}.", path, e);
+            }
         }
 
         if ((target == typeof(float) || target == typeof(double)) && (IsInteger(source) || source == typeof(float) || source == typeof(double) || source == typeof(decimal)))
@@ -92,7 +124,7 @@ public static class Coercion
                 char c when !char.IsSurrogate(c) => new Rune(c),
                 string s when Rune.DecodeFromUtf16(s, out var r, out var used) == System.Buffers.OperationStatus.Done && used == s.Length => r,
                 int i when Rune.IsValid(i) => new Rune(i),
-                _ => throw new ComponentArgumentException($"{Show(value)} is not a single Unicode scalar value (pass a Rune, a char or a one-character string)."),
+                _ => throw Fail($"{Show(value)} is not a single Unicode scalar value (pass a Rune, a char or a one-character string).", path),
             };
         }
 
@@ -100,7 +132,7 @@ public static class Coercion
         {
             if (value is string name)
             {
-                var field = target.GetFields(BindingFlags.Public | BindingFlags.Static).FirstOrDefault(f => Naming.Matches(f.Name, name));
+                var field = EnumField(target, name);
                 if (field is not null)
                 {
                     return field.GetValue(null);
@@ -108,15 +140,15 @@ public static class Coercion
 
                 if (target.IsDefined(typeof(FlagsAttribute)))
                 {
-                    return FlagsFromNames(target, name.Split(new[] { ',', '|', ' ' }, StringSplitOptions.RemoveEmptyEntries));
+                    return FlagsFromNames(target, name.Split(new[] { ',', '|', ' ' }, StringSplitOptions.RemoveEmptyEntries), path);
                 }
 
-                throw new ComponentArgumentException($"'{name}' is not one of {string.Join(", ", System.Enum.GetNames(target))}.");
+                throw Fail($"'{name}' is not a case of enum {WitTypeName(target)} ({string.Join(", ", WitNames(target))}).", path);
             }
 
             if (value is IEnumerable<string> names && target.IsDefined(typeof(FlagsAttribute)))
             {
-                return FlagsFromNames(target, names);
+                return FlagsFromNames(target, names, path);
             }
 
             if (source.IsEnum || IsInteger(source))
@@ -130,19 +162,24 @@ public static class Coercion
             return new HashSet<string>(flagNames);
         }
 
-        if (target == typeof(byte[]) && value is IEnumerable bytes and not string)
-        {
-            return bytes.Cast<object?>().Select(b => (byte)Convert(b, typeof(byte), parameter)!).ToArray();
-        }
-
-        var element = CollectionShapes.ElementType(target);
+        var element = target == typeof(byte[]) ? typeof(byte) : CollectionShapes.ElementType(target);
         if (element is not null && value is IEnumerable seq and not string)
         {
-            var items = seq.Cast<object?>().Select(x => Convert(x, element, parameter)).ToList();
+            var items = new List<object?>();
+            foreach (var x in seq)
+            {
+                items.Add(Convert(x, element, path + "[" + items.Count.ToString(CultureInfo.InvariantCulture) + "]"));
+            }
+
             var array = Array.CreateInstance(element, items.Count);
             for (var i = 0; i < items.Count; i++)
             {
                 array.SetValue(items[i], i);
+            }
+
+            if (target.IsGenericType && target.GetGenericTypeDefinition() == typeof(System.Collections.Immutable.ImmutableArray<>))
+            {
+                return ImmutableCreate.MakeGenericMethod(element).Invoke(null, [array]);
             }
 
             return target.IsArray || target.IsInterface ? array : Activator.CreateInstance(target, array);
@@ -153,46 +190,76 @@ public static class Coercion
             var args = target.GetGenericArguments();
             if (tuple.Length != args.Length)
             {
-                throw new ComponentArgumentException($"a tuple of {tuple.Length} elements was given where {args.Length} are needed.");
+                throw Fail($"a tuple of {tuple.Length} elements was given where {args.Length} are needed.", path);
             }
 
-            var converted = args.Select((a, i) => Convert(tuple[i], a, parameter)).ToArray();
+            var converted = args.Select((a, i) => Convert(tuple[i], a, path + "." + i.ToString(CultureInfo.InvariantCulture))).ToArray();
             return Activator.CreateInstance(target, converted);
         }
 
         if (target.IsSubclassOf(typeof(ComponentRecord)) || (target.IsClass && !target.IsAbstract && target != typeof(string) && HasSettableMembers(target)))
         {
-            return RecordFrom(value, target, parameter);
+            return RecordFrom(value, target, path);
         }
 
         if (target.IsSubclassOf(typeof(ComponentVariant)) && target.IsAbstract)
         {
-            return VariantFrom(value, target, parameter);
+            return VariantFrom(value, target, path);
         }
 
-        throw new ComponentArgumentException($"{Show(value)} ({ConverterFactory.Describe(source)}) cannot be converted to {ConverterFactory.Describe(target)}.");
+        throw Fail($"{Show(value)} ({ConverterFactory.Describe(source)}) cannot be converted to {ConverterFactory.Describe(target)}.", path);
     }
 
-    private static object RecordFrom(object value, Type target, string parameter)
+    private static object RecordFrom(object value, Type target, string path)
     {
-        var props = target.GetProperties(BindingFlags.Public | BindingFlags.Instance).Where(p => p.CanWrite).ToList();
-        var record = Activator.CreateInstance(target)!;
+        // A class with settable members, or (a positional record) a constructor taking every field.
+        var ctor = target.GetConstructor(Type.EmptyTypes) is null
+            ? target.GetConstructors().OrderByDescending(c => c.GetParameters().Length).FirstOrDefault()
+            : null;
+        var members = ctor is not null
+            ? ctor.GetParameters().Select(p => (Name: p.Name!, Type: p.ParameterType, Wit: target.GetProperty(p.Name!, BindingFlags.Public | BindingFlags.Instance | BindingFlags.IgnoreCase)?.GetCustomAttribute<WitNameAttribute>()?.Name)).ToList()
+            : target.GetProperties(BindingFlags.Public | BindingFlags.Instance).Where(p => p.CanWrite).Select(p => (Name: p.Name, Type: p.PropertyType, Wit: p.GetCustomAttribute<WitNameAttribute>()?.Name)).ToList();
+        var witNames = members.Select(m => m.Wit ?? Naming.ToKebabCase(m.Name)).ToList();
         var read = ReadMembers(value);
-        foreach (var p in props)
+        var used = new HashSet<string>(StringComparer.OrdinalIgnoreCase);
+        var values = new object?[members.Count];
+        for (var i = 0; i < members.Count; i++)
         {
-            var key = read.Keys.FirstOrDefault(k => string.Equals(k, p.Name, StringComparison.OrdinalIgnoreCase) || Naming.Matches(p.Name, k));
+            var (name, type, _) = members[i];
+            var key = read.Keys.FirstOrDefault(k => string.Equals(k, name, StringComparison.OrdinalIgnoreCase) || Naming.Matches(k, witNames[i]));
             if (key is null)
             {
-                throw new ComponentArgumentException($"the value for record {target.Name} has no '{p.Name}' (give every field: {string.Join(", ", props.Select(x => x.Name))}).");
+                throw Fail($"the value for record {WitTypeName(target)} has no '{witNames[i]}' (give every field: {string.Join(", ", witNames)}).", path);
             }
 
-            p.SetValue(record, Convert(read[key], p.PropertyType, parameter + "." + p.Name));
+            used.Add(key);
+            values[i] = Convert(read[key], type, path + "." + witNames[i]);
+        }
+
+        object record;
+        if (ctor is not null)
+        {
+            record = ctor.Invoke(values);
+        }
+        else
+        {
+            record = Activator.CreateInstance(target)!;
+            for (var i = 0; i < members.Count; i++)
+            {
+                target.GetProperty(members[i].Name)!.SetValue(record, values[i]);
+            }
+        }
+
+        var extra = read.Keys.Where(k => !used.Contains(k)).ToList();
+        if (extra.Count > 0)
+        {
+            throw Fail($"the value for record {WitTypeName(target)} has {(extra.Count == 1 ? "a member" : "members")} {string.Join(", ", extra.Select(k => "'" + k + "'"))} that the record does not have (its fields: {string.Join(", ", witNames)}).", path);
         }
 
         return record;
     }
 
-    private static object VariantFrom(object value, Type target, string parameter)
+    private static object VariantFrom(object value, Type target, string path)
     {
         // { Case = "circle", Value = 2.0 }, ("circle", 2.0) or "none".
         string? name;
@@ -208,11 +275,13 @@ public static class Coercion
             payload = read.FirstOrDefault(kv => kv.Key.Equals("value", StringComparison.OrdinalIgnoreCase) || kv.Key.Equals("payload", StringComparison.OrdinalIgnoreCase)).Value;
         }
 
-        var caseType = target.GetNestedTypes().FirstOrDefault(t => t.IsSubclassOf(target) && name is not null && Naming.Matches(t.Name, name))
-            ?? throw new ComponentArgumentException($"{Show(value)} names no case of {target.Name} ({string.Join(", ", target.GetNestedTypes().Select(t => t.Name))}); pass an instance of a case class or new {{ Case = \"name\", Value = payload }}.");
+        var cases = target.GetNestedTypes().Where(t => t.IsSubclassOf(target)).ToList();
+        string CaseName(Type t) => t.GetCustomAttribute<WitNameAttribute>()?.Name ?? Naming.ToKebabCase(t.Name);
+        var caseType = cases.FirstOrDefault(t => name is not null && (Naming.Matches(name, CaseName(t)) || Naming.Matches(t.Name, name)))
+            ?? throw Fail($"{Show(value)} names no case of variant {WitTypeName(target)} ({string.Join(", ", cases.Select(CaseName))}); pass an instance of a case class or new {{ Case = \"name\", Value = payload }}.", path);
         var ctor = caseType.GetConstructors().Single();
         var ps = ctor.GetParameters();
-        return ps.Length == 0 ? ctor.Invoke(null) : ctor.Invoke([Convert(payload, ps[0].ParameterType, parameter)]);
+        return ps.Length == 0 ? ctor.Invoke(null) : ctor.Invoke([Convert(payload, ps[0].ParameterType, path + "." + CaseName(caseType))]);
     }
 
     private static Dictionary<string, object?> ReadMembers(object value)
@@ -237,20 +306,41 @@ public static class Coercion
             .ToDictionary(p => p.Name, p => p.GetValue(value), StringComparer.OrdinalIgnoreCase);
     }
 
-    private static object FlagsFromNames(Type target, IEnumerable<string> names)
+    private static object FlagsFromNames(Type target, IEnumerable<string> names, string path)
     {
         ulong bits = 0;
         foreach (var n in names)
         {
-            var field = target.GetFields(BindingFlags.Public | BindingFlags.Static).FirstOrDefault(f => Naming.Matches(f.Name, n.Trim()))
-                ?? throw new ComponentArgumentException($"'{n}' is not a flag of {target.Name} ({string.Join(", ", System.Enum.GetNames(target))}).");
+            var field = EnumField(target, n.Trim())
+                ?? throw Fail($"'{n}' is not a flag of {WitTypeName(target)} ({string.Join(", ", WitNames(target))}).", path);
             bits |= System.Convert.ToUInt64(field.GetValue(null), CultureInfo.InvariantCulture);
         }
 
         return System.Enum.ToObject(target, bits);
     }
 
-    private static bool HasSettableMembers(Type t) => t.GetConstructor(Type.EmptyTypes) is not null && t.GetProperties().Any(p => p.CanWrite);
+    /// <summary>The member of a CLR enum that a name designates: its WIT name (<c>[WitName]</c>) first, then its .NET name.</summary>
+    private static FieldInfo? EnumField(Type target, string name)
+    {
+        var fields = target.GetFields(BindingFlags.Public | BindingFlags.Static);
+        return fields.FirstOrDefault(f => f.GetCustomAttribute<WitNameAttribute>()?.Name == name)
+            ?? fields.FirstOrDefault(f => Naming.Matches(f.Name, name) || (f.GetCustomAttribute<WitNameAttribute>() is { } w && Naming.Matches(name, w.Name)));
+    }
+
+    private static IEnumerable<string> WitNames(Type enumType) =>
+        enumType.GetFields(BindingFlags.Public | BindingFlags.Static)
+            .Where(f => System.Convert.ToUInt64(f.GetValue(null), CultureInfo.InvariantCulture) != 0 || !enumType.IsDefined(typeof(FlagsAttribute)))
+            .Select(f => f.GetCustomAttribute<WitNameAttribute>()?.Name ?? Naming.ToKebabCase(f.Name));
+
+    private static string WitTypeName(Type t) => t.GetCustomAttribute<WitNameAttribute>()?.Name ?? Naming.ToKebabCase(t.Name);
+
+    private static string IntegerName(Type t) => t == typeof(byte) ? "u8 (0..255)" : t == typeof(sbyte) ? "s8 (-128..127)" : t == typeof(ushort) ? "u16 (0..65535)"
+        : t == typeof(short) ? "s16 (-32768..32767)" : t == typeof(uint) ? "u32 (0..4294967295)" : t == typeof(int) ? "s32 (-2147483648..2147483647)"
+        : t == typeof(ulong) ? "u64 (0..18446744073709551615)" : "s64 (-9223372036854775808..9223372036854775807)";
+
+    private static bool HasSettableMembers(Type t) =>
+        (t.GetConstructor(Type.EmptyTypes) is not null && t.GetProperties().Any(p => p.CanWrite))
+        || !typeof(IEnumerable).IsAssignableFrom(t) && t.GetConstructors().Any(c => c.GetParameters().Length > 0 && c.GetParameters().All(p => t.GetProperty(p.Name!, BindingFlags.Public | BindingFlags.Instance | BindingFlags.IgnoreCase) is not null));
 
     private static decimal ToDecimalChecked(object value) => value switch
     {

@@ -28,6 +28,10 @@ internal sealed unsafe class ListConverter<TElem, TColl> : ValueConverter<TColl>
         dst->Kind = ValKind.List;
         switch (value)
         {
+            case TElem[] array when array.GetType() != typeof(TElem[]):
+                // Array covariance: an int[] passes for a uint[] at run time; convert its elements, checking their range.
+                LowerSpan(Reinterpreted(array), dst, cx);
+                break;
             case TElem[] array:
                 LowerSpan(array, dst, cx);
                 break;
@@ -39,7 +43,14 @@ internal sealed unsafe class ListConverter<TElem, TColl> : ValueConverter<TColl>
                 var vals = cx.AllocVals(&dst->Vec, ro.Count, tuple: false);
                 for (var i = 0; i < ro.Count; i++)
                 {
-                    _element.Lower(ro[i], vals + i, cx);
+                    try
+                    {
+                        _element.Lower(ro[i], vals + i, cx);
+                    }
+                    catch (ComponentArgumentException e)
+                    {
+                        throw ElementFailed(e, i);
+                    }
                 }
 
                 break;
@@ -56,8 +67,40 @@ internal sealed unsafe class ListConverter<TElem, TColl> : ValueConverter<TColl>
         var vals = cx.AllocVals(&dst->Vec, items.Length, tuple: false);
         for (var i = 0; i < items.Length; i++)
         {
-            _element.Lower(items[i], vals + i, cx);
+            try
+            {
+                _element.Lower(items[i], vals + i, cx);
+            }
+            catch (ComponentArgumentException e)
+            {
+                throw ElementFailed(e, i);
+            }
         }
+    }
+
+    /// <summary>The elements of an array whose real element type differs from <typeparamref name="TElem"/>, range-checked.</summary>
+    internal static TElem[] Reinterpreted(Array array)
+    {
+        var result = new TElem[array.Length];
+        for (var i = 0; i < result.Length; i++)
+        {
+            try
+            {
+                result[i] = (TElem)Coercion.Convert(array.GetValue(i), typeof(TElem), string.Empty)!;
+            }
+            catch (ComponentArgumentException e)
+            {
+                throw ElementFailed(e, i);
+            }
+        }
+
+        return result;
+    }
+
+    internal static ComponentArgumentException ElementFailed(ComponentArgumentException e, int index)
+    {
+        e.Path = "[" + index.ToString(System.Globalization.CultureInfo.InvariantCulture) + "]" + e.Path;
+        return e;
     }
 
     public override TColl Lift(Val* src)
@@ -82,6 +125,12 @@ internal sealed unsafe class ByteArrayConverter(WitType wit) : ValueConverter<by
         if (value is null)
         {
             throw new ComponentArgumentException($"A null byte[] was given where WIT '{Wit}' needs a list (pass an empty array instead).");
+        }
+
+        if (value.GetType() != typeof(byte[]))
+        {
+            // Array covariance: an sbyte[] passes for a byte[] at run time.
+            value = ListConverter<byte, byte[]>.Reinterpreted(value);
         }
 
         dst->Kind = ValKind.List;

@@ -44,20 +44,37 @@ internal sealed unsafe class LowerContext : IDisposable
         _deleteAfterCall.Clear();
     }
 
+    /// <summary>UTF-8 that refuses lone surrogates instead of replacing them with U+FFFD.</summary>
+    private static readonly UTF8Encoding Strict = new(encoderShouldEmitUTF8Identifier: false, throwOnInvalidBytes: true);
+
     /// <summary>Writes <paramref name="text"/> as UTF-8 into <paramref name="dst"/>.</summary>
+    /// <exception cref="ComponentArgumentException">The text holds a lone UTF-16 surrogate, which has no UTF-8 form.</exception>
     public void WriteString(ByteVec* dst, string text)
     {
-        var max = text.Length <= 0x10000 ? Encoding.UTF8.GetMaxByteCount(text.Length) : Encoding.UTF8.GetByteCount(text);
+        try
+        {
+            WriteUtf8(dst, text);
+        }
+        catch (EncoderFallbackException e)
+        {
+            var bad = e.CharUnknownHigh != default ? e.CharUnknownHigh : e.CharUnknownLow != default ? e.CharUnknownLow : e.CharUnknown;
+            throw new ComponentArgumentException($"The string has a lone UTF-16 surrogate U+{(int)bad:X4} at index {e.Index}, which is not Unicode text; WIT strings must be valid Unicode (fix the text, or pass bytes as list<u8>).", e);
+        }
+    }
+
+    private void WriteUtf8(ByteVec* dst, string text)
+    {
+        var max = text.Length <= 0x10000 ? Strict.GetMaxByteCount(text.Length) : Strict.GetByteCount(text);
         if (Owned)
         {
-            var count = Encoding.UTF8.GetByteCount(text);
+            var count = Strict.GetByteCount(text);
             WasmtimeApi.wasm_byte_vec_new_uninitialized(dst, (nuint)count);
-            Encoding.UTF8.GetBytes(text, new Span<byte>(dst->Data, count));
+            Strict.GetBytes(text, new Span<byte>(dst->Data, count));
             return;
         }
 
         var buffer = (byte*)Arena.Alloc((nuint)Math.Max(max, 1));
-        var written = Encoding.UTF8.GetBytes(text, new Span<byte>(buffer, max));
+        var written = Strict.GetBytes(text, new Span<byte>(buffer, max));
         dst->Data = buffer;
         dst->Size = (nuint)written;
     }

@@ -40,7 +40,7 @@ internal static class MemberAccess
         }
 
         var ctor = typeof(T).GetConstructor(BindingFlags.Public | BindingFlags.NonPublic | BindingFlags.Instance, Type.EmptyTypes)
-            ?? throw new InvalidOperationException($"{typeof(T)} has no parameterless constructor.");
+            ?? throw new WasmDynamicException($"{typeof(T)} has no parameterless constructor.");
         return Expression.Lambda<Func<T>>(Expression.New(ctor)).Compile();
     }
 

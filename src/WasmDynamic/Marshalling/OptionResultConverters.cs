@@ -171,6 +171,7 @@ internal sealed unsafe class UnwrapResultConverter<T, E>(WitResult wit, ValueCon
             return ResultSide.Lift(ok, src->ResultPayload, Wit);
         }
 
-        throw new ComponentErrorException(ResultSide.Lift(err, src->ResultPayload, Wit));
+        // result<T> has no error type: its payload is null, as ComponentErrorException.Payload documents.
+        throw new ComponentErrorException(err is null ? null : ResultSide.Lift(err, src->ResultPayload, Wit));
     }
 }

@@ -47,7 +47,7 @@ internal sealed unsafe class MemberBinding<TRecord, TField> : MemberBinding<TRec
     {
         if (_set is null)
         {
-            throw new InvalidOperationException($"Member for '{WitName}' is read-only and no constructor takes it.");
+            throw new WasmDynamicException($"Member for '{WitName}' is read-only and no constructor takes it.");
         }
 
         _set(ref record, _converter.Lift(src));
@@ -93,7 +93,15 @@ internal sealed unsafe class RecordConverter<T> : ValueConverter<T>
             var vals = cx.AllocVals(&dst->Vec, _members.Length, tuple: true);
             for (var i = 0; i < _members.Length; i++)
             {
-                _members[i].Lower(value, vals + i, cx);
+                try
+                {
+                    _members[i].Lower(value, vals + i, cx);
+                }
+                catch (ComponentArgumentException e)
+                {
+                    e.Path = "." + i.ToString(System.Globalization.CultureInfo.InvariantCulture) + e.Path;
+                    throw;
+                }
             }
 
             return;
@@ -104,7 +112,15 @@ internal sealed unsafe class RecordConverter<T> : ValueConverter<T>
         for (var i = 0; i < _members.Length; i++)
         {
             cx.WriteName(&entries[i].Name, _members[i].Name);
-            _members[i].Lower(value, &entries[i].Value, cx);
+            try
+            {
+                _members[i].Lower(value, &entries[i].Value, cx);
+            }
+            catch (ComponentArgumentException e)
+            {
+                e.Path = "." + _members[i].WitName + e.Path;
+                throw;
+            }
         }
     }
 

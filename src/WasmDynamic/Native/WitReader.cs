@@ -42,7 +42,7 @@ internal sealed unsafe partial class WitReader : IDisposable
         var type = ComponentApi.wasmtime_component_type(component);
         if (type == 0)
         {
-            throw new InvalidOperationException("Wasmtime returned no type for the component.");
+            throw new WasmDynamicException("Wasmtime returned no type for the component.");
         }
 
         try
@@ -439,7 +439,7 @@ internal sealed unsafe partial class WitReader : IDisposable
             }
 
             default:
-                throw new NotSupportedException($"Wasmtime reported a value type of unknown kind {(byte)vt->Kind}.");
+                throw new WasmDynamicException($"Wasmtime reported a value type of unknown kind {(byte)vt->Kind}.");
         }
     }
 

@@ -40,7 +40,7 @@ public static class WitFingerprint
     }
 
     /// <summary>The fingerprint of an exported interface of <paramref name="world"/> (empty name: the root functions).</summary>
-    /// <exception cref="KeyNotFoundException">The world exports no such interface.</exception>
+    /// <exception cref="ArgumentException">The world exports no such interface.</exception>
     public static string Of(WitWorld world, string interfaceName)
     {
         ArgumentNullException.ThrowIfNull(world);
@@ -49,7 +49,7 @@ public static class WitFingerprint
             return Compute(string.Empty, world.ExportedFunctions);
         }
 
-        var iface = world.FindExport(interfaceName) ?? throw new KeyNotFoundException($"The world exports no interface named '{interfaceName}'.");
+        var iface = world.FindExport(interfaceName) ?? throw new ArgumentException($"The world exports no interface named '{interfaceName}'.", nameof(interfaceName));
         return Compute(iface.Name, iface.Functions);
     }
 

@@ -35,6 +35,10 @@ internal static class Tokens
 
     public static readonly MethodInfo InvokerEnd = typeof(FunctionInvoker).GetMethod(nameof(FunctionInvoker.End), All)!;
 
+    public static readonly MethodInfo InvokerArgumentFailed = typeof(FunctionInvoker).GetMethod(nameof(FunctionInvoker.ArgumentFailed), All)!;
+
+    public static readonly MethodInfo InvokerErrorReturned = typeof(FunctionInvoker).GetMethod(nameof(FunctionInvoker.ErrorReturned), All)!;
+
     public static readonly MethodInfo InvokerContext = typeof(FunctionInvoker).GetProperty(nameof(FunctionInvoker.Context), All)!.GetMethod!;
 
     public static MethodInfo Lower(Type converterType) => converterType.GetMethod(nameof(ValueConverter<int>.Lower))!;

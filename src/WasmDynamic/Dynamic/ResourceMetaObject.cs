@@ -1,0 +1,65 @@
+using System.Dynamic;
+using System.Linq.Expressions;
+using WasmDynamic.Wit;
+
+namespace WasmDynamic.Dynamic;
+
+/// <summary>
+/// Binds <c>dynamic</c> calls on a guest resource object (<c>board.Add("Buy milk", "high", …)</c>) to its emitted
+/// methods with the argument coercion exported functions get; its CLR members (<c>Dispose</c>, <c>IsDisposed</c>…)
+/// bind as usual. Rules are cached per emitted resource class.
+/// </summary>
+internal sealed class ResourceMetaObject : DynamicMetaObject
+{
+    public ResourceMetaObject(Expression expression, ComponentResource resource)
+        : base(expression, BindingRestrictions.Empty, resource)
+    {
+    }
+
+    private ComponentResource Resource => (ComponentResource)Value!;
+
+    private BindingRestrictions TypeRestriction => BindingRestrictions.GetTypeRestriction(Expression, LimitType);
+
+    public override DynamicMetaObject BindInvokeMember(InvokeMemberBinder binder, DynamicMetaObject[] args)
+    {
+        var binding = Resource.Handle.Binding;
+        var info = binding.Info;
+        var k = Array.FindIndex(info.Functions, f => f.Name == binder.Name || f.ShortName == binder.Name);
+        if (k < 0)
+        {
+            k = Array.FindIndex(info.Functions, f => Naming.Matches(binder.Name, f.ShortName));
+        }
+
+        if (k < 0)
+        {
+            var error = DynamicCall.NotFound(
+                binder.Name,
+                $"a method of resource '{binding.Resource.Name}' ({binding.Resource.Owner})",
+                info.Functions.Select(f => f.ShortName).ToList(),
+                null,
+                binder.ReturnType,
+                TypeRestriction);
+            return binder.FallbackInvokeMember(this, args, error);
+        }
+
+        var function = info.Functions[k];
+        var qualified = binding.Invokers[k].QualifiedName;
+        return DynamicCall.Bind(info.Methods[k], function, 1, qualified, args, binder.CallInfo, binder.ReturnType, Expression, TypeRestriction);
+    }
+
+    /// <summary>The object's CLR properties bind as usual; any other name is reported as a missing member of the resource.</summary>
+    public override DynamicMetaObject BindGetMember(GetMemberBinder binder)
+    {
+        var binding = Resource.Handle.Binding;
+        var error = DynamicCall.NotFound(
+            binder.Name,
+            $"a property of resource '{binding.Resource.Name}' ({binding.Resource.Owner}); resources expose methods only",
+            binding.Info.Functions.Select(f => f.ShortName).Concat([nameof(ComponentResource.ResourceName), nameof(ComponentResource.IsOwned), nameof(ComponentResource.IsDisposed)]).ToList(),
+            null,
+            binder.ReturnType,
+            TypeRestriction);
+        return binder.FallbackGetMember(this, error);
+    }
+
+    public override IEnumerable<string> GetDynamicMemberNames() => Resource.Handle.Binding.Info.Methods.Select(m => m.Name);
+}
