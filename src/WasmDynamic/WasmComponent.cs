@@ -14,6 +14,7 @@ public sealed partial class WasmComponent : IDisposable
 
     internal WasmComponent(ComponentRuntime runtime, ComponentHandle handle, string name)
     {
+        runtime.AddUser();
         Runtime = runtime;
         Handle = handle;
         Name = name;
@@ -78,12 +79,25 @@ public sealed partial class WasmComponent : IDisposable
     public ComponentInstance Instantiate(InstanceOptions options)
     {
         ArgumentNullException.ThrowIfNull(options);
+        ObjectDisposedException.ThrowIf(Volatile.Read(ref _disposed) != 0, this);
         return new ComponentInstance(this, options);
     }
 
     /// <inheritdoc/>
     public override string ToString() => Name;
 
-    /// <summary>Releases the compiled component.</summary>
-    public void Dispose() => Handle.Dispose();
+    private int _disposed;
+
+    /// <summary>
+    /// Releases the compiled component; later <see cref="Instantiate()"/> calls throw
+    /// <see cref="ObjectDisposedException"/>. Instances already made keep working until they are disposed.
+    /// </summary>
+    public void Dispose()
+    {
+        if (Interlocked.Exchange(ref _disposed, 1) == 0)
+        {
+            Handle.Dispose();
+            Runtime.ReleaseUser();
+        }
+    }
 }
