@@ -21,6 +21,7 @@ try
         "recursion-256k-thread" => Scenarios.OnThread(256 * 1024, () => Scenarios.Recursion(component)),
         "recursion-512k-thread" => Scenarios.OnThread(512 * 1024, () => Scenarios.Recursion(component)),
         "recursion-2m-thread-1400k-used" => Scenarios.OnThread(2 * 1024 * 1024, () => Scenarios.WithStackUsed(1400 * 1024, () => Scenarios.Recursion(component))),
+        "recursion-2m-thread-1600k-used" => Scenarios.OnThread(2 * 1024 * 1024, () => Scenarios.WithStackUsed(1600 * 1024, () => Scenarios.Recursion(component))),
         "recursion-from-import-on-small-thread" => Scenarios.OnThread(512 * 1024, () => Scenarios.RecursionFromImport(component)),
         _ => throw new ArgumentException($"unknown scenario '{scenario}'"),
     };
