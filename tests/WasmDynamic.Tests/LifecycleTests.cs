@@ -138,6 +138,26 @@ public class LifecycleTests
     }
 
     [Fact]
+    public void Disposing_from_another_thread_while_a_call_blocks_in_a_host_import_returns_and_the_call_frees_the_store()
+    {
+        using var runtime = new ComponentRuntime(new ComponentRuntimeOptions { EpochInterruption = false });
+        using var component = runtime.Load(Fixture);
+        using var inImport = new ManualResetEventSlim();
+        using var release = new ManualResetEventSlim();
+        var instance = component.Instantiate(new { Poke = (Func<uint>)(() => { inImport.Set(); release.Wait(TimeSpan.FromSeconds(20)); return 9; }) });
+        var run = Task.Factory.StartNew(() => instance.GetInterface<ILifecycle>("").Run(), TaskCreationOptions.LongRunning);
+        inImport.Wait(TimeSpan.FromSeconds(10)).Should().BeTrue();
+        var sw = Stopwatch.StartNew();
+        instance.Dispose();
+        sw.Elapsed.Should().BeLessThan(TimeSpan.FromSeconds(5), "Dispose waits about a second for a call it cannot interrupt, then leaves the freeing to it");
+        release.Set();
+        run.Wait(TimeSpan.FromSeconds(10)).Should().BeTrue();
+        run.Result.Should().Be(10, "the call that was blocked in the import finishes normally");
+        var after = () => instance.GetInterface<ILifecycle>("").Add(1, 2);
+        after.Should().Throw<ObjectDisposedException>();
+    }
+
+    [Fact]
     public void A_cycle_of_calls_waiting_for_each_other_across_instances_is_refused_with_a_deadlock_exception()
     {
         // Each instance's import calls the other instance; the two outer calls run on two threads, so each holds one
