@@ -28,6 +28,7 @@ public sealed partial class ComponentInstance
     private readonly object _disposeGate = new();
     private readonly long? _timeoutTicks;
     private bool _usesEngine;
+    private bool _holdsComponent;
     private bool _holdsTicker;
     private bool _freed;
 
@@ -266,6 +267,12 @@ public sealed partial class ComponentInstance
 
         ArgumentContext.Dispose();
         _state?.Dispose();
+        if (_holdsComponent)
+        {
+            _holdsComponent = false;
+            Component.ReleaseUser();
+        }
+
         if (_usesEngine)
         {
             _usesEngine = false;

@@ -44,6 +44,10 @@ public sealed unsafe partial class ComponentInstance : IDisposable
         _options = options;
         component.Runtime.AddUser();
         _usesEngine = true;
+
+        // The compiled component stays alive while the instance may recreate itself from it.
+        component.AddUser();
+        _holdsComponent = true;
         StackNeeded = component.Runtime.StackNeeded;
         if (options.FuelPerCall is not null && !component.Runtime.Options.ConsumeFuel)
         {

@@ -88,16 +88,31 @@ public sealed partial class WasmComponent : IDisposable
 
     private int _disposed;
 
+    // The component itself and each live instance (which may recreate itself from it after a trap) count as one user.
+    private int _users = 1;
+
+    internal void AddUser() => Interlocked.Increment(ref _users);
+
+    /// <summary>Releases one user; the last one releases the compiled code.</summary>
+    internal void ReleaseUser()
+    {
+        if (Interlocked.Decrement(ref _users) == 0)
+        {
+            Handle.Dispose();
+            Runtime.ReleaseUser();
+        }
+    }
+
     /// <summary>
-    /// Releases the compiled component; later <see cref="Instantiate()"/> calls throw
-    /// <see cref="ObjectDisposedException"/>. Instances already made keep working until they are disposed.
+    /// Ends instantiation: later <see cref="Instantiate()"/> calls throw <see cref="ObjectDisposedException"/>.
+    /// Instances already made keep working (and recreating themselves after a trap) until they are disposed; the
+    /// compiled code is released with the last of them.
     /// </summary>
     public void Dispose()
     {
         if (Interlocked.Exchange(ref _disposed, 1) == 0)
         {
-            Handle.Dispose();
-            Runtime.ReleaseUser();
+            ReleaseUser();
         }
     }
 }

@@ -115,6 +115,19 @@ public class LifecycleTests
     }
 
     [Fact]
+    public void An_instance_recreates_itself_after_a_trap_even_when_its_component_and_runtime_were_disposed()
+    {
+        var runtime = new ComponentRuntime();
+        var component = runtime.Load(Fixture);
+        using var instance = component.Instantiate(new InstanceOptions { Imports = ComponentImports.FromObject(new { Poke = (Func<uint>)(() => 0) }), RecreateAfterTrap = true });
+        component.Dispose();
+        runtime.Dispose();
+        var proxy = instance.GetInterface<ILifecycle>("");
+        proxy.Invoking(p => p.Recurse(0)).Should().Throw<ComponentTrapException>().Which.TrapCode.Should().Be(ComponentTrapCode.StackOverflow);
+        proxy.Add(20, 22).Should().Be(42, "the instance was recreated from the component it keeps alive");
+    }
+
+    [Fact]
     public void Disposing_an_instance_from_another_thread_interrupts_its_running_call_and_frees_the_store()
     {
         var instance = Instantiate(() => 0);
