@@ -31,6 +31,8 @@ public sealed partial class ComponentInstance
     private bool _holdsComponent;
     private bool _holdsTicker;
     private bool _freed;
+    private bool _disposerWaiting;
+    private bool _leftToDisposer;
 
     // The managed thread id running the current outermost call, and that call (for deadlock messages).
     private volatile int _holder;
@@ -208,9 +210,32 @@ public sealed partial class ComponentInstance
                 Component.Runtime.AcquireEpochTicker();
             }
 
+            lock (_disposeGate)
+            {
+                _disposerWaiting = true;
+            }
+
             try
             {
-                if (_lock.TryEnter(DisposeWait))
+                var entered = _lock.TryEnter(DisposeWait);
+                if (!entered)
+                {
+                    bool left;
+                    lock (_disposeGate)
+                    {
+                        _disposerWaiting = false;
+                        left = _leftToDisposer;
+                    }
+
+                    if (left)
+                    {
+                        // The call ended just now and left the freeing to us; it is releasing the lock.
+                        _lock.Enter();
+                        entered = true;
+                    }
+                }
+
+                if (entered)
                 {
                     try
                     {
@@ -280,6 +305,19 @@ public sealed partial class ComponentInstance
         }
 
         return errors;
+    }
+
+    /// <summary>
+    /// True when a Dispose on another thread is waiting to free the instance itself (so it can throw cleanup errors to
+    /// its caller): the thread holding the lock then leaves the freeing to it.
+    /// </summary>
+    private bool LeaveToDisposer()
+    {
+        lock (_disposeGate)
+        {
+            _leftToDisposer = _disposerWaiting;
+            return _leftToDisposer;
+        }
     }
 
     /// <summary>Frees a disposed instance whose Dispose was deferred; there is no caller to report errors to.</summary>

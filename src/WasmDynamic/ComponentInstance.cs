@@ -42,6 +42,11 @@ public sealed unsafe partial class ComponentInstance : IDisposable
         Component = component;
         Types = component.Types;
         _options = options;
+        if (options.FuelPerCall is not null && !component.Runtime.Options.ConsumeFuel)
+        {
+            throw new ComponentBindingException("InstanceOptions.FuelPerCall needs a runtime created with ComponentRuntimeOptions.ConsumeFuel = true.", []);
+        }
+
         component.Runtime.AddUser();
         _usesEngine = true;
 
@@ -49,10 +54,6 @@ public sealed unsafe partial class ComponentInstance : IDisposable
         component.AddUser();
         _holdsComponent = true;
         StackNeeded = component.Runtime.StackNeeded;
-        if (options.FuelPerCall is not null && !component.Runtime.Options.ConsumeFuel)
-        {
-            throw new ComponentBindingException("InstanceOptions.FuelPerCall needs a runtime created with ComponentRuntimeOptions.ConsumeFuel = true.", []);
-        }
 
         _interrupt.InstanceToken = options.CancellationToken;
         _interrupt.Timeout = options.CallTimeout;
@@ -354,7 +355,11 @@ public sealed unsafe partial class ComponentInstance : IDisposable
 
         if (_disposed)
         {
-            FreeIfDisposed();
+            if (!LeaveToDisposer())
+            {
+                FreeIfDisposed();
+            }
+
             _lock.Exit();
             throw new ObjectDisposedException(nameof(ComponentInstance), $"Cannot call '{invoker.QualifiedName}': the component instance is disposed.");
         }
@@ -436,7 +441,7 @@ public sealed unsafe partial class ComponentInstance : IDisposable
         {
             _currentCall = null;
             _holder = 0;
-            if (_disposed)
+            if (_disposed && !LeaveToDisposer())
             {
                 // A Dispose from inside this call (or from another thread that gave up waiting) was deferred to here.
                 FreeIfDisposed();
