@@ -14,6 +14,8 @@ namespace WasmDynamic;
 /// <remarks>
 /// An instance is single-threaded, as Wasmtime requires: calls from several threads are serialized by a lock (they
 /// wait, they do not fail). Use one instance per thread for parallelism. Dispose the instance to free its store.
+/// A caller that waits for an instance whose holding call is deadlocked with it gets a
+/// <see cref="ComponentDeadlockException"/> instead of waiting forever (see <see cref="InstanceOptions.HostImportWaitTimeout"/>).
 /// </remarks>
 public sealed unsafe partial class ComponentInstance : IDisposable
 {
@@ -33,7 +35,7 @@ public sealed unsafe partial class ComponentInstance : IDisposable
     private int _depth;
     private bool _armed;
     private Exception? _poison;
-    private bool _disposed;
+    private volatile bool _disposed;
 
     internal ComponentInstance(WasmComponent component, InstanceOptions options)
     {
@@ -45,21 +47,31 @@ public sealed unsafe partial class ComponentInstance : IDisposable
             throw new ArgumentException("InstanceOptions.FuelPerCall needs a runtime created with ComponentRuntimeOptions.ConsumeFuel = true.", nameof(options));
         }
 
-        _interrupt.InstanceToken = options.CancellationToken;
-        _interrupt.Timeout = options.CallTimeout;
-        _interruptsConfigured = options.CallTimeout is not null || options.CancellationToken.CanBeCanceled;
-        if (_interruptsConfigured)
+        if ((options.CallTimeoutTicks is not null || options.CancellationToken.CanBeCanceled) && !component.Runtime.Options.EpochInterruption)
         {
-            if (!component.Runtime.Options.EpochInterruption)
-            {
-                throw new ArgumentException("InstanceOptions.CallTimeout and InstanceOptions.CancellationToken need a runtime created with ComponentRuntimeOptions.EpochInterruption = true (the default).", nameof(options));
-            }
-
-            component.Runtime.AcquireEpochTicker();
+            throw new ArgumentException("InstanceOptions.CallTimeout and InstanceOptions.CancellationToken need a runtime created with ComponentRuntimeOptions.EpochInterruption = true (the default).", nameof(options));
         }
 
+        component.Runtime.AddUser();
+        _usesEngine = true;
+
+        // The compiled component stays alive while the instance may recreate itself from it.
+        component.AddUser();
+        _holdsComponent = true;
+        StackNeeded = component.Runtime.StackNeeded;
+
+        _interrupt.InstanceToken = options.CancellationToken;
+        _interrupt.Timeout = options.CallTimeout;
+        _timeoutTicks = options.CallTimeoutTicks;
+        _interruptsConfigured = _timeoutTicks is not null || options.CancellationToken.CanBeCanceled;
         try
         {
+            if (_interruptsConfigured)
+            {
+                component.Runtime.AcquireEpochTicker();
+                _holdsTicker = true;
+            }
+
             CreateStore();
         }
         catch
@@ -78,7 +90,8 @@ public sealed unsafe partial class ComponentInstance : IDisposable
         Context = WasmtimeApi.wasmtime_store_context(_store.Pointer);
         if (component.Runtime.Options.EpochInterruption)
         {
-            WasmtimeApi.wasmtime_context_set_epoch_deadline(Context, ulong.MaxValue / 2);
+            // Always one tick ahead: the callback re-arms it, so a running call can be stopped whenever a ticker runs.
+            WasmtimeApi.wasmtime_context_set_epoch_deadline(Context, 1);
             var handle = GCHandle.ToIntPtr(GCHandle.Alloc(_interrupt));
             WasmtimeApi.wasmtime_store_epoch_deadline_callback(_store.Pointer, &InterruptState.OnDeadline, handle, &HostFunction.Free);
         }
@@ -117,8 +130,9 @@ public sealed unsafe partial class ComponentInstance : IDisposable
     /// <summary>Throws away the trapped store and instantiates afresh; every invoker is bound to the new functions.</summary>
     private void Recreate()
     {
-        ReleaseResourceBoxes();
+        ReleaseResourceBoxes("the instance trapped and was recreated (InstanceOptions.RecreateAfterTrap); the handle belonged to the trapped instance's store, which is gone. Get a new handle from the recreated instance");
         _store.Dispose();
+        ReportCleanupErrors(DisposeHostResources(_state));
         _state.Dispose();
         _poison = null;
         CreateStore();
@@ -131,14 +145,14 @@ public sealed unsafe partial class ComponentInstance : IDisposable
         }
     }
 
-    private void ReleaseResourceBoxes()
+    private void ReleaseResourceBoxes(string why)
     {
         lock (_resources)
         {
             // Handles of a store that is going away: only their host-side boxes remain to free.
             foreach (var handle in _resources)
             {
-                var any = handle.Take();
+                var any = handle.Invalidate(why);
                 if (any != 0)
                 {
                     ComponentApi.wasmtime_component_resource_any_delete(any);
@@ -337,9 +351,23 @@ public sealed unsafe partial class ComponentInstance : IDisposable
 
     internal void EnterCall(FunctionInvoker invoker)
     {
-        _lock.Enter();
+        if (_actingFor == this)
+        {
+            throw Reentered(invoker);
+        }
+
+        if (!_lock.TryEnter())
+        {
+            WaitForInstance(invoker);
+        }
+
         if (_disposed)
         {
+            if (!LeaveToDisposer())
+            {
+                FreeIfDisposed();
+            }
+
             _lock.Exit();
             throw new ObjectDisposedException(nameof(ComponentInstance), $"Cannot call '{invoker.QualifiedName}': the component instance is disposed.");
         }
@@ -369,9 +397,11 @@ public sealed unsafe partial class ComponentInstance : IDisposable
         {
             _depth--;
             _lock.Exit();
-            throw new ComponentReentrancyException($"Cannot call '{invoker.QualifiedName}' ({invoker.Function.Signature}) from inside a host import of the same instance: the component model forbids re-entering an instance. Call another instance, or return to the guest first.");
+            throw Reentered(invoker);
         }
 
+        _holder = Environment.CurrentManagedThreadId;
+        _currentCall = invoker;
         _state.PendingHostException = null;
         _previousScope = CallScope.Current;
         CallScope.Current = this;
@@ -397,7 +427,7 @@ public sealed unsafe partial class ComponentInstance : IDisposable
 
         _interrupt.CallToken = token;
         _interrupt.Reason = InterruptReason.None;
-        _interrupt.Deadline = _options.CallTimeout is { } t ? System.Diagnostics.Stopwatch.GetTimestamp() + (long)(t.TotalSeconds * System.Diagnostics.Stopwatch.Frequency) : long.MaxValue;
+        _interrupt.Deadline = _timeoutTicks is { } t ? System.Diagnostics.Stopwatch.GetTimestamp() + t : long.MaxValue;
         WasmtimeApi.wasmtime_context_set_epoch_deadline(Context, 1);
         _armed = true;
     }
@@ -406,17 +436,26 @@ public sealed unsafe partial class ComponentInstance : IDisposable
     {
         if (_armed)
         {
+            // The deadline stays one tick ahead (the callback re-arms it); only this call's token is forgotten.
             _armed = false;
-            if (_poison is null && !_disposed)
-            {
-                WasmtimeApi.wasmtime_context_set_epoch_deadline(Context, ulong.MaxValue / 2);
-            }
+            _interrupt.CallToken = default;
+            _interrupt.Deadline = long.MaxValue;
         }
 
         ArgumentContext.Reset();
         CallScope.Current = _previousScope;
         _previousScope = null;
-        _depth--;
+        if (--_depth == 0)
+        {
+            _currentCall = null;
+            _holder = 0;
+            if (_disposed && !LeaveToDisposer())
+            {
+                // A Dispose from inside this call (or from another thread that gave up waiting) was deferred to here.
+                FreeIfDisposed();
+            }
+        }
+
         _lock.Exit();
     }
 
@@ -443,7 +482,12 @@ public sealed unsafe partial class ComponentInstance : IDisposable
     /// <summary>Drops a guest resource handle: runs the guest destructor for an owned one, then frees the box.</summary>
     internal void DropResource(ResourceHandle handle)
     {
-        _lock.Enter();
+        var entered = _actingFor != this;
+        if (entered)
+        {
+            _lock.Enter();
+        }
+
         try
         {
             if (_disposed)
@@ -458,6 +502,14 @@ public sealed unsafe partial class ComponentInstance : IDisposable
             }
 
             Untrack(handle);
+            if (_poison is not null)
+            {
+                // The store trapped and cannot run a destructor; the handle goes with it. Disposing silently keeps a
+                // using block from hiding the exception that poisoned the instance.
+                ComponentApi.wasmtime_component_resource_any_delete(any);
+                return;
+            }
+
             var previous = CallScope.Current;
             CallScope.Current = this;
             try
@@ -479,7 +531,10 @@ public sealed unsafe partial class ComponentInstance : IDisposable
         }
         finally
         {
-            _lock.Exit();
+            if (entered)
+            {
+                _lock.Exit();
+            }
         }
     }
 
@@ -508,6 +563,13 @@ public sealed unsafe partial class ComponentInstance : IDisposable
         _state.PendingHostException = null;
         var name = invoker.QualifiedName;
         var signature = invoker.Function.Signature;
+        if (_interrupt.Reason == InterruptReason.Disposed)
+        {
+            _interrupt.Reason = InterruptReason.None;
+            _poison = new ObjectDisposedException(nameof(ComponentInstance), $"The call '{name}' ({signature}) was stopped because the component instance was disposed while it ran.");
+            return _poison;
+        }
+
         ComponentTrapException exception = _interrupt.Reason switch
         {
             InterruptReason.Timeout => new ComponentTimeoutException(name, signature, _options.CallTimeout ?? TimeSpan.Zero),
@@ -578,10 +640,30 @@ public sealed unsafe partial class ComponentInstance : IDisposable
         }
     }
 
-    /// <summary>Frees the store (and with it the guest's memory and every handle).</summary>
+    /// <summary>
+    /// Frees the store (and with it the guest's memory and every handle), and disposes the host
+    /// <see cref="IDisposable"/> resources the guest still owned. Safe to call from any thread, at any time, more
+    /// than once:
+    /// <list type="bullet">
+    /// <item>From inside a host import of this instance (on the thread running its call), the instance is marked
+    /// disposed at once — later calls throw <see cref="ObjectDisposedException"/> — and the store is freed when the
+    /// outermost call returns; that call finishes normally.</item>
+    /// <item>From another thread while a call runs, the running call is interrupted at the next epoch tick (it throws
+    /// <see cref="ObjectDisposedException"/>) and then the store is freed. A call that does not stop within a second
+    /// (it is inside a host import that blocks, or the runtime has no epoch interruption) frees the store itself
+    /// when it returns; Dispose does not wait longer.</item>
+    /// </list>
+    /// </summary>
+    /// <exception cref="WasmDynamicException">
+    /// The <see cref="IDisposable.Dispose"/> of one or more host resources the guest still owned threw. The instance
+    /// is fully freed first, and every such resource was disposed; the exceptions are in an
+    /// <see cref="AggregateException"/> as the inner exception. When the disposal was deferred to the end of a call,
+    /// or happens because a trapped instance is recreated, there is no caller to throw to, and the exceptions are
+    /// written to <see cref="System.Diagnostics.Trace"/> instead.
+    /// </exception>
     public void Dispose()
     {
-        lock (_lock)
+        lock (_disposeGate)
         {
             if (_disposed)
             {
@@ -591,19 +673,6 @@ public sealed unsafe partial class ComponentInstance : IDisposable
             _disposed = true;
         }
 
-        _store?.Dispose();
-        ReleaseResourceBoxes();
-        if (_interruptsConfigured)
-        {
-            Component.Runtime.ReleaseEpochTicker();
-        }
-
-        foreach (var invoker in _invokers.Values)
-        {
-            invoker.Dispose();
-        }
-
-        ArgumentContext.Dispose();
-        _state?.Dispose();
+        DisposeCore();
     }
 }

@@ -34,7 +34,11 @@ public abstract class ComponentResource : IDisposable, IDynamicMetaObjectProvide
     /// <summary>True once disposed, or moved into the guest as an <c>own</c> argument.</summary>
     public bool IsDisposed => Handle.IsReleased;
 
-    /// <summary>Drops the handle; for an owned handle the guest's destructor runs now.</summary>
+    /// <summary>
+    /// Drops the handle; for an owned handle the guest's destructor runs now. When the instance has trapped, was
+    /// recreated after a trap, or was disposed, there is no destructor to run: the handle is just released, silently,
+    /// so a <c>using</c> block does not hide the exception that ended the instance.
+    /// </summary>
     /// <exception cref="ComponentTrapException">The guest's destructor trapped.</exception>
     public void Dispose()
     {

@@ -6,8 +6,11 @@ namespace WasmDynamic;
 /// The entry point: owns a Wasmtime engine with the component model on, and loads components into it.
 /// </summary>
 /// <remarks>
-/// One runtime can load many components and is safe to share between threads. Disposing it releases the engine;
-/// components and instances created from it keep the engine alive until they are disposed too.
+/// One runtime can load many components and is safe to share between threads. Disposing it ends
+/// <see cref="Load(string)"/> and its siblings (they throw <see cref="ObjectDisposedException"/>), but components and
+/// instances created from it keep the engine — and the epoch ticker their timeouts and cancellation need — alive and
+/// working until the last of them is disposed: they can still be instantiated and called. The engine is released
+/// when the runtime and every component and instance made from it are disposed.
 /// </remarks>
 public sealed class ComponentRuntime : IDisposable
 {
@@ -33,6 +36,8 @@ public sealed class ComponentRuntime : IDisposable
         WasmtimeApi.wasmtime_config_wasm_component_model_map_set(config, true);
         WasmtimeApi.wasmtime_config_epoch_interruption_set(config, options.EpochInterruption);
         WasmtimeApi.wasmtime_config_consume_fuel_set(config, options.ConsumeFuel);
+        WasmtimeApi.wasmtime_config_max_wasm_stack_set(config, (nuint)options.MaxWasmStack);
+        StackNeeded = (nuint)(options.MaxWasmStack + ComponentRuntimeOptions.HostStackReserve);
         if (OperatingSystem.IsWindows() || OperatingSystem.IsMacOS())
         {
             // Windows with .NET 9+ runs with CET shadow stacks, which Wasmtime's signal-based traps break;
@@ -65,46 +70,56 @@ public sealed class ComponentRuntime : IDisposable
 
     internal EngineHandle Engine => _engine;
 
-    private Timer? _epochTimer;
+    /// <summary>The stack a thread must have left to run a call itself (guest stack limit plus the host reserve).</summary>
+    internal nuint StackNeeded { get; }
+
+    // The runtime itself, each live component and instance, and a running epoch ticker each count as one user.
+    private int _users = 1;
+    private int _disposed;
+    private EpochTicker? _ticker;
     private int _epochUsers;
+
+    /// <summary>Counts a component or instance as a user of the engine; it must call <see cref="ReleaseUser"/> once.</summary>
+    internal void AddUser()
+    {
+        var users = Volatile.Read(ref _users);
+        while (true)
+        {
+            // Zero means the engine is gone; only a live user can add another, so this cannot happen from the public API.
+            ObjectDisposedException.ThrowIf(users == 0, this);
+            var seen = Interlocked.CompareExchange(ref _users, users + 1, users);
+            if (seen == users)
+            {
+                return;
+            }
+
+            users = seen;
+        }
+    }
+
+    /// <summary>Releases one user; the last one releases the engine.</summary>
+    internal void ReleaseUser()
+    {
+        if (Interlocked.Decrement(ref _users) == 0)
+        {
+            _engine.Dispose();
+        }
+    }
 
     /// <summary>Starts advancing the engine's epoch (while some instance needs timeouts or cancellation).</summary>
     internal void AcquireEpochTicker()
     {
         if (!Options.EpochInterruption)
         {
-            throw new InvalidOperationException("Call timeouts and cancellation need ComponentRuntimeOptions.EpochInterruption = true.");
+            throw new WasmDynamicException("Call timeouts and cancellation need ComponentRuntimeOptions.EpochInterruption = true.");
         }
 
         lock (_engine)
         {
             if (_epochUsers++ == 0)
             {
-                var engine = _engine;
-                _epochTimer = new Timer(
-                    static state =>
-                    {
-                        var e = (EngineHandle)state!;
-                        var added = false;
-                        try
-                        {
-                            e.DangerousAddRef(ref added);
-                            WasmtimeApi.wasmtime_engine_increment_epoch(e.DangerousGetHandle());
-                        }
-                        catch (ObjectDisposedException)
-                        {
-                        }
-                        finally
-                        {
-                            if (added)
-                            {
-                                e.DangerousRelease();
-                            }
-                        }
-                    },
-                    engine,
-                    Options.EpochTick,
-                    Options.EpochTick);
+                AddUser();
+                _ticker = new EpochTicker(this);
             }
         }
     }
@@ -116,8 +131,50 @@ public sealed class ComponentRuntime : IDisposable
         {
             if (--_epochUsers == 0)
             {
-                _epochTimer?.Dispose();
-                _epochTimer = null;
+                _ticker!.Stop();
+                _ticker = null;
+            }
+        }
+    }
+
+    /// <summary>
+    /// A dedicated, high-priority thread that advances the epoch every tick. Not a thread-pool timer: a saturated
+    /// pool or busy cores must not delay timeouts and cancellation.
+    /// </summary>
+    private sealed class EpochTicker
+    {
+        private readonly ComponentRuntime _runtime;
+        private volatile bool _stopped;
+
+        public EpochTicker(ComponentRuntime runtime)
+        {
+            _runtime = runtime;
+            var thread = new Thread(Run, 64 * 1024)
+            {
+                IsBackground = true,
+                Name = "WasmDynamic epoch ticker",
+                Priority = ThreadPriority.Highest,
+            };
+            thread.UnsafeStart();
+        }
+
+        public void Stop() => _stopped = true;
+
+        private void Run()
+        {
+            var engine = _runtime._engine.DangerousGetHandle();
+            var tick = _runtime.Options.EpochTick;
+            try
+            {
+                while (!_stopped)
+                {
+                    Thread.Sleep(tick);
+                    WasmtimeApi.wasmtime_engine_increment_epoch(engine);
+                }
+            }
+            finally
+            {
+                _runtime.ReleaseUser();
             }
         }
     }
@@ -172,6 +229,7 @@ public sealed class ComponentRuntime : IDisposable
 
     private WasmComponent LoadCore(ReadOnlySpan<byte> bytes, string name, bool treatAsText)
     {
+        ObjectDisposedException.ThrowIf(Volatile.Read(ref _disposed) != 0, this);
         if (bytes.IsEmpty)
         {
             throw new ComponentLoadException(name, "the input is empty (0 bytes). Pass the bytes of a WebAssembly component (.wasm) or component WAT text.");
@@ -233,15 +291,15 @@ public sealed class ComponentRuntime : IDisposable
         return false;
     }
 
-    /// <summary>Releases the engine once every component and instance made from it is disposed.</summary>
+    /// <summary>
+    /// Ends loading through this runtime. The engine is released once every component and instance made from it is
+    /// disposed too; until then they keep working, timeouts and cancellation included.
+    /// </summary>
     public void Dispose()
     {
-        lock (_engine)
+        if (Interlocked.Exchange(ref _disposed, 1) == 0)
         {
-            _epochTimer?.Dispose();
-            _epochTimer = null;
+            ReleaseUser();
         }
-
-        _engine.Dispose();
     }
 }

@@ -14,6 +14,7 @@ public sealed partial class WasmComponent : IDisposable
 
     internal WasmComponent(ComponentRuntime runtime, ComponentHandle handle, string name)
     {
+        runtime.AddUser();
         Runtime = runtime;
         Handle = handle;
         Name = name;
@@ -84,12 +85,40 @@ public sealed partial class WasmComponent : IDisposable
     public ComponentInstance Instantiate(InstanceOptions options)
     {
         ArgumentNullException.ThrowIfNull(options);
+        ObjectDisposedException.ThrowIf(Volatile.Read(ref _disposed) != 0, this);
         return new ComponentInstance(this, options);
     }
 
     /// <inheritdoc/>
     public override string ToString() => Name;
 
-    /// <summary>Releases the compiled component.</summary>
-    public void Dispose() => Handle.Dispose();
+    private int _disposed;
+
+    // The component itself and each live instance (which may recreate itself from it after a trap) count as one user.
+    private int _users = 1;
+
+    internal void AddUser() => Interlocked.Increment(ref _users);
+
+    /// <summary>Releases one user; the last one releases the compiled code.</summary>
+    internal void ReleaseUser()
+    {
+        if (Interlocked.Decrement(ref _users) == 0)
+        {
+            Handle.Dispose();
+            Runtime.ReleaseUser();
+        }
+    }
+
+    /// <summary>
+    /// Ends instantiation: later <see cref="Instantiate()"/> calls throw <see cref="ObjectDisposedException"/>.
+    /// Instances already made keep working (and recreating themselves after a trap) until they are disposed; the
+    /// compiled code is released with the last of them.
+    /// </summary>
+    public void Dispose()
+    {
+        if (Interlocked.Exchange(ref _disposed, 1) == 0)
+        {
+            ReleaseUser();
+        }
+    }
 }

@@ -57,7 +57,8 @@ internal sealed unsafe class FunctionInvoker : IDisposable
     /// <summary>Calls the function with the lowered arguments; returns the result slot.</summary>
     public Val* Call()
     {
-        var error = ComponentApi.wasmtime_component_func_call(_func, _owner.Context, _args, (nuint)_argCount, _hasResult ? _result : null, _hasResult ? 1u : 0u);
+        // The guest may use up to max_wasm_stack below this frame: with less stack left, run it where there is more.
+        var error = StackBounds.HasRoom(_owner.StackNeeded) ? CallNative() : _owner.CallOnBigStack(this);
         if (error != 0)
         {
             throw _owner.CallFailed(this, error);
@@ -66,6 +67,10 @@ internal sealed unsafe class FunctionInvoker : IDisposable
         _resultLive = _hasResult;
         return _result;
     }
+
+    /// <summary>The native call itself, on whichever thread runs it.</summary>
+    internal nint CallNative() =>
+        ComponentApi.wasmtime_component_func_call(_func, _owner.Context, _args, (nuint)_argCount, _hasResult ? _result : null, _hasResult ? 1u : 0u);
 
     /// <summary>Frees the result, resets the argument arena and leaves the instance (always, from a finally).</summary>
     public void End()

@@ -35,6 +35,10 @@ internal sealed unsafe class HostFunction
     private nint Invoke(Val* args, nuint argCount, Val* results, nuint resultCount)
     {
         var cx = _state.ResultContext;
+        var outer = _state.CurrentImport;
+        _state.CurrentImport = this;
+        _state.ImportCalls++;
+        _state.ImportDepth++;
         try
         {
             if (argCount != (nuint)_parameters.Length || resultCount != (_result is null ? 0u : 1u))
@@ -62,6 +66,8 @@ internal sealed unsafe class HostFunction
         }
         finally
         {
+            _state.ImportDepth--;
+            _state.CurrentImport = outer;
             cx.Arena.Reset();
         }
     }

@@ -7,7 +7,7 @@ namespace WasmDynamic.Hosting;
 /// </summary>
 internal sealed class HostResourceTable
 {
-    private readonly Dictionary<uint, (object Value, uint Tag)> _entries = new();
+    private readonly Dictionary<uint, (object Value, uint Tag, bool Owned)> _entries = new();
     private uint _next;
 
     public int Count
@@ -31,7 +31,7 @@ internal sealed class HostResourceTable
             }
             while (_entries.ContainsKey(_next));
 
-            _entries[_next] = (value, tag);
+            _entries[_next] = (value, tag, owned);
             return _next;
         }
     }
@@ -54,6 +54,20 @@ internal sealed class HostResourceTable
         lock (_entries)
         {
             return _entries.Remove(rep, out var entry) ? entry.Value : null;
+        }
+    }
+
+    /// <summary>
+    /// Empties the table (the store is going away) and returns the objects the guest owned: those it never dropped.
+    /// Borrowed entries were only lent by the host, so they are not returned.
+    /// </summary>
+    public List<object> TakeOwned()
+    {
+        lock (_entries)
+        {
+            var owned = _entries.Values.Where(e => e.Owned).Select(e => e.Value).ToList();
+            _entries.Clear();
+            return owned;
         }
     }
 }

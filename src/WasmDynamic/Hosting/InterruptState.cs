@@ -11,11 +11,13 @@ internal enum InterruptReason
     None,
     Timeout,
     Canceled,
+    Disposed,
 }
 
 /// <summary>
-/// What Wasmtime's epoch-deadline callback checks at every tick of a call that has a timeout or a cancellation
-/// token: the call's deadline and tokens. It records why it stopped a call, for the exception.
+/// What Wasmtime's epoch-deadline callback checks at every epoch tick while a call runs (the deadline is always one
+/// tick ahead, so a call can be stopped whenever some ticker runs): disposal from another thread, the call's
+/// deadline and tokens. It records why it stopped a call, for the exception.
 /// </summary>
 internal sealed unsafe class InterruptState
 {
@@ -29,12 +31,21 @@ internal sealed unsafe class InterruptState
 
     public InterruptReason Reason { get; set; }
 
+    /// <summary>Set by another thread's <see cref="ComponentInstance.Dispose"/>: stop the running call at the next tick.</summary>
+    public volatile bool Disposing;
+
     [UnmanagedCallersOnly(CallConvs = [typeof(CallConvCdecl)])]
     public static nint OnDeadline(nint context, nint data, ulong* deltaTicks, byte* updateKind)
     {
         try
         {
             var state = (InterruptState)GCHandle.FromIntPtr(data).Target!;
+            if (state.Disposing)
+            {
+                state.Reason = InterruptReason.Disposed;
+                return NativeError.Create("interrupted: the instance was disposed");
+            }
+
             if (state.InstanceToken.IsCancellationRequested || state.CallToken.IsCancellationRequested)
             {
                 state.Reason = InterruptReason.Canceled;

@@ -35,6 +35,7 @@ internal sealed class ResourceBinding
 internal sealed unsafe class ResourceHandle
 {
     private nint _any;
+    private string? _invalidated;
 
     public ResourceHandle(ResourceBinding binding, nint any, bool owned)
     {
@@ -55,7 +56,9 @@ internal sealed unsafe class ResourceHandle
     {
         if (IsReleased)
         {
-            throw new ObjectDisposedException(Binding.Resource.Name, $"The {Binding.Resource.Name} resource passed {where} was already disposed or moved into the component.");
+            var what = _invalidated
+                ?? (Binding.Instance.IsDisposed ? "its component instance was disposed" : "it was already disposed or moved into the component");
+            throw new ObjectDisposedException(Binding.Resource.Name, $"The {Binding.Resource.Name} resource passed {where} cannot be used: {what}.");
         }
 
         if (transferOwnership && !Owned)
@@ -80,6 +83,13 @@ internal sealed unsafe class ResourceHandle
     {
         var instance = Binding.Instance;
         instance.DropResource(this);
+    }
+
+    /// <summary>Called by the instance under its call lock when its store goes away; <paramref name="why"/> is for later use.</summary>
+    internal nint Invalidate(string why)
+    {
+        _invalidated = why;
+        return Take();
     }
 
     /// <summary>Called by the instance under its call lock.</summary>

@@ -20,5 +20,14 @@ internal sealed class StoreState : IDisposable
     /// <summary>Which import threw <see cref="PendingHostException"/>: its name and WIT signature.</summary>
     public string? PendingHostFunction { get; set; }
 
+    /// <summary>How many host imports of this store are running now (nested imports count each).</summary>
+    public volatile int ImportDepth;
+
+    /// <summary>How many host imports have started; a waiter that sees it unchanged knows the same import still runs.</summary>
+    public long ImportCalls;
+
+    /// <summary>The innermost running host import, for deadlock messages.</summary>
+    public volatile HostFunction? CurrentImport;
+
     public void Dispose() => ResultContext.Dispose();
 }

@@ -11,6 +11,7 @@ internal static unsafe partial class WasmtimeApi
     [LibraryImport(WasmtimeLibrary.Name)] public static partial void wasmtime_config_wasm_component_model_async_set(nint config, [MarshalAs(UnmanagedType.U1)] bool enable);
     [LibraryImport(WasmtimeLibrary.Name)] public static partial void wasmtime_config_wasm_component_model_map_set(nint config, [MarshalAs(UnmanagedType.U1)] bool enable);
     [LibraryImport(WasmtimeLibrary.Name)] public static partial void wasmtime_config_epoch_interruption_set(nint config, [MarshalAs(UnmanagedType.U1)] bool enable);
+    [LibraryImport(WasmtimeLibrary.Name)] public static partial void wasmtime_config_max_wasm_stack_set(nint config, nuint size);
     [LibraryImport(WasmtimeLibrary.Name)] public static partial void wasmtime_config_consume_fuel_set(nint config, [MarshalAs(UnmanagedType.U1)] bool enable);
     [LibraryImport(WasmtimeLibrary.Name)] public static partial void wasmtime_config_signals_based_traps_set(nint config, [MarshalAs(UnmanagedType.U1)] bool enable);
     [LibraryImport(WasmtimeLibrary.Name)] public static partial void wasmtime_config_macos_use_mach_ports_set(nint config, [MarshalAs(UnmanagedType.U1)] bool enable);

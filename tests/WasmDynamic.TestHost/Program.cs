@@ -1,0 +1,122 @@
+using WasmDynamic;
+
+// Usage: WasmDynamic.TestHost <scenario> <lifecycle.wat path>
+// Prints "OK <detail>" and exits 0 when the scenario behaves; any other outcome prints what happened and exits 1.
+// A crash (what these scenarios guard against) shows as another exit code, e.g. 134 for an abort.
+if (args.Length != 2)
+{
+    Console.Error.WriteLine("usage: WasmDynamic.TestHost <scenario> <lifecycle.wat>");
+    return 2;
+}
+
+var scenario = args[0];
+using var runtime = new ComponentRuntime();
+using var component = runtime.Load(args[1]);
+try
+{
+    var detail = scenario switch
+    {
+        "dispose-inside-import" => Scenarios.DisposeInsideImport(component),
+        "recursion-main-thread" => Scenarios.Recursion(component),
+        "recursion-256k-thread" => Scenarios.OnThread(256 * 1024, () => Scenarios.Recursion(component)),
+        "recursion-512k-thread" => Scenarios.OnThread(512 * 1024, () => Scenarios.Recursion(component)),
+        "recursion-2m-thread-1400k-used" => Scenarios.OnThread(2 * 1024 * 1024, () => Scenarios.WithStackUsed(1400 * 1024, () => Scenarios.Recursion(component))),
+        "recursion-2m-thread-1600k-used" => Scenarios.OnThread(2 * 1024 * 1024, () => Scenarios.WithStackUsed(1600 * 1024, () => Scenarios.Recursion(component))),
+        "recursion-from-import-on-small-thread" => Scenarios.OnThread(512 * 1024, () => Scenarios.RecursionFromImport(component)),
+        _ => throw new ArgumentException($"unknown scenario '{scenario}'"),
+    };
+    Console.WriteLine("OK " + detail);
+    return 0;
+}
+catch (Exception e)
+{
+    Console.WriteLine($"FAILED {e.GetType().FullName}: {e.Message}");
+    return 1;
+}
+
+internal static class Scenarios
+{
+    /// <summary>A host import disposes the instance it was called from; the call finishes, later calls are refused.</summary>
+    public static string DisposeInsideImport(WasmComponent component)
+    {
+        ComponentInstance? instance = null;
+        instance = component.Instantiate(new { Poke = (Func<uint>)(() => { instance!.Dispose(); return 41; }) });
+        uint result = instance.Exports.Run();
+        if (result != 42)
+        {
+            throw new InvalidOperationException($"run() returned {result}, not 42");
+        }
+
+        try
+        {
+            instance.Exports.Add(1u, 2u);
+            throw new InvalidOperationException("a call after Dispose was accepted");
+        }
+        catch (ObjectDisposedException e)
+        {
+            return $"run()=42, then {e.GetType().Name}";
+        }
+    }
+
+    /// <summary>Unbounded guest recursion must end in a StackOverflow trap.</summary>
+    public static string Recursion(WasmComponent component)
+    {
+        using var instance = component.Instantiate(new { Poke = (Func<uint>)(() => 0) });
+        try
+        {
+            instance.Exports.Recurse(0u);
+            throw new InvalidOperationException("recurse returned");
+        }
+        catch (ComponentTrapException e) when (e.TrapCode == ComponentTrapCode.StackOverflow)
+        {
+            return "trap " + e.TrapCode;
+        }
+    }
+
+    /// <summary>A host import (on a small thread's call) calls another instance that recurses without bound.</summary>
+    public static string RecursionFromImport(WasmComponent component)
+    {
+        string? inner = null;
+        using var instance = component.Instantiate(new { Poke = (Func<uint>)(() => { inner = Recursion(component); return 1; }) });
+        uint result = instance.Exports.Run();
+        return $"run()={result}, inner {inner}";
+    }
+
+    public static string OnThread(int stackSize, Func<string> body)
+    {
+        string? result = null;
+        Exception? failure = null;
+        var thread = new Thread(
+            () =>
+            {
+                try
+                {
+                    result = body();
+                }
+                catch (Exception e)
+                {
+                    failure = e;
+                }
+            },
+            stackSize);
+        thread.Start();
+        thread.Join();
+        if (failure is not null)
+        {
+            System.Runtime.ExceptionServices.ExceptionDispatchInfo.Throw(failure);
+        }
+
+        return result! + $" on a {stackSize / 1024} KiB thread";
+    }
+
+    /// <summary>Runs <paramref name="body"/> with about <paramref name="bytes"/> of the stack already used.</summary>
+    public static unsafe string WithStackUsed(int bytes, Func<string> body)
+    {
+        var used = stackalloc byte[bytes];
+        used[0] = 1;
+        used[bytes - 1] = 1;
+        var result = body();
+        GC.KeepAlive(used[0] + used[bytes - 1]);
+        return result + $" with {bytes / 1024} KiB used";
+    }
+}
