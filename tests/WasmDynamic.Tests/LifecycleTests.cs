@@ -83,7 +83,7 @@ public class LifecycleTests
             thread.Start();
             thread.Join();
             result.Should().Be(7, "the call ran on a helper thread with a big stack");
-            reentry.Should().BeOfType<InvalidOperationException>("re-entering from the helper thread is still re-entering").Which.Message.Should().Contain("re-enter");
+            reentry.Should().BeOfType<ComponentReentrancyException>("re-entering from the helper thread is still re-entering").Which.Message.Should().Contain("re-enter");
         }
     }
 

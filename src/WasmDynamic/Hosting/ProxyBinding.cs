@@ -56,8 +56,10 @@ internal sealed class ProxyBinding
     /// </summary>
     public (string Name, string Where, IReadOnlyList<string> Available, string? Hint) NotFound(string name, string? ambiguity = null)
     {
-        var unique = ambiguity is null ? string.Empty : "unique ";
-        var where = Info.Interface is null ? $"a {unique}export of component '{Instance.Component.Name}'" : $"a {unique}function of interface '{InterfaceName}'";
+        var article = ambiguity is null ? "a" : "a unique";
+        var where = Info.Interface is null
+            ? $"{(ambiguity is null ? "an" : "a unique")} export of component '{Instance.Component.Name}'"
+            : $"{article} function of interface '{InterfaceName}'";
         if (ambiguity is not null)
         {
             return (name, where, Info.Functions.Select(f => f.Function.Signature).ToList(), ambiguity);
