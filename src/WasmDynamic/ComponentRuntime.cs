@@ -52,9 +52,9 @@ public sealed class ComponentRuntime : IDisposable
         }
 
         _engine = new EngineHandle(engine);
-        if (options.CacheDirectory is not null)
+        if (options.UseCompiledComponentCache)
         {
-            _cache = new CompiledComponentCache(options.CacheDirectory, options);
+            _cache = CompiledComponentCache.Open(options);
         }
     }
 
@@ -215,7 +215,7 @@ public sealed class ComponentRuntime : IDisposable
         return new WasmComponent(this, handle, name);
     }
 
-    /// <summary>How many loads the on-disk cache served (see <see cref="ComponentRuntimeOptions.CacheDirectory"/>).</summary>
+    /// <summary>How many loads the on-disk cache served (see <see cref="ComponentRuntimeOptions.UseCompiledComponentCache"/>).</summary>
     public int CacheHits => _cache?.Hits ?? 0;
 
     private static bool LooksLikeText(ReadOnlySpan<byte> bytes)
