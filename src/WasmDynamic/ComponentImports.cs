@@ -52,6 +52,33 @@ public sealed class ComponentImports
         return this;
     }
 
+    /// <summary>
+    /// Supplies <typeparamref name="T"/> as the implementation of a host resource whose objects <paramref name="factory"/>
+    /// creates: the factory takes the WIT constructor's parameters (in the types a host method would take) and returns
+    /// the object, so the class can take host state the guest knows nothing of, e.g.
+    /// <c>imports.AddResource&lt;Blob&gt;("demo:host/store", "blob", (string init) =&gt; new Blob(database, init))</c>.
+    /// Methods and static functions bind to <typeparamref name="T"/>'s members as with
+    /// <see cref="AddResource(string, string, Type)"/>.
+    /// </summary>
+    /// <typeparam name="T">The class implementing the resource.</typeparam>
+    /// <param name="interfaceName">The imported interface (empty for a resource imported at the world level).</param>
+    /// <param name="resourceName">The WIT name of the resource.</param>
+    /// <param name="factory">Called for each <c>[constructor]</c> call; any delegate type whose parameters fit.</param>
+    /// <returns>This object, for chaining.</returns>
+    /// <exception cref="ArgumentNullException">An argument is null.</exception>
+    public ComponentImports AddResource<T>(string interfaceName, string resourceName, Delegate factory)
+        where T : class
+    {
+        ArgumentNullException.ThrowIfNull(interfaceName);
+        ArgumentNullException.ThrowIfNull(resourceName);
+        ArgumentNullException.ThrowIfNull(factory);
+        _entries.Add(($"{interfaceName}#{resourceName}", new ResourceFactory(typeof(T), factory)));
+        return this;
+    }
+
+    /// <summary>A host resource class with the factory that creates its objects.</summary>
+    internal sealed record ResourceFactory(Type Type, Delegate Create);
+
     /// <summary>Supplies <typeparamref name="T"/> as the implementation of a host resource; see <see cref="AddResource(string, string, Type)"/>.</summary>
     /// <returns>This object, for chaining.</returns>
     public ComponentImports AddResource<T>(string interfaceName, string resourceName)

@@ -125,7 +125,7 @@ internal static class HostBinder
                 continue;
             }
 
-            var type = FindResourceClass(imports, iface, resource, entry, used);
+            var (type, factory) = FindResourceClass(imports, iface, resource, entry, used);
             if (type is null)
             {
                 if (!trapUnknown)
@@ -140,7 +140,7 @@ internal static class HostBinder
             foreach (var f in members)
             {
                 var qualified = instance is null ? f.Name : $"{iface.Name}#{f.Name}";
-                var fn = BindResourceMember(types, state, type, f, qualified, problems);
+                var fn = BindResourceMember(types, state, type, f.Kind == WitFunctionKind.Constructor ? factory : null, f, qualified, problems);
                 if (fn is not null)
                 {
                     definitions.Add(new Definition(instance, f.Name, fn));
@@ -149,7 +149,8 @@ internal static class HostBinder
         }
     }
 
-    private static Type? FindResourceClass(ComponentImports imports, WitInterface iface, WitResource resource, object? entry, HashSet<int> used)
+    /// <summary>The class implementing <paramref name="resource"/>, and the factory that creates its objects if one was given.</summary>
+    private static (Type? Type, Delegate? Factory) FindResourceClass(ComponentImports imports, WitInterface iface, WitResource resource, object? entry, HashSet<int> used)
     {
         var keys = new[] { $"{iface.Name}#{resource.Name}", $"{iface.ParsedName.WithoutVersion}#{resource.Name}", $"{iface.ShortName}#{resource.Name}" };
         for (var i = 0; i < imports.Entries.Count; i++)
@@ -159,20 +160,40 @@ internal static class HostBinder
             if (matches && implementation is Type t)
             {
                 used.Add(i);
-                return t;
+                return (t, null);
+            }
+
+            if (matches && implementation is ComponentImports.ResourceFactory rf)
+            {
+                used.Add(i);
+                return (rf.Type, rf.Create);
             }
         }
 
         // Convention: a nested class of the interface's implementation named after the resource.
-        return entry?.GetType().GetNestedTypes().FirstOrDefault(t => t.GetCustomAttribute<WitNameAttribute>()?.Name == resource.Name || Naming.Matches(t.Name, resource.Name!));
+        return (entry?.GetType().GetNestedTypes().FirstOrDefault(t => t.GetCustomAttribute<WitNameAttribute>()?.Name == resource.Name || Naming.Matches(t.Name, resource.Name!)), null);
     }
 
-    private static HostFunction? BindResourceMember(WorldTypes types, StoreState state, Type type, WitFunction f, string qualified, List<string> problems)
+    private static HostFunction? BindResourceMember(WorldTypes types, StoreState state, Type type, Delegate? factory, WitFunction f, string qualified, List<string> problems)
     {
         var before = problems.Count;
         MethodBase? member;
+        object? target = null;
         var witParams = f.Kind == WitFunctionKind.Method ? f.Parameters.Skip(1).ToList() : f.Parameters.ToList();
-        if (f.Kind == WitFunctionKind.Constructor)
+        if (factory is not null)
+        {
+            // A factory serves [constructor]: its parameters are the WIT constructor's, its result the host object.
+            var invoke = factory.GetType().GetMethod("Invoke")!;
+            if (invoke.GetParameters().Length != witParams.Count || !type.IsAssignableFrom(invoke.ReturnType))
+            {
+                problems.Add($"the factory for '{qualified}' ({f.Signature}) is {ConverterFactory.Describe(factory.GetType())}; it must take the constructor's {witParams.Count} parameter(s) and return {type.Name}: {SuggestFactory(types, f, type)}.");
+                return null;
+            }
+
+            member = invoke;
+            target = factory;
+        }
+        else if (f.Kind == WitFunctionKind.Constructor)
         {
             member = type.GetConstructors().FirstOrDefault(c => c.GetParameters().Length == witParams.Count);
         }
@@ -222,8 +243,14 @@ internal static class HostBinder
             return null;
         }
 
-        var adapter = HostAdapterEmitter.Emit(member, null, selfFromArguments: f.Kind == WitFunctionKind.Method, convs.ToArray()!, result);
+        var adapter = HostAdapterEmitter.Emit(member, target, selfFromArguments: f.Kind == WitFunctionKind.Method, convs.ToArray()!, result);
         return new HostFunction(state, f, qualified, convs.ToArray()!, result, adapter);
+    }
+
+    private static string SuggestFactory(WorldTypes types, WitFunction f, Type type)
+    {
+        var ps = f.Parameters.Select(p => TypeName(types, p.Type) + " " + Naming.ToCamelCase(p.Name));
+        return $"({string.Join(", ", ps)}) => new {type.Name}(…)";
     }
 
     private static string SuggestResourceMember(WorldTypes types, WitFunction f)
