@@ -69,6 +69,22 @@ public class HostResourceFactoryTests
     }
 
     [Fact]
+    public void An_untyped_factory_receives_the_constructors_arguments_as_an_array()
+    {
+        var database = new BlobDatabase();
+        var seen = new List<object?[]>();
+        using var instance = Blobs.Value.Instantiate(new ComponentImports()
+            .AddResourceFactory("demo:host/store@0.1.0", "blob", args =>
+            {
+                seen.Add(args);
+                return new StoredBlob(database, (string)args[0]!);
+            }));
+        instance.GetInterface<IHostResourceUser>("").Run("hey").Should().Be(4);
+        seen.Should().ContainSingle().Which.Should().Equal("hey");
+        database.Created.Should().Equal("hey");
+    }
+
+    [Fact]
     public void A_factory_that_does_not_fit_the_constructor_is_reported_with_the_one_to_write()
     {
         var act = () => Blobs.Value.Instantiate(new ComponentImports()

@@ -125,7 +125,7 @@ internal static class HostBinder
                 continue;
             }
 
-            var (type, factory) = FindResourceClass(imports, iface, resource, entry, used);
+            var (type, factory) = FindResourceClass(types, imports, iface, resource, entry, used);
             if (type is null)
             {
                 if (!trapUnknown)
@@ -150,7 +150,7 @@ internal static class HostBinder
     }
 
     /// <summary>The class implementing <paramref name="resource"/>, and the factory that creates its objects if one was given.</summary>
-    private static (Type? Type, Delegate? Factory) FindResourceClass(ComponentImports imports, WitInterface iface, WitResource resource, object? entry, HashSet<int> used)
+    private static (Type? Type, Delegate? Factory) FindResourceClass(WorldTypes types, ComponentImports imports, WitInterface iface, WitResource resource, object? entry, HashSet<int> used)
     {
         var keys = new[] { $"{iface.Name}#{resource.Name}", $"{iface.ParsedName.WithoutVersion}#{resource.Name}", $"{iface.ShortName}#{resource.Name}" };
         for (var i = 0; i < imports.Entries.Count; i++)
@@ -166,12 +166,31 @@ internal static class HostBinder
             if (matches && implementation is ComponentImports.ResourceFactory rf)
             {
                 used.Add(i);
-                return (rf.Type, rf.Create);
+                return (rf.Type, rf.Untyped ? Typed(types, iface, resource, rf) : rf.Create);
             }
         }
 
         // Convention: a nested class of the interface's implementation named after the resource.
         return (entry?.GetType().GetNestedTypes().FirstOrDefault(t => t.GetCustomAttribute<WitNameAttribute>()?.Name == resource.Name || Naming.Matches(t.Name, resource.Name!)), null);
+    }
+
+    /// <summary>
+    /// Wraps an <c>object?[]</c> factory in a delegate typed like the WIT constructor (default type map):
+    /// <c>(P0 a0, P1 a1) =&gt; create(new object?[] { a0, a1 })</c>.
+    /// </summary>
+    private static Delegate? Typed(WorldTypes types, WitInterface iface, WitResource resource, ComponentImports.ResourceFactory factory)
+    {
+        var ctor = iface.Functions.FirstOrDefault(f => f.Kind == WitFunctionKind.Constructor && f.ResourceName == resource.Name);
+        if (ctor is null)
+        {
+            return null;
+        }
+
+        var ps = ctor.Parameters.Select(p => System.Linq.Expressions.Expression.Parameter(types.DataTypes.ClrType(p.Type), Naming.ToCamelCase(p.Name))).ToArray();
+        var args = System.Linq.Expressions.Expression.NewArrayInit(typeof(object), ps.Select(p => System.Linq.Expressions.Expression.Convert(p, typeof(object))));
+        var call = System.Linq.Expressions.Expression.Invoke(System.Linq.Expressions.Expression.Constant(factory.Create), args);
+        var delegateType = System.Linq.Expressions.Expression.GetFuncType([.. ps.Select(p => p.Type), factory.Type]);
+        return System.Linq.Expressions.Expression.Lambda(delegateType, System.Linq.Expressions.Expression.Convert(call, factory.Type), ps).Compile();
     }
 
     private static HostFunction? BindResourceMember(WorldTypes types, StoreState state, Type type, Delegate? factory, WitFunction f, string qualified, List<string> problems)
