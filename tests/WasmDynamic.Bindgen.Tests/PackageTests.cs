@@ -22,7 +22,7 @@ public class PackageTests
         {
             var feed = Path.Combine(work.FullName, "feed");
             var version = $"0.2.0-test.{DateTime.UtcNow:yyyyMMddHHmmssfff}";
-            foreach (var project in new[] { "src/WasmDynamic", "src/WasmDynamic.Bindgen", "src/WasmDynamic.Cli" })
+            foreach (var project in new[] { "src/WasmDynamic", "src/WasmDynamic.Bindgen", "src/WasmDynamic.Cli", "src/WasmDynamic.Extensions.Hosting" })
             {
                 Run("dotnet", Root, "pack", Path.Combine(Root, project), "-c", "Release", "-o", feed, $"-p:Version={version}", "-nologo");
             }
@@ -30,9 +30,10 @@ public class PackageTests
             Directory.GetFiles(feed).Select(Path.GetFileName).Should().BeEquivalentTo(
                 $"WasmDynamic.{version}.nupkg", $"WasmDynamic.{version}.snupkg",
                 $"WasmDynamic.Bindgen.{version}.nupkg", $"WasmDynamic.Bindgen.{version}.snupkg",
-                $"WasmDynamic.Cli.{version}.nupkg", $"WasmDynamic.Cli.{version}.snupkg");
+                $"WasmDynamic.Cli.{version}.nupkg", $"WasmDynamic.Cli.{version}.snupkg",
+                $"WasmDynamic.Extensions.Hosting.{version}.nupkg", $"WasmDynamic.Extensions.Hosting.{version}.snupkg");
 
-            foreach (var id in new[] { "WasmDynamic", "WasmDynamic.Bindgen", "WasmDynamic.Cli" })
+            foreach (var id in new[] { "WasmDynamic", "WasmDynamic.Bindgen", "WasmDynamic.Cli", "WasmDynamic.Extensions.Hosting" })
             {
                 using var package = ZipFile.OpenRead(Path.Combine(feed, $"{id}.{version}.nupkg"));
                 package.Entries.Select(e => e.FullName).Should().Contain(["README.md", "LICENSE"], id);
@@ -113,7 +114,8 @@ public class PackageTests
         solution.Should().NotBeEmpty();
         var packable = solution.Where(p => Run("dotnet", Root, "msbuild", Path.Combine(Root, p), "-getProperty:IsPackable", "-nologo").Trim() == "true").ToList();
         packable.Should().BeEquivalentTo(
-            "src/WasmDynamic/WasmDynamic.csproj", "src/WasmDynamic.Bindgen/WasmDynamic.Bindgen.csproj", "src/WasmDynamic.Cli/WasmDynamic.Cli.csproj");
+            "src/WasmDynamic/WasmDynamic.csproj", "src/WasmDynamic.Bindgen/WasmDynamic.Bindgen.csproj", "src/WasmDynamic.Cli/WasmDynamic.Cli.csproj",
+            "src/WasmDynamic.Extensions.Hosting/WasmDynamic.Extensions.Hosting.csproj");
     }
 
     private static XDocument Nuspec(ZipArchive package)
