@@ -28,6 +28,7 @@ public sealed class ComponentRuntime : IDisposable
         var config = WasmtimeApi.wasm_config_new();
         WasmtimeApi.wasmtime_config_wasm_component_model_set(config, true);
         WasmtimeApi.wasmtime_config_wasm_component_model_async_set(config, false);
+        WasmtimeApi.wasmtime_config_concurrency_support_set(config, options.ConcurrencySupport);
 
         // map<K, V> is behind a feature flag in Wasmtime 50; turning it on lets such components load and be inspected.
         WasmtimeApi.wasmtime_config_wasm_component_model_map_set(config, true);

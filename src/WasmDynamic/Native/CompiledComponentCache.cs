@@ -51,6 +51,7 @@ internal sealed unsafe class CompiledComponentCache
             System.Runtime.InteropServices.RuntimeInformation.RuntimeIdentifier,
             $"epoch={options.EpochInterruption}",
             $"fuel={options.ConsumeFuel}",
+            $"concurrency={options.ConcurrencySupport}",
             "component-model-map=true",
             $"signals={!OperatingSystem.IsWindows()}");
         var directory = options.CacheDirectory;
