@@ -19,6 +19,36 @@ internal static class CSharpNames
     /// <summary>True when <paramref name="name"/> is a reserved C# keyword (which needs <c>@</c> to be an identifier).</summary>
     public static bool IsKeyword(string name) => Keywords.Contains(name);
 
+    /// <summary>
+    /// Type names a generated top-level type must not take, because user code sees them unqualified: the public types
+    /// of the namespaces that C# implicit usings import (<c>System</c>, <c>System.IO</c>,
+    /// <c>System.Collections.Generic</c>, <c>System.Linq</c>, <c>System.Net.Http</c>, <c>System.Threading</c>,
+    /// <c>System.Threading.Tasks</c>), as the running BCL has them, and the logging and DI abstractions hosts import
+    /// everywhere. A WIT <c>record task</c> becomes <c>TodoTask</c> (owner prefix), an import <c>logger</c> becomes
+    /// <c>ILoggerImport</c>, so <c>using</c> the generated namespace next to implicit usings never makes a name
+    /// ambiguous (CS0104).
+    /// </summary>
+    public static IReadOnlyList<string> CommonBclTypes { get; } = BclTypes();
+
+    private static string[] BclTypes()
+    {
+        var namespaces = new HashSet<string>(StringComparer.Ordinal)
+        {
+            "System", "System.IO", "System.Collections.Generic", "System.Linq", "System.Net.Http", "System.Threading", "System.Threading.Tasks",
+        };
+        var assemblies = new[]
+        {
+            typeof(object).Assembly, typeof(Enumerable).Assembly, typeof(Stack<>).Assembly, typeof(System.Net.Http.HttpClient).Assembly,
+            typeof(Uri).Assembly, typeof(Console).Assembly,
+        };
+        var names = assemblies.Distinct()
+            .SelectMany(a => a.GetExportedTypes())
+            .Where(t => !t.IsNested && t.Namespace is not null && namespaces.Contains(t.Namespace))
+            .Select(t => t.IsGenericTypeDefinition && t.Name.IndexOf('`') is > 0 and var tick ? t.Name[..tick] : t.Name);
+        string[] hosting = ["ILogger", "ILoggerFactory", "ILoggerProvider", "LogLevel", "EventId", "IServiceCollection", "IHost", "IHostBuilder", "IConfiguration", "IOptions"];
+        return names.Concat(hosting).Distinct(StringComparer.Ordinal).ToArray();
+    }
+
     /// <summary><paramref name="name"/>, prefixed with <c>@</c> when it is a keyword.</summary>
     public static string Escape(string name) => IsKeyword(name) ? "@" + name : name;
 

@@ -13,7 +13,7 @@ internal sealed class Emitter
 
     private readonly string _ns;
     private readonly WitWorld _world;
-    private readonly NameScope _top = new(ignoreCase: true, BindingsClass, EqualityClass);
+    private readonly NameScope _top = new(ignoreCase: true, [BindingsClass, EqualityClass, .. CSharpNames.CommonBclTypes]);
     private readonly Dictionary<WitType, NamedType> _types = new();
     private readonly List<NamedType> _typeOrder = new();
     private readonly List<Iface> _exports = new();

@@ -27,19 +27,118 @@ public static partial class Program
         ArgumentNullException.ThrowIfNull(output);
         ArgumentNullException.ThrowIfNull(error);
         var tool = new Tool(output, error);
-        var root = new RootCommand("wasmdynamic: inspect, bind, call and run WebAssembly components (Wasmtime, component model).")
+        // A plain command named like the tool (a RootCommand takes the executable's name, WasmDynamic.Cli), with the
+        // help and version options a RootCommand would add.
+        var root = new Command("wasmdynamic", "wasmdynamic: inspect, bind, call and run WebAssembly components (Wasmtime, component model).")
         {
+            new System.CommandLine.Help.HelpOption(),
+            new VersionOption(),
             tool.WitCommand(),
             tool.BindgenCommand(),
             tool.InvokeCommand(),
             tool.RunCommand(),
+            Tool.NoCache,
+            Tool.CacheDir,
+            Tool.Verbose,
         };
         return root.Parse(args).Invoke(new InvocationConfiguration { Output = output, Error = error, EnableDefaultExceptionHandler = false });
     }
 
     private sealed partial class Tool(TextWriter output, TextWriter error)
     {
+        /// <summary>Compile every time instead of using the compiled-component cache.</summary>
+        public static readonly System.CommandLine.Option<bool> NoCache = new("--no-cache") { Description = "Compile the component instead of loading it from the compiled-component cache.", Recursive = true };
+
+        /// <summary>Where the compiled-component cache lives.</summary>
+        public static readonly System.CommandLine.Option<string?> CacheDir = new("--cache-dir") { Description = "The compiled-component cache folder (default: the per-user cache folder).", Recursive = true };
+
+        /// <summary>Full traps (with the guest backtrace) and load timings on standard error.</summary>
+        public static readonly System.CommandLine.Option<bool> Verbose = new("--verbose", "-v") { Description = "Print guest backtraces with traps, and how the component was loaded.", Recursive = true };
+
+        private bool _verbose;
+
         private bool ConsoleMode => ReferenceEquals(output, Console.Out);
+
+        /// <summary>A runtime configured by the global options (cache on unless --no-cache).</summary>
+        private ComponentRuntime Runtime(ParseResult result, bool fuel = false)
+        {
+            _verbose = result.GetValue(Verbose);
+            return new ComponentRuntime(new ComponentRuntimeOptions
+            {
+                UseCompiledComponentCache = !result.GetValue(NoCache),
+                CacheDirectory = result.GetValue(CacheDir),
+                ConsumeFuel = fuel,
+            });
+        }
+
+        /// <summary>Loads a component, saying on standard error with --verbose whether it was compiled or came from the cache.</summary>
+        private WasmComponent Load(ComponentRuntime runtime, string path)
+        {
+            var watch = System.Diagnostics.Stopwatch.StartNew();
+            var hits = runtime.CacheHits;
+            var component = runtime.Load(path);
+            if (_verbose)
+            {
+                error.WriteLine(runtime.CacheHits > hits
+                    ? $"loaded {path} from the compiled-component cache in {watch.ElapsedMilliseconds} ms"
+                    : $"compiled {path} in {watch.ElapsedMilliseconds} ms");
+            }
+
+            return component;
+        }
+
+        private static System.CommandLine.Option<string?> TimeoutOption() =>
+            new("--timeout") { Description = "Stop a call that runs longer than this: 500ms, 2s, 1m (or seconds)." };
+
+        private static System.CommandLine.Option<ulong?> FuelOption() =>
+            new("--fuel") { Description = "Stop a call that executes more than this many units of fuel (about one per instruction)." };
+
+        private static System.CommandLine.Option<string?> MaxMemoryOption() =>
+            new("--max-memory") { Description = "The most linear memory the component may grow to: bytes, or 64KiB, 16MiB, 1GiB." };
+
+        /// <summary>Limits from --timeout, --fuel and --max-memory.</summary>
+        private static (TimeSpan? Timeout, ulong? Fuel, long? MaxMemory) Limits(ParseResult result, System.CommandLine.Option<string?> timeout, System.CommandLine.Option<ulong?> fuel, System.CommandLine.Option<string?> maxMemory) =>
+            (ParseDuration(result.GetValue(timeout)), result.GetValue(fuel), ParseSize(result.GetValue(maxMemory)));
+
+        private static TimeSpan? ParseDuration(string? text)
+        {
+            if (text is null)
+            {
+                return null;
+            }
+
+            var t = text.Trim();
+            var (number, scale) = t.EndsWith("ms", StringComparison.OrdinalIgnoreCase) ? (t[..^2], 1.0)
+                : t.EndsWith('s') ? (t[..^1], 1000.0)
+                : t.EndsWith('m') ? (t[..^1], 60_000.0)
+                : (t, 1000.0);
+            if (!double.TryParse(number, System.Globalization.NumberStyles.Float, System.Globalization.CultureInfo.InvariantCulture, out var value) || value <= 0 || double.IsInfinity(value))
+            {
+                throw new UsageException($"--timeout takes a positive duration such as 500ms, 2s or 1m, not '{text}'.");
+            }
+
+            return TimeSpan.FromMilliseconds(value * scale);
+        }
+
+        private static long? ParseSize(string? text)
+        {
+            if (text is null)
+            {
+                return null;
+            }
+
+            var t = text.Trim();
+            var (number, scale) = t.EndsWith("GiB", StringComparison.OrdinalIgnoreCase) ? (t[..^3], 1L << 30)
+                : t.EndsWith("MiB", StringComparison.OrdinalIgnoreCase) ? (t[..^3], 1L << 20)
+                : t.EndsWith("KiB", StringComparison.OrdinalIgnoreCase) ? (t[..^3], 1L << 10)
+                : (t, 1L);
+            if (!long.TryParse(number, System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var value) || value <= 0 || value > long.MaxValue / scale)
+            {
+                throw new UsageException($"--max-memory takes a positive size such as 65536, 64KiB, 16MiB or 1GiB, not '{text}'.");
+            }
+
+            return value * scale;
+        }
 
         private static Argument<string> ComponentArgument() => new("component") { Description = "The component: a .wasm binary or component WAT text." };
 
@@ -49,8 +148,8 @@ public static partial class Program
             var command = new Command("wit", "Print the component's world as WIT (as `wasm-tools component wit` prints it).") { component };
             command.SetAction(result => Guard(() =>
             {
-                using var runtime = new ComponentRuntime();
-                using var loaded = runtime.Load(result.GetValue(component)!);
+                using var runtime = Runtime(result);
+                using var loaded = Load(runtime, result.GetValue(component)!);
                 output.Write(loaded.ToWit());
                 return 0;
             }));
@@ -89,8 +188,9 @@ public static partial class Program
                     + "named interface#function: \"demo:calc/types#area(circle(1.5))\" (full name, without version, or short name).",
             };
             var env = EnvOption();
-            var command = new Command("invoke", "Call an exported function with arguments written in WAVE and print the result in WAVE.") { component, call, env };
-            command.SetAction(result => Guard(() => Invoke(result.GetValue(component)!, result.GetValue(call)!, result.GetValue(env) ?? [])));
+            var (timeout, fuel, maxMemory) = (TimeoutOption(), FuelOption(), MaxMemoryOption());
+            var command = new Command("invoke", "Call an exported function with arguments written in WAVE and print the result in WAVE.") { component, call, env, timeout, fuel, maxMemory };
+            command.SetAction(result => Guard(() => Invoke(result, result.GetValue(component)!, result.GetValue(call)!, result.GetValue(env) ?? [], Limits(result, timeout, fuel, maxMemory))));
             return command;
         }
 
@@ -101,15 +201,16 @@ public static partial class Program
             var env = EnvOption();
             var inheritEnv = new System.CommandLine.Option<bool>("--inherit-env") { Description = "Give the component this process's environment variables." };
             var dirs = new System.CommandLine.Option<string[]>("--dir") { Description = "Preopen a host directory: HOST or HOST::GUEST (repeatable).", Arity = ArgumentArity.ZeroOrMore, AllowMultipleArgumentsPerToken = false };
-            var command = new Command("run", "Run a wasi:cli/run command component with stdin, stdout and stderr inherited; exit with its exit code.") { component, args, env, inheritEnv, dirs };
-            command.SetAction(result => Guard(() => RunCommandComponent(result.GetValue(component)!, result.GetValue(args) ?? [], result.GetValue(env) ?? [], result.GetValue(inheritEnv), result.GetValue(dirs) ?? [])));
+            var (timeout, fuel, maxMemory) = (TimeoutOption(), FuelOption(), MaxMemoryOption());
+            var command = new Command("run", "Run a wasi:cli/run command component with stdin, stdout and stderr inherited; exit with its exit code.") { component, args, env, inheritEnv, dirs, timeout, fuel, maxMemory };
+            command.SetAction(result => Guard(() => RunCommandComponent(result, result.GetValue(component)!, result.GetValue(args) ?? [], result.GetValue(env) ?? [], result.GetValue(inheritEnv), result.GetValue(dirs) ?? [], Limits(result, timeout, fuel, maxMemory))));
             return command;
         }
 
         private static System.CommandLine.Option<string[]> EnvOption() =>
             new("--env") { Description = "Set an environment variable for the component: NAME=VALUE (repeatable).", Arity = ArgumentArity.ZeroOrMore, AllowMultipleArgumentsPerToken = false };
 
-        private int Invoke(string path, string callText, string[] env)
+        private int Invoke(ParseResult parsed, string path, string callText, string[] env, (TimeSpan? Timeout, ulong? Fuel, long? MaxMemory) limits)
         {
             string designator;
             IReadOnlyList<WaveNode> arguments;
@@ -122,8 +223,8 @@ public static partial class Program
                 return Fail($"invalid call: {e.Message}{Where(callText, e.Position)}");
             }
 
-            using var runtime = new ComponentRuntime();
-            using var component = runtime.Load(path);
+            using var runtime = Runtime(parsed, fuel: limits.Fuel is not null);
+            using var component = Load(runtime, path);
             var world = component.World;
             var (iface, function) = Resolve(world, designator);
             if (function is null)
@@ -145,6 +246,9 @@ public static partial class Program
             {
                 TrapUnimplementedImports = true,
                 Wasi = Wasi([], ParseEnv(env), inheritEnv: false, [], stdin: false),
+                CallTimeout = limits.Timeout,
+                FuelPerCall = limits.Fuel,
+                MaxMemoryBytes = limits.MaxMemory,
             });
             ComponentProxy root = instance.Exports;
             var proxy = iface is null ? root : (ComponentProxy)root[iface.Name];
@@ -228,10 +332,10 @@ public static partial class Program
         private static IEnumerable<string> AllFunctions(WitWorld world) =>
             world.ExportedFunctions.Select(f => f.Name).Concat(world.Exports.SelectMany(i => i.Functions.Where(f => f.Kind == WitFunctionKind.Freestanding).Select(f => $"{i.Name}#{f.Name}")));
 
-        private int RunCommandComponent(string path, string[] args, string[] env, bool inheritEnv, string[] dirs)
+        private int RunCommandComponent(ParseResult parsed, string path, string[] args, string[] env, bool inheritEnv, string[] dirs, (TimeSpan? Timeout, ulong? Fuel, long? MaxMemory) limits)
         {
-            using var runtime = new ComponentRuntime();
-            using var component = runtime.Load(path);
+            using var runtime = Runtime(parsed, fuel: limits.Fuel is not null);
+            using var component = Load(runtime, path);
             var run = component.World.Exports.FirstOrDefault(i => i.ParsedName is { Namespace: "wasi", Package: "cli", Interface: "run" } && i.Version()?.StartsWith("0.2", StringComparison.Ordinal) != false);
             var function = run?.FindFunction("run");
             if (run is null || function is null)
@@ -249,6 +353,9 @@ public static partial class Program
             using var instance = component.Instantiate(new InstanceOptions
             {
                 Wasi = Wasi([Path.GetFileName(path), .. args], ParseEnv(env), inheritEnv, directories, stdin: true),
+                CallTimeout = limits.Timeout,
+                FuelPerCall = limits.Fuel,
+                MaxMemoryBytes = limits.MaxMemory,
             });
             ComponentProxy root = instance.Exports;
             var proxy = (ComponentProxy)root[run.Name];
@@ -318,6 +425,15 @@ public static partial class Program
         private static string Where(string text, int position) =>
             position < 0 ? string.Empty : $"\n  {text}\n  {new string(' ', Math.Min(position, text.Length))}^";
 
+        /// <summary>A trap's message without the guest backtrace that follows it (kept for --verbose).</summary>
+        private static string Headline(string message)
+        {
+            var at = message.IndexOf("Guest backtrace:", StringComparison.Ordinal);
+            var head = (at < 0 ? message : message[..at]).TrimEnd();
+            var lines = head.Split('\n');
+            return lines.Length <= 3 ? head : string.Join('\n', lines.Take(3)) + "\n  (--verbose prints the whole trap)";
+        }
+
         private int Fail(string message)
         {
             error.WriteLine("error: " + message);
@@ -345,7 +461,7 @@ public static partial class Program
             }
             catch (ComponentTrapException e)
             {
-                return Fail("the component trapped: " + e.Message);
+                return Fail("the component trapped: " + (_verbose ? e.Message : Headline(e.Message)));
             }
             catch (WasmDynamicException e)
             {

@@ -52,6 +52,55 @@ public sealed class ComponentImports
         return this;
     }
 
+    /// <summary>
+    /// Supplies <typeparamref name="T"/> as the implementation of a host resource whose objects <paramref name="factory"/>
+    /// creates: the factory takes the WIT constructor's parameters (in the types a host method would take) and returns
+    /// the object, so the class can take host state the guest knows nothing of, e.g.
+    /// <c>imports.AddResource&lt;Blob&gt;("demo:host/store", "blob", (string init) =&gt; new Blob(database, init))</c>.
+    /// Methods and static functions bind to <typeparamref name="T"/>'s members as with
+    /// <see cref="AddResource(string, string, Type)"/>.
+    /// </summary>
+    /// <typeparam name="T">The class implementing the resource.</typeparam>
+    /// <param name="interfaceName">The imported interface (empty for a resource imported at the world level).</param>
+    /// <param name="resourceName">The WIT name of the resource.</param>
+    /// <param name="factory">Called for each <c>[constructor]</c> call; any delegate type whose parameters fit.</param>
+    /// <returns>This object, for chaining.</returns>
+    /// <exception cref="ArgumentNullException">An argument is null.</exception>
+    public ComponentImports AddResource<T>(string interfaceName, string resourceName, Delegate factory)
+        where T : class
+    {
+        ArgumentNullException.ThrowIfNull(interfaceName);
+        ArgumentNullException.ThrowIfNull(resourceName);
+        ArgumentNullException.ThrowIfNull(factory);
+        _entries.Add(($"{interfaceName}#{resourceName}", new ResourceFactory(typeof(T), factory)));
+        return this;
+    }
+
+    /// <summary>
+    /// Supplies <typeparamref name="T"/> as the implementation of a host resource whose objects <paramref name="create"/>
+    /// builds from the WIT constructor's arguments, passed in the default type map as an array (the shape a dependency
+    /// injection container wants: <c>args =&gt; ActivatorUtilities.CreateInstance&lt;T&gt;(services, args)</c>). Use
+    /// <see cref="AddResource{T}(string, string, Delegate)"/> for a typed factory.
+    /// </summary>
+    /// <typeparam name="T">The class implementing the resource.</typeparam>
+    /// <param name="interfaceName">The imported interface (empty for a resource imported at the world level).</param>
+    /// <param name="resourceName">The WIT name of the resource.</param>
+    /// <param name="create">Called for each <c>[constructor]</c> call with its arguments, in order.</param>
+    /// <returns>This object, for chaining.</returns>
+    /// <exception cref="ArgumentNullException">An argument is null.</exception>
+    public ComponentImports AddResourceFactory<T>(string interfaceName, string resourceName, Func<object?[], T> create)
+        where T : class
+    {
+        ArgumentNullException.ThrowIfNull(interfaceName);
+        ArgumentNullException.ThrowIfNull(resourceName);
+        ArgumentNullException.ThrowIfNull(create);
+        _entries.Add(($"{interfaceName}#{resourceName}", new ResourceFactory(typeof(T), create, Untyped: true)));
+        return this;
+    }
+
+    /// <summary>A host resource class with the factory that creates its objects (an <c>object?[]</c> one when untyped).</summary>
+    internal sealed record ResourceFactory(Type Type, Delegate Create, bool Untyped = false);
+
     /// <summary>Supplies <typeparamref name="T"/> as the implementation of a host resource; see <see cref="AddResource(string, string, Type)"/>.</summary>
     /// <returns>This object, for chaining.</returns>
     public ComponentImports AddResource<T>(string interfaceName, string resourceName)

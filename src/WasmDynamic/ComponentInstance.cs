@@ -461,6 +461,13 @@ public sealed unsafe partial class ComponentInstance : IDisposable
 
     internal bool IsDisposed => _disposed;
 
+    /// <summary>
+    /// True when a trap has left this instance unusable (calls throw <see cref="ComponentInstancePoisonedException"/>;
+    /// see <see cref="InstanceOptions.RecreateAfterTrap"/>), or when it is disposed. A pool of instances checks it
+    /// before handing an instance out again.
+    /// </summary>
+    public bool IsPoisoned => _poison is not null || _disposed;
+
     internal StoreState State => _state;
 
     internal void Track(ResourceHandle handle)

@@ -31,6 +31,7 @@ public sealed class ComponentRuntime : IDisposable
         var config = WasmtimeApi.wasm_config_new();
         WasmtimeApi.wasmtime_config_wasm_component_model_set(config, true);
         WasmtimeApi.wasmtime_config_wasm_component_model_async_set(config, false);
+        WasmtimeApi.wasmtime_config_concurrency_support_set(config, options.ConcurrencySupport);
 
         // map<K, V> is behind a feature flag in Wasmtime 50; turning it on lets such components load and be inspected.
         WasmtimeApi.wasmtime_config_wasm_component_model_map_set(config, true);
@@ -57,9 +58,9 @@ public sealed class ComponentRuntime : IDisposable
         }
 
         _engine = new EngineHandle(engine);
-        if (options.CacheDirectory is not null)
+        if (options.UseCompiledComponentCache)
         {
-            _cache = new CompiledComponentCache(options.CacheDirectory, options);
+            _cache = CompiledComponentCache.Open(options);
         }
     }
 
@@ -273,7 +274,7 @@ public sealed class ComponentRuntime : IDisposable
         return new WasmComponent(this, handle, name);
     }
 
-    /// <summary>How many loads the on-disk cache served (see <see cref="ComponentRuntimeOptions.CacheDirectory"/>).</summary>
+    /// <summary>How many loads the on-disk cache served (see <see cref="ComponentRuntimeOptions.UseCompiledComponentCache"/>).</summary>
     public int CacheHits => _cache?.Hits ?? 0;
 
     private static bool LooksLikeText(ReadOnlySpan<byte> bytes)

@@ -93,13 +93,17 @@ public sealed record WasiDirectory(string HostPath, string GuestPath, bool ReadO
 /// <summary>Where a guest's stdout or stderr goes: the console, a <see cref="TextWriter"/>, a <see cref="Stream"/> or a callback.</summary>
 public sealed class WasiOutput
 {
-    private WasiOutput(TextWriter? writer, Stream? stream, Action<string>? callback, bool discard)
+    private WasiOutput(TextWriter? writer, Stream? stream, Action<string>? callback, bool discard, bool lines = false)
     {
         Writer = writer;
         Stream = stream;
         Callback = callback;
         Discard = discard;
+        ByLine = lines;
     }
+
+    /// <summary>The longest line <see cref="Lines"/> passes on whole; a longer one arrives in pieces of this many characters.</summary>
+    public const int MaxLineLength = 16 * 1024;
 
     /// <summary>The host's console (<see cref="System.Console.Out"/> or <see cref="System.Console.Error"/>, read at each write).</summary>
     public static WasiOutput Console { get; } = new(null, null, null, false);
@@ -115,6 +119,8 @@ public sealed class WasiOutput
 
     internal bool Discard { get; }
 
+    internal bool ByLine { get; }
+
     /// <summary>Decodes the guest's bytes as UTF-8 into <paramref name="writer"/>.</summary>
     public static WasiOutput To(TextWriter writer) => new(writer ?? throw new ArgumentNullException(nameof(writer)), null, null, false);
 
@@ -123,6 +129,16 @@ public sealed class WasiOutput
 
     /// <summary>Calls <paramref name="callback"/> with each piece of text the guest writes (UTF-8 decoded).</summary>
     public static WasiOutput To(Action<string> callback) => new(null, null, callback ?? throw new ArgumentNullException(nameof(callback)), false);
+
+    /// <summary>
+    /// Calls <paramref name="line"/> once per line the guest writes (UTF-8 decoded, without its <c>\n</c> or
+    /// <c>\r\n</c>), however the guest splits its writes: the shape a logger wants
+    /// (<c>WasiOutput.Lines(l =&gt; logger.LogInformation("{Line}", l))</c>). A last line without a newline arrives when the
+    /// instance is disposed; a line longer than <see cref="MaxLineLength"/> characters arrives in pieces of that length,
+    /// so a guest that never writes a newline cannot make the host buffer without bound.
+    /// </summary>
+    /// <param name="line">Called with each line, on the thread of the call that wrote it.</param>
+    public static WasiOutput Lines(Action<string> line) => new(null, null, line ?? throw new ArgumentNullException(nameof(line)), false, lines: true);
 
     /// <summary>Writes to <paramref name="writer"/>.</summary>
     public static implicit operator WasiOutput(TextWriter writer) => To(writer);

@@ -215,6 +215,82 @@ public class CliTests
     }
 
     [Fact]
+    public void Help_names_the_tool_wasmdynamic()
+    {
+        var (code, output, _) = Cli.Run("--help");
+        code.Should().Be(0);
+        output.Should().Contain("wasmdynamic [command] [options]").And.NotContain("WasmDynamic.Cli");
+        Cli.Run("invoke", "--help").Output.Should().Contain("wasmdynamic invoke <component> <call> [options]")
+            .And.Contain("--timeout").And.Contain("--fuel").And.Contain("--max-memory").And.Contain("--no-cache").And.Contain("--verbose");
+    }
+
+    [Fact]
+    public void Invoke_stops_a_runaway_call_with_timeout_or_fuel_and_limits_memory()
+    {
+        var runaway = Fixtures.Path("runaway.wat");
+        var watch = Stopwatch.StartNew();
+        var (code, _, error) = Cli.Run("invoke", runaway, "spin()", "--timeout", "200ms");
+        code.Should().Be(1);
+        error.Should().StartWith("error: the component trapped").And.Contain("spin");
+        watch.Elapsed.Should().BeLessThan(TimeSpan.FromSeconds(20));
+
+        (code, _, error) = Cli.Run("invoke", runaway, "spin()", "--fuel", "100000");
+        code.Should().Be(1);
+        error.Should().Contain("fuel");
+
+        var (okCode, output, okError) = Cli.Run("invoke", runaway, "grow(1)", "--max-memory", "128KiB");
+        okCode.Should().Be(0, okError);
+        output.Should().Be("1\n", "one page more fits in 128 KiB");
+        (okCode, output, _) = Cli.Run("invoke", runaway, "grow(10)", "--max-memory", "128KiB");
+        output.Should().Be("-1\n", "memory.grow past the limit fails in the guest");
+
+        (code, _, error) = Cli.Run("invoke", runaway, "spin()", "--timeout", "soon");
+        code.Should().Be(1);
+        error.Should().Contain("--timeout takes a positive duration");
+        (code, _, error) = Cli.Run("invoke", runaway, "add(1, 2)", "--max-memory", "-5");
+        code.Should().Be(1);
+        error.Should().Contain("--max-memory takes a positive size");
+    }
+
+    [Fact]
+    public void A_trap_prints_its_cause_in_a_few_lines_and_verbose_adds_the_backtrace()
+    {
+        var runaway = Fixtures.Path("runaway.wat");
+        var (code, _, error) = Cli.Run("invoke", runaway, "boom()");
+        code.Should().Be(1);
+        error.Should().StartWith("error: the component trapped").And.Contain("unreachable");
+        error.Trim().Split('\n').Length.Should().BeLessThanOrEqualTo(4);
+
+        var (_, _, verbose) = Cli.Run("invoke", runaway, "boom()", "--verbose");
+        verbose.Length.Should().BeGreaterThan(error.Length);
+    }
+
+    [Fact]
+    public void A_second_process_loads_the_component_from_the_compiled_cache_and_no_cache_compiles()
+    {
+        var dir = Path.Combine(Path.GetTempPath(), "wasmdynamic-cli-cache-" + Guid.NewGuid().ToString("N"));
+        try
+        {
+            var (code, _, error) = Process("wit", Compound, "--cache-dir", dir, "--verbose");
+            code.Should().Be(0, error);
+            error.Should().StartWith($"compiled {Compound}");
+            (code, _, error) = Process("wit", Compound, "--cache-dir", dir, "--verbose");
+            code.Should().Be(0, error);
+            error.Should().StartWith($"loaded {Compound} from the compiled-component cache");
+            (code, _, error) = Process("wit", Compound, "--cache-dir", dir, "--verbose", "--no-cache");
+            code.Should().Be(0, error);
+            error.Should().StartWith($"compiled {Compound}");
+        }
+        finally
+        {
+            if (Directory.Exists(dir))
+            {
+                Directory.Delete(dir, recursive: true);
+            }
+        }
+    }
+
+    [Fact]
     public void An_unknown_command_fails()
     {
         var (code, _, error) = Cli.Run("frobnicate");

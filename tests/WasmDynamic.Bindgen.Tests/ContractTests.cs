@@ -176,11 +176,11 @@ public class ContractTests
             using Gen.Imports;
 
             // Implemented explicitly: the generated registration adapts it to the names WasmDynamic matches.
-            public sealed class Logger : ILogger
+            public sealed class Logger : ILoggerImport
             {
                 public List<string> Lines { get; } = new();
 
-                void ILogger.Log(byte level, string msg) => Lines.Add(level + ":" + msg);
+                void ILoggerImport.Log(byte level, string msg) => Lines.Add(level + ":" + msg);
             }
 
             public sealed class Numbers : IRootImports
@@ -285,7 +285,7 @@ public class ContractTests
             using WasmDynamic;
             using Gen.Demo;
 
-            public sealed class Logger : ILogger
+            public sealed class Logger : ILoggerImport
             {
                 public List<string> Lines { get; } = new();
 
@@ -467,5 +467,52 @@ public class IdentityContractTests
 
         var results = (object?[])Compiler.Call(assembly, "Run", component)!;
         results.Should().Equal(11u, 12u);
+    }
+}
+
+/// <summary>Generated names never clash with the BCL types that implicit usings bring into scope.</summary>
+public class BclNameTests
+{
+    private static readonly ComponentRuntime Runtime = new();
+
+    [Fact]
+    public void WIT_names_like_task_version_and_logger_get_names_that_do_not_clash_under_implicit_usings()
+    {
+        using var component = Runtime.Load(Fixtures.Path("bcl-names.wat"));
+        var files = Bindgen.Generate("Gen.Todo", component.World);
+        files.Keys.Should().Contain(["TodoTask.g.cs", "TodoVersion.g.cs", "ILoggerImport.g.cs"]).And.NotContain(["Task.g.cs", "Version.g.cs", "ILogger.g.cs"]);
+        var assembly = Compiler.Compile(files, """
+            using System;
+            using System.IO;
+            using System.Collections.Generic;
+            using System.Linq;
+            using System.Net.Http;
+            using System.Threading;
+            using System.Threading.Tasks;
+            using WasmDynamic;
+            using Gen.Todo;
+
+            public sealed class Logger : ILoggerImport
+            {
+                public static uint Last;
+                public void Log(uint level) => Last = level;
+            }
+
+            public static class Scenario
+            {
+                public static object?[] Run(WasmComponent component)
+                {
+                    using var instance = component.Instantiate(new ComponentImports().AddLogger(new Logger()));
+                    var e = WitBindings.Bind(instance);
+                    TodoTask task = e.Todo.Make(4);
+                    TodoVersion version = e.Todo.Current();
+                    Task done = Task.CompletedTask;
+                    Version bcl = new(1, 0);
+                    return [task.Id, version.Major, e.Root.Run(), Logger.Last, done.IsCompleted, bcl.Major];
+                }
+            }
+            """);
+        var results = (object?[])Compiler.Call(assembly, "Run", component)!;
+        results.Should().Equal(5u, 2u, 7u, 3u, true, 1);
     }
 }

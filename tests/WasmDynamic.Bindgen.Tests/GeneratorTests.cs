@@ -80,14 +80,13 @@ public class GeneratorTests
         var files = Generate("wit/keywords.wat", "Demo.Keywords");
         var type = Text(files, "IType.g.cs");
         type.Should().Contain("[global::WasmDynamic.WitName(\"demo:keywords/type\")]");
-        type.Should().Contain("Stream List(Record type, Enum use);");
+        type.Should().Contain("TypeStream List(Record type, TypeEnum use);", "stream and enum would clash with System.IO.Stream and System.Enum under implicit usings");
         type.Should().Contain("void Func(string @interface);", "interface is a C# keyword");
         Text(files, "Record.g.cs").Should().Contain("public sealed record Record(uint Type, string List, bool Own);");
-        Text(files, "Stream.g.cs").Should().Contain("public sealed record Variant(byte Value) : Stream;").And.Contain("public sealed record Result : Stream;");
+        Text(files, "TypeStream.g.cs").Should().Contain("[global::WasmDynamic.WitName(\"stream\")]").And.Contain("public sealed record Variant(byte Value) : TypeStream;").And.Contain("public sealed record Result : TypeStream;");
         Text(files, "IStatic.g.cs").Should().Contain("[global::WasmDynamic.WitName(\"static\")]").And.Contain("void Import(bool export);");
         Text(files, "IRootImports.g.cs").Should().Contain("string World(uint package);");
-        Text(files, "Enum.g.cs").Should().Contain("[global::WasmDynamic.WitName(\"enum\")]\n    EnumValue,", "a member renamed because it clashes with its enum keeps its WIT name")
-            .And.Contain("Flags,").And.Contain("Plain,");
+        Text(files, "TypeEnum.g.cs").Should().Contain("[global::WasmDynamic.WitName(\"enum\")]\npublic enum TypeEnum").And.Contain("Enum,").And.Contain("Flags,").And.Contain("Plain,");
         Compiler.Compile(files);
     }
 

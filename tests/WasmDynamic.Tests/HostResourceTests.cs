@@ -74,14 +74,24 @@ public class HostResourceTests
     }
 
     [Fact]
-    public void Two_borrowed_host_resources_in_one_host_call_hit_a_Wasmtime_50_bug_that_surfaces_as_a_typed_trap()
+    public void Two_borrowed_host_resources_in_one_host_call_arrive_as_the_same_object()
     {
-        // Wasmtime 50.0.1 traps with "BUG: deferred host scope has no call context" whenever a host function
-        // receives two borrow<T> of host resources, whatever the host does. The process must survive it.
         using var instance = Component.Value.Instantiate(new ComponentImports().AddResource<Blob>("demo:host/store", "blob"));
+        uint same = instance.Exports.Same("ab");
+        same.Should().Be(1, "self and other borrow one handle, so the host sees one object twice");
+    }
+
+    [Fact]
+    public void With_concurrency_support_on_two_borrowed_host_resources_hit_a_Wasmtime_50_bug_that_surfaces_as_a_typed_trap()
+    {
+        // Wasmtime 50.0.1's concurrency path traps with "BUG: deferred host scope has no call context" whenever a host
+        // function receives two borrow<T> of host resources, whatever the host does. The process must survive it.
+        using var runtime = new ComponentRuntime(new ComponentRuntimeOptions { ConcurrencySupport = true });
+        using var component = runtime.Load(Path.Combine(AppContext.BaseDirectory, "Fixtures", "host-resources.wat"));
+        using var instance = component.Instantiate(new ComponentImports().AddResource<Blob>("demo:host/store", "blob"));
         var act = () => (object)instance.Exports.Same("ab");
         act.Should().Throw<ComponentTrapException>().WithMessage("*deferred host scope*");
-        using var fresh = Component.Value.Instantiate(new ComponentImports().AddResource<Blob>("demo:host/store", "blob"));
+        using var fresh = component.Instantiate(new ComponentImports().AddResource<Blob>("demo:host/store", "blob"));
         uint n = fresh.Exports.Run("ok");
         n.Should().Be(3);
     }

@@ -138,6 +138,36 @@ public class WasiTests
     }
 
     [Fact]
+    public void Lines_arrive_whole_however_the_guest_splits_its_writes_and_the_last_one_when_the_instance_ends()
+    {
+        var lines = new List<string>();
+        using (var instance = Stdout.Value.Instantiate(new InstanceOptions { Wasi = new WasiOptions { StandardOutput = WasiOutput.Lines(lines.Add) } }))
+        {
+            var print = instance.GetInterface<IWasiPrint>("");
+            print.Print("version() ");
+            print.Print("called");
+            lines.Should().BeEmpty("no line is complete yet");
+            print.Print("\nsecond\r\nthi");
+            lines.Should().Equal("version() called", "second");
+            print.Print("rd\n\nfourth ✓");
+            lines.Should().Equal("version() called", "second", "third", string.Empty);
+        }
+
+        lines.Should().Equal("version() called", "second", "third", string.Empty, "fourth ✓");
+
+        var chunks = new List<string>();
+        using (var instance = Stdout.Value.Instantiate(new InstanceOptions { Wasi = new WasiOptions { StandardOutput = WasiOutput.Lines(chunks.Add) } }))
+        {
+            instance.GetInterface<IWasiPrint>("").Print(new string('x', WasiOutput.MaxLineLength * 2 + 5));
+            chunks.Should().HaveCount(2, "a guest that never ends its line cannot make the host buffer without bound");
+            chunks.Should().OnlyContain(c => c.Length == WasiOutput.MaxLineLength);
+        }
+
+        chunks.Should().HaveCount(3);
+        chunks[2].Should().Be("xxxxx");
+    }
+
+    [Fact]
     public void Preopened_directories_must_exist()
     {
         var act = () => Env.Value.Instantiate(new InstanceOptions { Wasi = new WasiOptions { Directories = [new WasiDirectory("/no/such/dir", "/data")] } });

@@ -14,6 +14,7 @@ internal static unsafe partial class FloorApi
     [LibraryImport(Lib)] public static partial nint wasm_config_new();
     [LibraryImport(Lib)] public static partial void wasmtime_config_wasm_component_model_set(nint config, [MarshalAs(UnmanagedType.U1)] bool enable);
     [LibraryImport(Lib)] public static partial void wasmtime_config_wasm_component_model_async_set(nint config, [MarshalAs(UnmanagedType.U1)] bool enable);
+    [LibraryImport(Lib)] public static partial void wasmtime_config_concurrency_support_set(nint config, [MarshalAs(UnmanagedType.U1)] bool enable);
     [LibraryImport(Lib)] public static partial void wasmtime_config_wasm_component_model_map_set(nint config, [MarshalAs(UnmanagedType.U1)] bool enable);
     [LibraryImport(Lib)] public static partial nint wasm_engine_new_with_config(nint config);
     [LibraryImport(Lib)] public static partial void wasm_engine_delete(nint engine);

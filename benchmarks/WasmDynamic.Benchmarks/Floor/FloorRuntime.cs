@@ -15,6 +15,9 @@ internal static unsafe class FloorEngine
         var config = FloorApi.wasm_config_new();
         FloorApi.wasmtime_config_wasm_component_model_set(config, true);
         FloorApi.wasmtime_config_wasm_component_model_async_set(config, false);
+
+        // The floor's engine has the library's settings: a floor is the least a caller can do with the same engine.
+        FloorApi.wasmtime_config_concurrency_support_set(config, new WasmDynamic.ComponentRuntimeOptions().ConcurrencySupport);
         FloorApi.wasmtime_config_wasm_component_model_map_set(config, true);
         return FloorApi.wasm_engine_new_with_config(config);
     }

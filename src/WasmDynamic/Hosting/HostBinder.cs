@@ -125,7 +125,7 @@ internal static class HostBinder
                 continue;
             }
 
-            var type = FindResourceClass(imports, iface, resource, entry, used);
+            var (type, factory) = FindResourceClass(types, imports, iface, resource, entry, used);
             if (type is null)
             {
                 if (!trapUnknown)
@@ -140,7 +140,7 @@ internal static class HostBinder
             foreach (var f in members)
             {
                 var qualified = instance is null ? f.Name : $"{iface.Name}#{f.Name}";
-                var fn = BindResourceMember(types, state, type, f, qualified, problems);
+                var fn = BindResourceMember(types, state, type, f.Kind == WitFunctionKind.Constructor ? factory : null, f, qualified, problems);
                 if (fn is not null)
                 {
                     definitions.Add(new Definition(instance, f.Name, fn));
@@ -149,7 +149,8 @@ internal static class HostBinder
         }
     }
 
-    private static Type? FindResourceClass(ComponentImports imports, WitInterface iface, WitResource resource, object? entry, HashSet<int> used)
+    /// <summary>The class implementing <paramref name="resource"/>, and the factory that creates its objects if one was given.</summary>
+    private static (Type? Type, Delegate? Factory) FindResourceClass(WorldTypes types, ComponentImports imports, WitInterface iface, WitResource resource, object? entry, HashSet<int> used)
     {
         var keys = new[] { $"{iface.Name}#{resource.Name}", $"{iface.ParsedName.WithoutVersion}#{resource.Name}", $"{iface.ShortName}#{resource.Name}" };
         for (var i = 0; i < imports.Entries.Count; i++)
@@ -159,20 +160,59 @@ internal static class HostBinder
             if (matches && implementation is Type t)
             {
                 used.Add(i);
-                return t;
+                return (t, null);
+            }
+
+            if (matches && implementation is ComponentImports.ResourceFactory rf)
+            {
+                used.Add(i);
+                return (rf.Type, rf.Untyped ? Typed(types, iface, resource, rf) : rf.Create);
             }
         }
 
         // Convention: a nested class of the interface's implementation named after the resource.
-        return entry?.GetType().GetNestedTypes().FirstOrDefault(t => t.GetCustomAttribute<WitNameAttribute>()?.Name == resource.Name || Naming.Matches(t.Name, resource.Name!));
+        return (entry?.GetType().GetNestedTypes().FirstOrDefault(t => t.GetCustomAttribute<WitNameAttribute>()?.Name == resource.Name || Naming.Matches(t.Name, resource.Name!)), null);
     }
 
-    private static HostFunction? BindResourceMember(WorldTypes types, StoreState state, Type type, WitFunction f, string qualified, List<string> problems)
+    /// <summary>
+    /// Wraps an <c>object?[]</c> factory in a delegate typed like the WIT constructor (default type map):
+    /// <c>(P0 a0, P1 a1) =&gt; create(new object?[] { a0, a1 })</c>.
+    /// </summary>
+    private static Delegate? Typed(WorldTypes types, WitInterface iface, WitResource resource, ComponentImports.ResourceFactory factory)
+    {
+        var ctor = iface.Functions.FirstOrDefault(f => f.Kind == WitFunctionKind.Constructor && f.ResourceName == resource.Name);
+        if (ctor is null)
+        {
+            return null;
+        }
+
+        var ps = ctor.Parameters.Select(p => System.Linq.Expressions.Expression.Parameter(types.DataTypes.ClrType(p.Type), Naming.ToCamelCase(p.Name))).ToArray();
+        var args = System.Linq.Expressions.Expression.NewArrayInit(typeof(object), ps.Select(p => System.Linq.Expressions.Expression.Convert(p, typeof(object))));
+        var call = System.Linq.Expressions.Expression.Invoke(System.Linq.Expressions.Expression.Constant(factory.Create), args);
+        var delegateType = System.Linq.Expressions.Expression.GetFuncType([.. ps.Select(p => p.Type), factory.Type]);
+        return System.Linq.Expressions.Expression.Lambda(delegateType, System.Linq.Expressions.Expression.Convert(call, factory.Type), ps).Compile();
+    }
+
+    private static HostFunction? BindResourceMember(WorldTypes types, StoreState state, Type type, Delegate? factory, WitFunction f, string qualified, List<string> problems)
     {
         var before = problems.Count;
         MethodBase? member;
+        object? target = null;
         var witParams = f.Kind == WitFunctionKind.Method ? f.Parameters.Skip(1).ToList() : f.Parameters.ToList();
-        if (f.Kind == WitFunctionKind.Constructor)
+        if (factory is not null)
+        {
+            // A factory serves [constructor]: its parameters are the WIT constructor's, its result the host object.
+            var invoke = factory.GetType().GetMethod("Invoke")!;
+            if (invoke.GetParameters().Length != witParams.Count || !type.IsAssignableFrom(invoke.ReturnType))
+            {
+                problems.Add($"the factory for '{qualified}' ({f.Signature}) is {ConverterFactory.Describe(factory.GetType())}; it must take the constructor's {witParams.Count} parameter(s) and return {type.Name}: {SuggestFactory(types, f, type)}.");
+                return null;
+            }
+
+            member = invoke;
+            target = factory;
+        }
+        else if (f.Kind == WitFunctionKind.Constructor)
         {
             member = type.GetConstructors().FirstOrDefault(c => c.GetParameters().Length == witParams.Count);
         }
@@ -222,8 +262,14 @@ internal static class HostBinder
             return null;
         }
 
-        var adapter = HostAdapterEmitter.Emit(member, null, selfFromArguments: f.Kind == WitFunctionKind.Method, convs.ToArray()!, result);
+        var adapter = HostAdapterEmitter.Emit(member, target, selfFromArguments: f.Kind == WitFunctionKind.Method, convs.ToArray()!, result);
         return new HostFunction(state, f, qualified, convs.ToArray()!, result, adapter);
+    }
+
+    private static string SuggestFactory(WorldTypes types, WitFunction f, Type type)
+    {
+        var ps = f.Parameters.Select(p => TypeName(types, p.Type) + " " + Naming.ToCamelCase(p.Name));
+        return $"({string.Join(", ", ps)}) => new {type.Name}(…)";
     }
 
     private static string SuggestResourceMember(WorldTypes types, WitFunction f)

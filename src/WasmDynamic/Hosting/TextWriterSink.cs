@@ -43,6 +43,12 @@ internal sealed unsafe class TextWriterSink
         }
 
         var count = _decoder.GetChars(bytes, _chars, flush: false);
+        if (_output.ByLine)
+        {
+            AppendLines(_chars.AsSpan(0, count), _output.Callback!);
+            return;
+        }
+
         if (_output.Callback is { } callback)
         {
             callback(new string(_chars, 0, count));
@@ -54,6 +60,52 @@ internal sealed unsafe class TextWriterSink
         {
             writer.Write(_chars, 0, count);
             writer.Flush();
+        }
+    }
+
+    private readonly StringBuilder _line = new();
+
+    /// <summary>Passes on each complete line; keeps the unfinished one (at most <see cref="WasiOutput.MaxLineLength"/>).</summary>
+    private void AppendLines(ReadOnlySpan<char> text, Action<string> line)
+    {
+        while (!text.IsEmpty)
+        {
+            var newline = text.IndexOf('\n');
+            var piece = newline < 0 ? text : text[..newline];
+            while (_line.Length + piece.Length > WasiOutput.MaxLineLength)
+            {
+                var take = WasiOutput.MaxLineLength - _line.Length;
+                _line.Append(piece[..take]);
+                line(_line.ToString());
+                _line.Clear();
+                piece = piece[take..];
+            }
+
+            _line.Append(piece);
+            if (newline < 0)
+            {
+                return;
+            }
+
+            if (_line.Length > 0 && _line[^1] == '\r')
+            {
+                _line.Length--;
+            }
+
+            line(_line.ToString());
+            _line.Clear();
+            text = text[(newline + 1)..];
+        }
+    }
+
+    /// <summary>The last line, unterminated, when the guest's output closes.</summary>
+    private void Finish()
+    {
+        if (_output.ByLine && _line.Length > 0)
+        {
+            var rest = _line.ToString();
+            _line.Clear();
+            _output.Callback!(rest);
         }
     }
 
@@ -81,7 +133,13 @@ internal sealed unsafe class TextWriterSink
     {
         try
         {
-            GCHandle.FromIntPtr(data).Free();
+            var handle = GCHandle.FromIntPtr(data);
+            var sink = (TextWriterSink)handle.Target!;
+            handle.Free();
+            lock (sink)
+            {
+                sink.Finish();
+            }
         }
         catch (Exception)
         {

@@ -15,4 +15,7 @@ internal static class WasmtimeLibrary
 {
     /// <summary>The library name resolved through the app's deps.json native assets.</summary>
     public const string Name = "wasmtime";
+
+    /// <summary>The Wasmtime release the P/Invoke layer is written against (the package pins it).</summary>
+    public const string Version = "50.0.1";
 }

@@ -9,6 +9,7 @@ internal static unsafe partial class WasmtimeApi
     [LibraryImport(WasmtimeLibrary.Name)] public static partial void wasm_config_delete(nint config);
     [LibraryImport(WasmtimeLibrary.Name)] public static partial void wasmtime_config_wasm_component_model_set(nint config, [MarshalAs(UnmanagedType.U1)] bool enable);
     [LibraryImport(WasmtimeLibrary.Name)] public static partial void wasmtime_config_wasm_component_model_async_set(nint config, [MarshalAs(UnmanagedType.U1)] bool enable);
+    [LibraryImport(WasmtimeLibrary.Name)] public static partial void wasmtime_config_concurrency_support_set(nint config, [MarshalAs(UnmanagedType.U1)] bool enable);
     [LibraryImport(WasmtimeLibrary.Name)] public static partial void wasmtime_config_wasm_component_model_map_set(nint config, [MarshalAs(UnmanagedType.U1)] bool enable);
     [LibraryImport(WasmtimeLibrary.Name)] public static partial void wasmtime_config_epoch_interruption_set(nint config, [MarshalAs(UnmanagedType.U1)] bool enable);
     [LibraryImport(WasmtimeLibrary.Name)] public static partial void wasmtime_config_max_wasm_stack_set(nint config, nuint size);

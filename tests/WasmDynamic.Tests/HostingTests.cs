@@ -1,0 +1,193 @@
+using FluentAssertions;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
+using WasmDynamic.Extensions.Hosting;
+using Xunit;
+
+namespace WasmDynamic.Tests;
+
+/// <summary>An <see cref="ILoggerProvider"/> that keeps every entry, for tests.</summary>
+public sealed class ListLoggerProvider : ILoggerProvider
+{
+    public List<(string Category, LogLevel Level, string Message)> Entries { get; } = new();
+
+    public ILogger CreateLogger(string categoryName) => new ListLogger(this, categoryName);
+
+    public void Dispose()
+    {
+    }
+
+    private sealed class ListLogger(ListLoggerProvider provider, string category) : ILogger
+    {
+        public IDisposable? BeginScope<TState>(TState state)
+            where TState : notnull => null;
+
+        public bool IsEnabled(LogLevel logLevel) => true;
+
+        public void Log<TState>(LogLevel logLevel, EventId eventId, TState state, Exception? exception, Func<TState, Exception?, string> formatter)
+        {
+            lock (provider.Entries)
+            {
+                provider.Entries.Add((category, logLevel, formatter(state, exception)));
+            }
+        }
+    }
+}
+
+/// <summary>A host import implementation that needs a service from the container.</summary>
+public sealed class InjectedLogger(List<string> sink)
+{
+    public void Log(byte level, string msg) => sink.Add($"{level}:{msg}");
+}
+
+public class HostingTests
+{
+    private static string Fixture(string name) => Path.Combine(AppContext.BaseDirectory, "Fixtures", name);
+
+    private static (ServiceProvider Services, ListLoggerProvider Logs) Build(Action<IServiceCollection> configure)
+    {
+        var logs = new ListLoggerProvider();
+        var services = new ServiceCollection();
+        services.AddLogging(b => b.AddProvider(logs));
+        configure(services);
+        return (services.BuildServiceProvider(), logs);
+    }
+
+    [Fact]
+    public void A_registered_component_gets_host_imports_and_resource_objects_from_the_container()
+    {
+        var lines = new List<string>();
+        var (services, _) = Build(s =>
+        {
+            s.AddSingleton(lines);
+            s.AddSingleton(new BlobDatabase());
+            s.AddWasmComponent("imports", o => o.Path = Fixture("imports.wat"))
+                .AddImport<InjectedLogger>("demo:host/logger@0.1.0")
+                .AddImport("get-number", _ => (Func<uint>)(() => 41));
+            s.AddWasmComponent("blobs", o => o.Path = Fixture("host-resources.wat"))
+                .AddResource<StoredBlob>("demo:host/store@0.1.0", "blob");
+        });
+        using (services)
+        {
+            var imports = services.GetRequiredKeyedService<WasmComponentPool>("imports");
+            using (var lease = imports.Rent())
+            {
+                uint result = lease.Exports.Run("hi");
+                result.Should().Be(42);
+            }
+
+            lines.Should().Equal("2:hi");
+
+            var blobs = services.GetRequiredKeyedService<WasmComponentPool>("blobs");
+            using (var lease = blobs.Rent())
+            {
+                lease.GetInterface<IHostResourceUser>().Run("abc").Should().Be(4);
+            }
+
+            services.GetRequiredService<BlobDatabase>().Created.Should().Equal(["abc"], "the blob was built with the container's database and the guest's argument");
+        }
+    }
+
+    [Fact]
+    public void WASI_output_reaches_the_components_logger_one_line_per_entry()
+    {
+        var (services, logs) = Build(s => s.AddWasmComponent("printer", o =>
+        {
+            o.Path = Fixture("wasi-stdout.wat");
+            o.PoolSize = 0;
+        }));
+        using (services)
+        {
+            var pool = services.GetRequiredKeyedService<WasmComponentPool>("printer");
+            using (var lease = pool.Rent())
+            {
+                var print = lease.GetInterface<IWasiPrint>();
+                print.Print("version() ");
+                print.Print("called\nsecond\nlast");
+            }
+
+            logs.Entries.Where(e => e.Category == "WasmDynamic.Component.printer")
+                .Should().Equal(
+                    ("WasmDynamic.Component.printer", LogLevel.Information, "version() called"),
+                    ("WasmDynamic.Component.printer", LogLevel.Information, "second"),
+                    ("WasmDynamic.Component.printer", LogLevel.Information, "last"));
+        }
+    }
+
+    [Fact]
+    public void The_pool_keeps_ready_instances_hands_each_out_once_and_reuses_only_when_asked()
+    {
+        var (services, _) = Build(s =>
+        {
+            s.AddWasmComponent("fresh", o =>
+            {
+                o.Path = Fixture("runaway.wat");
+                o.PoolSize = 2;
+            });
+            s.AddWasmComponent("reused", o =>
+            {
+                o.Path = Fixture("runaway.wat");
+                o.PoolSize = 1;
+                o.ReuseInstances = true;
+            });
+        });
+        using (services)
+        {
+            var fresh = services.GetRequiredKeyedService<WasmComponentPool>("fresh");
+            fresh.Warm();
+            fresh.ReadyCount.Should().Be(2);
+            var seen = new HashSet<ComponentInstance>(ReferenceEqualityComparer.Instance);
+            for (var i = 0; i < 5; i++)
+            {
+                using var lease = fresh.Rent();
+                seen.Add(lease.Instance).Should().BeTrue("without ReuseInstances no instance is handed out twice");
+                ((uint)lease.Exports.Add(1, 2)).Should().Be(3);
+            }
+
+            var reused = services.GetRequiredKeyedService<WasmComponentPool>("reused");
+            ComponentInstance first;
+            using (var lease = reused.Rent())
+            {
+                first = lease.Instance;
+            }
+
+            using (var lease = reused.Rent())
+            {
+                lease.Instance.Should().BeSameAs(first, "a healthy instance goes back to the pool");
+                var boom = () => lease.Exports.Boom();
+                boom.Should().Throw<ComponentTrapException>();
+                lease.Instance.IsPoisoned.Should().BeTrue();
+            }
+
+            using (var lease = reused.Rent())
+            {
+                lease.Instance.Should().NotBeSameAs(first, "an instance that trapped is never handed out again");
+                ((uint)lease.Exports.Add(2, 2)).Should().Be(4);
+            }
+        }
+    }
+
+    [Fact]
+    public void Limits_come_from_the_named_options_and_a_missing_path_says_what_to_set()
+    {
+        var (services, _) = Build(s =>
+        {
+            s.AddWasmDynamic(o => o.UseCompiledComponentCache = false);
+            s.AddWasmComponent("spinner", o => o.Path = Fixture("runaway.wat"));
+            s.Configure<WasmComponentOptions>("spinner", o => o.CallTimeout = TimeSpan.FromMilliseconds(100));
+            s.AddWasmComponent("nothing");
+        });
+        using (services)
+        {
+            using (var lease = services.GetRequiredKeyedService<WasmComponentPool>("spinner").Rent())
+            {
+                var spin = () => lease.Exports.Spin();
+                spin.Should().Throw<ComponentTimeoutException>();
+            }
+
+            services.GetRequiredService<ComponentRuntime>().Options.UseCompiledComponentCache.Should().BeFalse();
+            var rent = () => services.GetRequiredKeyedService<WasmComponentPool>("nothing").Rent();
+            rent.Should().Throw<ComponentLoadException>().WithMessage("*neither a Path nor Bytes*o.Path*");
+        }
+    }
+}
