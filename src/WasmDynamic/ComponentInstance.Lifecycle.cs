@@ -56,7 +56,7 @@ public sealed partial class ComponentInstance
             var since = Stopwatch.GetTimestamp();
             while (!_lock.TryEnter(WaitSliceMilliseconds))
             {
-                if (DeadlockChain(me) is { } chain)
+                if (DeadlockChain(me) is not null && RefuseInCycle(me) is { } chain)
                 {
                     throw new ComponentDeadlockException(
                         $"Deadlock: the call '{invoker.QualifiedName}' ({invoker.Function.Signature}) on thread {me} waits for component instance '{Component.Name}', {chain}, so none of them could ever return. The waiting call was refused instead. Do not make host imports wait for calls that need the instance they were called from.",
@@ -90,6 +90,28 @@ public sealed partial class ComponentInstance
         finally
         {
             Waiting.TryRemove(me, out _);
+        }
+    }
+
+    /// <summary>Serializes the decision which call of a cycle is refused, so that exactly one is.</summary>
+    private static readonly object DeadlockGate = new();
+
+    /// <summary>
+    /// Confirms a cycle under <see cref="DeadlockGate"/> and takes this thread out of it before anyone else looks: of
+    /// the threads of one cycle that see it at once, only the first is refused; the others find the cycle broken and
+    /// go on waiting for the instance the refused call is about to release.
+    /// </summary>
+    private string? RefuseInCycle(int me)
+    {
+        lock (DeadlockGate)
+        {
+            var chain = DeadlockChain(me);
+            if (chain is not null)
+            {
+                Waiting.TryRemove(me, out _);
+            }
+
+            return chain;
         }
     }
 
