@@ -91,7 +91,7 @@ public static class WitPrinter
     {
         public string Reference(WitType t)
         {
-            if (t.Name is not null && t is not WitHandle)
+            if (t.Name is not null)
             {
                 return Identifier(t.Name);
             }
@@ -356,7 +356,6 @@ public static class WitPrinter
             var seen = new HashSet<WitType>();
             var types = listed.Where(seen.Add).ToList();
             var taken = new HashSet<string>(types.Where(t => t.Name is not null).Select(t => t.Name!), StringComparer.Ordinal);
-            var implicitUses = new List<WitType>();
             var declared = new List<WitType>();
             foreach (var t in types.Where(t => !IsUse(t, owner)).ToList())
             {
@@ -376,7 +375,7 @@ public static class WitPrinter
                 }
             }
 
-            return implicitUses.Concat(declared).Concat(types).ToList();
+            return declared.Concat(types).ToList();
 
             void Visit(WitType t)
             {
@@ -388,21 +387,13 @@ public static class WitPrinter
 
                 if (t.Name is not null)
                 {
-                    if (seen.Add(t))
+                    // A named type of another interface that the scope does not list is printed by name without a
+                    // `use`, as wasm-tools prints it (a world that refers to an interface's types without importing
+                    // them by name).
+                    if (seen.Add(t) && !IsUse(t, owner))
                     {
-                        if (IsUse(t, owner))
-                        {
-                            // Only a qualified interface can be named in a `use`.
-                            if (WitName.Parse(t.Owner!).Namespace is not null)
-                            {
-                                implicitUses.Add(t);
-                            }
-                        }
-                        else
-                        {
-                            declared.Add(t);
-                            VisitChildren(t);
-                        }
+                        declared.Add(t);
+                        VisitChildren(t);
                     }
 
                     return;
@@ -508,6 +499,13 @@ public static class WitPrinter
         {
             var text = Text;
             var name = Identifier(t.Name ?? _madeUp.GetValueOrDefault(t) ?? "unnamed");
+            if (t.AliasOf is { } aliased)
+            {
+                _o.Str("type " + name + " = " + text.Reference(aliased));
+                _o.Semicolon();
+                return;
+            }
+
             switch (t)
             {
                 case WitRecord r:
@@ -580,7 +578,7 @@ public static class WitPrinter
     private static string PackageName(string packageId)
     {
         var colon = packageId.IndexOf(':');
-        var at = packageId.IndexOf('@');
+        var at = packageId.IndexOf('@', colon + 1);
         var name = at < 0 ? packageId[(colon + 1)..] : packageId[(colon + 1)..at];
         return Identifier(packageId[..colon]) + ":" + Identifier(name) + (at < 0 ? string.Empty : packageId[at..]);
     }
