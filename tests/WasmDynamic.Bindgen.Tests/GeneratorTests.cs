@@ -54,6 +54,23 @@ public class GeneratorTests
     }
 
     [Fact]
+    public void The_byte_overload_reads_a_binary_without_an_engine_to_the_same_output()
+    {
+        var binary = WasmDynamic.Native.ComponentLoader.Wat2Wasm(Fixtures.Bytes("compound.wat"), "compound.wat");
+        var fromBinary = Bindgen.Generate("Demo.Types", binary);
+        var fromWorld = Generate("compound.wat", "Demo.Types");
+        fromBinary.Keys.Should().Equal(fromWorld.Keys);
+        foreach (var key in fromBinary.Keys)
+        {
+            fromBinary[key].Should().Equal(fromWorld[key], key);
+        }
+
+        var broken = binary[..^3];
+        var act = () => Bindgen.Generate("Demo.Types", broken);
+        act.Should().Throw<ComponentLoadException>().WithMessage("*byte offset*");
+    }
+
+    [Fact]
     public void Exported_interfaces_carry_their_full_WIT_name_and_doc_comments_quote_WIT_signatures()
     {
         var files = Generate("compound.wat", "Demo");

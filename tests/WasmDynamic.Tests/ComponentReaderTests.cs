@@ -26,6 +26,7 @@ public class ComponentReaderTests
     [InlineData("random")]
     [InlineData("world-types")]
     [InlineData("import-export")]
+    [InlineData("same-shape-exports")]
     public void World_block_is_what_jco_wit_prints(string fixture)
     {
         using var runtime = new ComponentRuntime();
@@ -38,6 +39,7 @@ public class ComponentReaderTests
     [InlineData("abort")]
     [InlineData("random")]
     [InlineData("import-export")]
+    [InlineData("same-shape-exports")]
     public void Plain_named_copy_prints_exactly_what_jco_wit_prints(string fixture)
     {
         using var runtime = new ComponentRuntime();
@@ -52,6 +54,7 @@ public class ComponentReaderTests
     [InlineData("random")]
     [InlineData("world-types")]
     [InlineData("import-export")]
+    [InlineData("same-shape-exports")]
     public void Reading_without_an_engine_gives_the_same_world(string fixture)
     {
         using var runtime = new ComponentRuntime();
@@ -118,6 +121,32 @@ public class ComponentReaderTests
         lists.FindFunction("raw")!.Signature.Should().Be("raw: func(len: u64) -> list<u8>");
         lists.FindFunction("raw")!.Result!.Name.Should().BeNull();
         lists.FindFunction("count")!.Signature.Should().Be("count: func(b: bytes) -> u32");
+    }
+
+    [Fact]
+    public void Same_shape_exported_records_stay_distinct_through_dynamic_and_GetInterface()
+    {
+        using var runtime = new ComponentRuntime();
+        using var component = Load(runtime, "same-shape-exports.wat");
+        var shapes = component.World.FindExport("test:same/shapes")!;
+        shapes.FindFunction("f2")!.Signature.Should().Be("f2: func(x: list-in-record2) -> list-in-record2");
+        shapes.FindFunction("f3")!.Signature.Should().Be("f3: func(x: list-in-alias) -> list-in-record2");
+
+        using var instance = component.Instantiate();
+        var exports = instance.Exports["test:same/shapes"];
+        object r1 = exports.F1(new { A = 1u });
+        object r2 = exports.F2(new { A = 2u });
+        object r3 = exports.F3(new { A = 3u });
+        r1.GetType().Should().NotBe(r2.GetType(), "list-in-record1 and list-in-record2 are two WIT types");
+        r1.GetType().Name.Should().Be("ListInRecord1");
+        r2.GetType().Name.Should().Be("ListInRecord2");
+        r3.GetType().Should().Be(r2.GetType(), "f3 returns list-in-record2");
+        r2.ToString().Should().Be("ListInRecord2 { A = 2 }");
+
+        var typed = instance.GetInterface<ISameShapes>();
+        typed.F1(new ListInRecord1(7)).Should().Be(new ListInRecord1(7));
+        typed.F2(new ListInRecord2(8)).Should().Be(new ListInRecord2(8));
+        typed.F3(new ListInRecord2(9)).Should().Be(new ListInRecord2(9), "the alias list-in-alias is list-in-record2's type");
     }
 
     [Fact]
@@ -212,3 +241,20 @@ public class ComponentReaderTests
         read.Should().Throw<ComponentLoadException>().WithMessage("*count of 5 entries exceeds the 0 bytes left (in the type section at byte offset 10)*");
     }
 }
+
+/// <summary>The exported interface of identity/same-shape-exports.wat.</summary>
+[WitName("test:same/shapes")]
+public interface ISameShapes
+{
+    ListInRecord1 F1(ListInRecord1 x);
+
+    ListInRecord2 F2(ListInRecord2 x);
+
+    ListInRecord2 F3(ListInRecord2 x);
+}
+
+/// <summary><c>record list-in-record1 { a: u32 }</c>.</summary>
+public sealed record ListInRecord1(uint A);
+
+/// <summary><c>record list-in-record2 { a: u32 }</c>, the same shape.</summary>
+public sealed record ListInRecord2(uint A);

@@ -16,13 +16,12 @@ namespace WasmDynamic.Wit;
 /// packages.
 /// </para>
 /// <para>
-/// Wasmtime's type reflection lacks a few things wasm-tools reads from the binary, so the text differs there: doc
-/// comments; aliases of primitive types where they are used (<c>size: filesize</c> prints as <c>size: u64</c>, the
-/// alias <c>type filesize = u64;</c> itself is still declared); and the value types a world imports by name
-/// (<c>record point</c> declared in a world), which Wasmtime does not list. Those records, variants, enums and flags
-/// are declared in the world under made-up names (<c>record0</c>), and a world function's types that belong to an
-/// interface get the <c>use</c> statement the world must have had. A type exported at the world level has no WIT form
-/// (wasm-tools refuses such components); it is declared in the world like an imported one.
+/// The model comes from the component binary (<see cref="WitWorld.Read(ReadOnlySpan{byte})"/>), so names, aliases
+/// (<c>type a = b</c>, <c>size: filesize</c>, handle aliases) and world-level types print as the binary has them. Doc
+/// comments are not printed (the reader does not read the <c>package-docs</c> section). A world function that refers
+/// to an interface's type without the world importing it by name prints the name without a <c>use</c>, as wasm-tools
+/// does. Unnamed records, variants, enums and flags (possible only in hand-written components) are declared under
+/// made-up names (<c>record0</c>).
 /// </para>
 /// </remarks>
 public static class WitPrinter
