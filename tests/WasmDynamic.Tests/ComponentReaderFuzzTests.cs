@@ -21,7 +21,8 @@ public class ComponentReaderFuzzTests(ITestOutputHelper output)
         "compound.wat", "host-resources-more.wat", "host-resources.wat", "host-roundtrip.wat", "imports.wat",
         "resource-containers.wat", "resources.wat", "scalars.wat", "strings.wat", "wasi-env.wat", "wasi-files.wat",
         "wasi-random.wat", "wasi-stdout.wat", "wit/alltypes.wat", "wit/keywords.wat", "wit/map.wat", "wit/uses.wat",
-        "wit/world.wat", "identity/abort.wat", "identity/same-shape.wat",
+        "wit/world.wat", "identity/abort.wat", "identity/same-shape.wat", "identity/things.wat", "identity/random.wat",
+        "identity/world-types.wat", "identity/import-export.wat", "identity/same-shape-exports.wat",
     ];
 
     private static byte[] Binary(string fixture)
@@ -144,6 +145,24 @@ public class ComponentReaderFuzzTests(ITestOutputHelper output)
         act.Should().Throw<ComponentLoadException>().WithMessage("*section 7 declares 4294967295 bytes*");
         act = () => WitWorld.Read([.. Preamble, 7, 0x80, 0x80, 0x80, 0x80, 0x80, 0x01]);
         act.Should().Throw<ComponentLoadException>().WithMessage("*longer than 5 bytes*");
+    }
+
+    [Fact]
+    public void Types_that_WIT_cannot_name_are_not_part_of_the_world()
+    {
+        // The shape of a WIT package encoded as a component: a component type exported as a type, and a function type.
+        var binary = ComponentLoader.Wat2Wasm(
+            """
+            (component
+              (type (component (export "t:p/i" (instance (export "f" (func))))))
+              (export "t:p/w" (type 0))
+              (type (func))
+              (export "f-type" (type 2)))
+            """u8, "package.wat");
+        var world = WitWorld.Read(binary);
+        world.ExportedTypes.Should().BeEmpty();
+        world.ExportOrder.Should().BeEmpty();
+        world.ToWit().Should().Be("package root:component;\n\nworld root {\n}\n");
     }
 
     [Fact]

@@ -38,9 +38,29 @@ internal sealed class WorldBuilder
         {
             ImportedTypes = importTypes,
             ExportedTypes = exportTypes,
-            ImportOrder = imports.Where(i => i.Entity.Sort is Sort.Instance or Sort.Func or Sort.Type).Select(i => i.Name).ToImmutableArray(),
-            ExportOrder = exports.Where(i => i.Entity.Sort is Sort.Instance or Sort.Func or Sort.Type).Select(i => i.Name).ToImmutableArray(),
+            ImportOrder = imports.Where(i => i.Entity.Sort is Sort.Instance or Sort.Func || IsWitType(i.Entity)).Select(i => i.Name).ToImmutableArray(),
+            ExportOrder = exports.Where(i => i.Entity.Sort is Sort.Instance or Sort.Func || IsWitType(i.Entity)).Select(i => i.Name).ToImmutableArray(),
         };
+    }
+
+    /// <summary>
+    /// A type import or export that WIT can name: a value type or resource. Instance, component and function types
+    /// exported as types (a WIT package encoded as a component does that) are not part of a world.
+    /// </summary>
+    private static bool IsWitType(Entity entity)
+    {
+        if (entity.Sort != Sort.Type)
+        {
+            return false;
+        }
+
+        var node = (Node)entity.Value!;
+        while (node is NamedNode n)
+        {
+            node = n.Target;
+        }
+
+        return node is ValueNode or ResourceNode;
     }
 
     private void ClaimAll(List<(string Name, Entity Entity)> items, WitDirection direction)
@@ -52,14 +72,14 @@ internal sealed class WorldBuilder
                 case Sort.Instance:
                     foreach (var (n, e) in ((InstanceValue)entity.Value!).Exports)
                     {
-                        if (e.Sort == Sort.Type)
+                        if (IsWitType(e))
                         {
                             ClaimType((Node)e.Value!, new Claim(name, n, direction));
                         }
                     }
 
                     break;
-                case Sort.Type:
+                case Sort.Type when IsWitType(entity):
                     ClaimType((Node)entity.Value!, new Claim(string.Empty, name, direction));
                     break;
             }
@@ -104,7 +124,7 @@ internal sealed class WorldBuilder
                     var list = new List<WitType>();
                     foreach (var (_, e) in instance.Exports)
                     {
-                        if (e.Sort == Sort.Type)
+                        if (IsWitType(e))
                         {
                             list.Add(Type((Node)e.Value!));
                         }
@@ -115,7 +135,7 @@ internal sealed class WorldBuilder
                     break;
                 }
 
-                case Sort.Type:
+                case Sort.Type when IsWitType(entity):
                     types.Add(Type((Node)entity.Value!));
                     break;
             }
@@ -183,7 +203,7 @@ internal sealed class WorldBuilder
         }
         else
         {
-            type = Structure((ValueNode)node);
+            type = Structure(node as ValueNode ?? throw new ComponentFormatException("a value type refers to a type that is not a value type", "component", 0));
         }
 
         _types[node] = type;
