@@ -22,7 +22,7 @@ public class ComponentReaderFuzzTests(ITestOutputHelper output)
         "resource-containers.wat", "resources.wat", "scalars.wat", "strings.wat", "wasi-env.wat", "wasi-files.wat",
         "wasi-random.wat", "wasi-stdout.wat", "wit/alltypes.wat", "wit/keywords.wat", "wit/map.wat", "wit/uses.wat",
         "wit/world.wat", "identity/abort.wat", "identity/same-shape.wat", "identity/things.wat", "identity/random.wat",
-        "identity/world-types.wat", "identity/import-export.wat", "identity/same-shape-exports.wat",
+        "identity/world-types.wat", "identity/import-export.wat", "identity/same-shape-exports.wat", "identity/renamed-use.wat",
     ];
 
     private static byte[] Binary(string fixture)

@@ -27,6 +27,7 @@ public class ComponentReaderTests
     [InlineData("world-types")]
     [InlineData("import-export")]
     [InlineData("same-shape-exports")]
+    [InlineData("renamed-use")]
     public void World_block_is_what_jco_wit_prints(string fixture)
     {
         using var runtime = new ComponentRuntime();
@@ -55,6 +56,7 @@ public class ComponentReaderTests
     [InlineData("world-types")]
     [InlineData("import-export")]
     [InlineData("same-shape-exports")]
+    [InlineData("renamed-use")]
     public void Reading_without_an_engine_gives_the_same_world(string fixture)
     {
         using var runtime = new ComponentRuntime();
@@ -183,6 +185,31 @@ public class ComponentReaderTests
             use thing-in.{thing};
 
             get: func() -> thing;
+          }
+        }
+
+        """);
+    }
+
+    [Fact]
+    public void A_renamed_use_prints_as_use_with_as()
+    {
+        using var runtime = new ComponentRuntime();
+        using var component = Load(runtime, "renamed-use.wat");
+        var a = component.World.FindImport("t:r/a")!;
+        var b = component.World.FindImport("t:r/b")!;
+        b.Types[0].Should().BeSameAs(a.Types[0]);
+        b.Types[1].AliasOf.Should().BeSameAs(a.Types[0]);
+        b.Types[1].Name.Should().Be("other");
+        b.Types[2].AliasOf.Should().BeSameAs(b.Types[1]);
+        component.ToWit().Should().EndWith(
+        """
+          interface b {
+            use a.{thing, thing as other};
+
+            type same = other;
+
+            f: func(o: other, s: same) -> thing;
           }
         }
 

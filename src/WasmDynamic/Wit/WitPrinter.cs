@@ -300,15 +300,19 @@ public static class WitPrinter
             var declared = new List<WitType>();
             foreach (var t in types)
             {
-                if (IsUse(t, owner))
+                // A renaming use (`use i.{b as a}`) is an alias whose target belongs to another interface.
+                var renamed = t.AliasOf is { Name: not null, Owner: not null } target && target.Owner != owner && !IsUse(t, owner) ? target : null;
+                if (IsUse(t, owner) || renamed is not null)
                 {
-                    if (uses.Count > 0 && uses[^1].From == t.Owner)
+                    var from = renamed?.Owner ?? t.Owner!;
+                    var name = renamed is null ? Identifier(t.Name!) : Identifier(renamed.Name!) + " as " + Identifier(t.Name!);
+                    if (uses.Count > 0 && uses[^1].From == from)
                     {
-                        uses[^1].Names.Add(Identifier(t.Name!));
+                        uses[^1].Names.Add(name);
                     }
                     else
                     {
-                        uses.Add((t.Owner!, [Identifier(t.Name!)]));
+                        uses.Add((from, [name]));
                     }
                 }
                 else
