@@ -20,7 +20,11 @@ namespace WasmDynamic.Bindgen;
 /// </example>
 public static class Bindgen
 {
-    /// <summary>Loads <paramref name="component"/> (binary or WAT text) to read its world, then generates its bindings.</summary>
+    /// <summary>
+    /// Reads the world of <paramref name="component"/>, then generates its bindings. A component binary is read without
+    /// an engine (<see cref="WitWorld.Read(ReadOnlySpan{byte})"/>: its structure is checked, its core code is not
+    /// compiled or validated); WAT text is compiled by Wasmtime to read it.
+    /// </summary>
     /// <param name="name">The namespace of the generated code, e.g. <c>Demo.Calc</c>.</param>
     /// <param name="component">The component's bytes.</param>
     /// <returns>File name (e.g. <c>ITypes.g.cs</c>) → UTF-8 C# source, in a stable order.</returns>
@@ -31,6 +35,11 @@ public static class Bindgen
     {
         ArgumentNullException.ThrowIfNull(name);
         ArgumentNullException.ThrowIfNull(component);
+        if (component.AsSpan().StartsWith("\0asm"u8))
+        {
+            return Generate(name, WitWorld.Read(component));
+        }
+
         using var runtime = new ComponentRuntime();
         using var loaded = runtime.Load(component);
         return Generate(name, loaded.World);

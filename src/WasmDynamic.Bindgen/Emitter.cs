@@ -166,6 +166,12 @@ internal sealed class Emitter
 
     private void Reach(WitType t)
     {
+        // `type a = b`: the alias is b's C# type.
+        while (t.AliasOf is { } aliased)
+        {
+            t = aliased;
+        }
+
         if (t is WitHandle h)
         {
             Reach(h.Resource);
@@ -272,6 +278,11 @@ internal sealed class Emitter
 
     private string Cs(WitType t)
     {
+        while (t.AliasOf is { } aliased)
+        {
+            t = aliased;
+        }
+
         switch (t)
         {
             case WitPrimitive p:

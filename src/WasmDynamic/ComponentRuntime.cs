@@ -258,20 +258,32 @@ public sealed class ComponentRuntime : IDisposable
     private WasmComponent Compile(ReadOnlySpan<byte> binary, string name)
     {
         ComponentLoader.CheckHeader(binary, name);
+        ComponentHandle? handle = null;
         if (_cache is null)
         {
-            return new WasmComponent(this, ComponentLoader.Compile(_engine, binary, name), name);
-        }
-
-        var path = _cache.PathFor(binary);
-        var handle = _cache.TryLoad(_engine, path);
-        if (handle is null)
-        {
             handle = ComponentLoader.Compile(_engine, binary, name);
-            _cache.Store(handle, path);
+        }
+        else
+        {
+            var path = _cache.PathFor(binary);
+            handle = _cache.TryLoad(_engine, path);
+            if (handle is null)
+            {
+                handle = ComponentLoader.Compile(_engine, binary, name);
+                _cache.Store(handle, path);
+            }
         }
 
-        return new WasmComponent(this, handle, name);
+        // Wasmtime validated the binary; the world (names and identities of its types) is read from the same bytes.
+        try
+        {
+            return new WasmComponent(this, handle, name, Wit.WitWorld.Read(binary, name));
+        }
+        catch
+        {
+            handle.Dispose();
+            throw;
+        }
     }
 
     /// <summary>How many loads the on-disk cache served (see <see cref="ComponentRuntimeOptions.UseCompiledComponentCache"/>).</summary>

@@ -9,16 +9,15 @@ namespace WasmDynamic;
 /// <remarks>Thread-safe. Dispose it to release the compiled code once its instances are gone.</remarks>
 public sealed partial class WasmComponent : IDisposable
 {
-    private readonly Lazy<WitWorld> _world;
     private Emit.WorldTypes? _types;
 
-    internal WasmComponent(ComponentRuntime runtime, ComponentHandle handle, string name)
+    internal WasmComponent(ComponentRuntime runtime, ComponentHandle handle, string name, WitWorld world)
     {
         runtime.AddUser();
         Runtime = runtime;
         Handle = handle;
         Name = name;
-        _world = new Lazy<WitWorld>(ReadWorld, LazyThreadSafetyMode.ExecutionAndPublication);
+        World = world;
     }
 
     /// <summary>The runtime that loaded this component.</summary>
@@ -27,37 +26,13 @@ public sealed partial class WasmComponent : IDisposable
     /// <summary>The file path or name this component was loaded from.</summary>
     public string Name { get; }
 
-    /// <summary>The component's world, read from Wasmtime's type reflection.</summary>
-    public WitWorld World => _world.Value;
+    /// <summary>The component's world, read from the component binary (see <see cref="WitWorld.Read(ReadOnlySpan{byte})"/>).</summary>
+    public WitWorld World { get; }
 
     internal ComponentHandle Handle { get; }
 
     /// <summary>The world as WIT text, in the layout of <c>wasm-tools component wit</c> / <c>jco wit</c>.</summary>
     public string ToWit() => World.ToWit();
-
-    private WitWorld ReadWorld()
-    {
-        var addedEngine = false;
-        var addedComponent = false;
-        Runtime.Engine.DangerousAddRef(ref addedEngine);
-        Handle.DangerousAddRef(ref addedComponent);
-        try
-        {
-            return WitReader.Read(Runtime.Engine.Pointer, Handle.Pointer);
-        }
-        finally
-        {
-            if (addedComponent)
-            {
-                Handle.DangerousRelease();
-            }
-
-            if (addedEngine)
-            {
-                Runtime.Engine.DangerousRelease();
-            }
-        }
-    }
 
     internal Emit.WorldTypes Types => _types ??= Emit.WorldTypes.For(World);
 

@@ -57,6 +57,36 @@ public class GeneratorTests
     }
 
     [Fact]
+    public void Same_shape_records_get_two_types_and_an_alias_uses_its_target()
+    {
+        var binary = WasmDynamic.Native.ComponentLoader.Wat2Wasm(Fixtures.Bytes("identity/same-shape-exports.wat"), "same-shape-exports.wat");
+        var files = Bindgen.Generate("Gen.Same", binary);
+        files.Keys.Should().Contain(["ListInRecord1.g.cs", "ListInRecord2.g.cs"]);
+        files.Keys.Should().NotContain(k => k.Contains("ListInAlias"));
+        Text(files, "ListInRecord2.g.cs").Should().Contain("public sealed record ListInRecord2(uint A);");
+        var shapes = Text(files, files.Keys.Single(k => k.StartsWith("IShapes", StringComparison.Ordinal)));
+        shapes.Should().Contain("ListInRecord1 F1(ListInRecord1 x);").And.Contain("ListInRecord2 F2(ListInRecord2 x);").And.Contain("ListInRecord2 F3(ListInRecord2 x);");
+        Compiler.Compile(files);
+    }
+
+    [Fact]
+    public void The_byte_overload_reads_a_binary_without_an_engine_to_the_same_output()
+    {
+        var binary = WasmDynamic.Native.ComponentLoader.Wat2Wasm(Fixtures.Bytes("compound.wat"), "compound.wat");
+        var fromBinary = Bindgen.Generate("Demo.Types", binary);
+        var fromWorld = Generate("compound.wat", "Demo.Types");
+        fromBinary.Keys.Should().Equal(fromWorld.Keys);
+        foreach (var key in fromBinary.Keys)
+        {
+            fromBinary[key].Should().Equal(fromWorld[key], key);
+        }
+
+        var broken = binary[..^3];
+        var act = () => Bindgen.Generate("Demo.Types", broken);
+        act.Should().Throw<ComponentLoadException>().WithMessage("*byte offset*");
+    }
+
+    [Fact]
     public void Exported_interfaces_carry_their_full_WIT_name_and_doc_comments_quote_WIT_signatures()
     {
         var files = Generate("compound.wat", "Demo");

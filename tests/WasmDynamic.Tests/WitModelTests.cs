@@ -284,21 +284,26 @@ public class WitModelTests
     {
         var world = World("wit/world.wat");
         world.ImportOrder.Should().Equal(
-            "demo:base/errors@0.1.0", "log", "thing", "[constructor]thing", "[method]thing.where", "[static]thing.default", "host", "check");
+            "demo:base/errors@0.1.0", "log", "code", "point", "thing", "[constructor]thing", "[method]thing.where", "[static]thing.default", "host", "check");
 
-        // Wasmtime lists resource imports, not value-type imports: `code` and `point` are not in ImportedTypes.
-        var thing = world.ImportedTypes.Should().ContainSingle().Subject.Should().BeOfType<WitResource>().Subject;
+        // The world imports `code` (a `use` of demo:base/errors' enum: the interface's own type object), the record
+        // `point` it defines itself, and the resource `thing`, all read from the binary with their names.
+        world.ImportedTypes.Select(t => t.Name).Should().Equal("code", "point", "thing");
+        world.ImportedTypes[0].Owner.Should().Be("demo:base/errors@0.1.0");
+        world.ImportedTypes[0].Should().BeSameAs(world.FindImport("demo:base/errors")!.Types[0]);
+        var thing = world.ImportedTypes[2].Should().BeOfType<WitResource>().Subject;
         thing.Name.Should().Be("thing");
         thing.Owner.Should().BeEmpty("the world owns it");
 
         var constructor = world.ImportedFunctions.Single(f => f.Kind == WitFunctionKind.Constructor);
         constructor.ResourceName.Should().Be("thing");
         var point = constructor.Parameters[0].Type.Should().BeOfType<WitRecord>().Subject;
-        point.Name.Should().BeNull("the name of a world-level value type import is not in Wasmtime's reflection");
+        point.Name.Should().Be("point", "the world imports the record by name");
+        point.Owner.Should().BeEmpty();
         point.Fields.Select(f => f.Name).Should().Equal("x", "y");
         world.ImportedFunctions.Single(f => f.Kind == WitFunctionKind.Static).ShortName.Should().Be("default");
 
-        // `check` uses the enum of demo:base/errors, recognized by structure.
+        // `check` uses the enum of demo:base/errors through the world's `use`.
         world.ImportedFunctions.Single(f => f.Name == "check").Parameters[0].Type.Owner.Should().Be("demo:base/errors@0.1.0");
 
         var host = world.FindImport("host")!;

@@ -420,8 +420,8 @@ public class WitTextTests
     [Fact]
     public void Uses_within_and_across_packages_and_packages_in_dependency_order()
     {
-        // wasm-tools prints `peek: func(s: input-ref)`: Wasmtime interns `borrow<input-stream>`, and handles are never
-        // replaced by an alias name (every method's `self` would otherwise read `input-ref`).
+        // wasm-tools prints `peek: func(s: input-ref)`: the binary refers to the alias (before the binary reader this
+        // expectation read `borrow<input-stream>`, Wasmtime's reflection having no alias identity).
         Wit("wit/uses.wat").Should().Be(
         """
         package root:component;
@@ -474,7 +474,7 @@ public class WitTextTests
 
             type input-ref = borrow<input-stream>;
 
-            peek: func(s: borrow<input-stream>) -> option<u8>;
+            peek: func(s: input-ref) -> option<u8>;
           }
         }
 
@@ -493,9 +493,8 @@ public class WitTextTests
     [Fact]
     public void World_level_items()
     {
-        // jco prints `use demo:base/errors@0.1.0.{code};` and `record point` because it reads the world's type imports
-        // from the binary. Wasmtime does not report value-type imports, so the `use` is inferred from `check` and the
-        // record, reachable only structurally, is declared under a made-up name.
+        // The world block is what `jco wit` prints (the reader reads the world's type imports from the binary; the
+        // expectation before the binary reader had `record record0`, Wasmtime not reporting value-type imports).
         Wit("wit/world.wat").Should().Be(
         """
         package root:component;
@@ -507,14 +506,14 @@ public class WitTextTests
           }
           use demo:base/errors@0.1.0.{code};
 
-          record record0 {
+          record point {
             x: f32,
             y: f32,
           }
 
           resource thing {
-            constructor(p: record0);
-            where: func() -> record0;
+            constructor(p: point);
+            where: func() -> point;
             default: static func() -> thing;
           }
           import log: func(msg: string);

@@ -34,6 +34,12 @@ internal sealed class DataTypeEmitter
 
     private Type Map(WitType wit)
     {
+        // `type a = b`: the alias is b's CLR type.
+        while (wit.AliasOf is { } target)
+        {
+            wit = target;
+        }
+
         switch (wit)
         {
             case WitPrimitive p:

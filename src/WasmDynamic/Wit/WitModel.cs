@@ -172,6 +172,30 @@ public sealed record WitWorld(
     /// <summary>The world as WIT text, laid out as <c>wasm-tools component wit</c> prints it.</summary>
     public string ToWit() => WitPrinter.Print(this);
 
+    /// <summary>
+    /// Reads the world of a component binary without an engine: the component's imports and exports with every type's
+    /// real identity (its defining interface and name, <c>use</c>s and aliases as the binary has them), the way
+    /// <c>wasm-tools component wit</c> decodes it. The reader is bounds-checked and depth-limited; it does not
+    /// validate the component as Wasmtime does (core code is not looked at).
+    /// </summary>
+    /// <param name="component">The bytes of a component binary (not WAT text).</param>
+    /// <returns>The world.</returns>
+    /// <exception cref="ComponentLoadException">The bytes are not a component binary, are malformed, or use a construct the reader does not support; the message names the section and byte offset.</exception>
+    public static WitWorld Read(ReadOnlySpan<byte> component) => Read(component, "<bytes>");
+
+    /// <summary>Reads the world of a component binary; <paramref name="name"/> names it in messages.</summary>
+    internal static WitWorld Read(ReadOnlySpan<byte> component, string name)
+    {
+        try
+        {
+            return Binary.WorldBuilder.Read(component);
+        }
+        catch (Binary.ComponentFormatException e)
+        {
+            throw new ComponentLoadException(name, e.Describe(), e);
+        }
+    }
+
     internal static WitInterface? Find(EquatableArray<WitInterface> interfaces, string name)
     {
         foreach (var i in interfaces)

@@ -16,13 +16,12 @@ namespace WasmDynamic.Wit;
 /// packages.
 /// </para>
 /// <para>
-/// Wasmtime's type reflection lacks a few things wasm-tools reads from the binary, so the text differs there: doc
-/// comments; aliases of primitive types where they are used (<c>size: filesize</c> prints as <c>size: u64</c>, the
-/// alias <c>type filesize = u64;</c> itself is still declared); and the value types a world imports by name
-/// (<c>record point</c> declared in a world), which Wasmtime does not list. Those records, variants, enums and flags
-/// are declared in the world under made-up names (<c>record0</c>), and a world function's types that belong to an
-/// interface get the <c>use</c> statement the world must have had. A type exported at the world level has no WIT form
-/// (wasm-tools refuses such components); it is declared in the world like an imported one.
+/// The model comes from the component binary (<see cref="WitWorld.Read(ReadOnlySpan{byte})"/>), so names, aliases
+/// (<c>type a = b</c>, <c>size: filesize</c>, handle aliases) and world-level types print as the binary has them. Doc
+/// comments are not printed (the reader does not read the <c>package-docs</c> section). A world function that refers
+/// to an interface's type without the world importing it by name prints the name without a <c>use</c>, as wasm-tools
+/// does. Unnamed records, variants, enums and flags (possible only in hand-written components) are declared under
+/// made-up names (<c>record0</c>).
 /// </para>
 /// </remarks>
 public static class WitPrinter
@@ -91,7 +90,7 @@ public static class WitPrinter
     {
         public string Reference(WitType t)
         {
-            if (t.Name is not null && t is not WitHandle)
+            if (t.Name is not null)
             {
                 return Identifier(t.Name);
             }
@@ -301,15 +300,19 @@ public static class WitPrinter
             var declared = new List<WitType>();
             foreach (var t in types)
             {
-                if (IsUse(t, owner))
+                // A renaming use (`use i.{b as a}`) is an alias whose target belongs to another interface.
+                var renamed = t.AliasOf is { Name: not null, Owner: not null } target && target.Owner != owner && !IsUse(t, owner) ? target : null;
+                if (IsUse(t, owner) || renamed is not null)
                 {
-                    if (uses.Count > 0 && uses[^1].From == t.Owner)
+                    var from = renamed?.Owner ?? t.Owner!;
+                    var name = renamed is null ? Identifier(t.Name!) : Identifier(renamed.Name!) + " as " + Identifier(t.Name!);
+                    if (uses.Count > 0 && uses[^1].From == from)
                     {
-                        uses[^1].Names.Add(Identifier(t.Name!));
+                        uses[^1].Names.Add(name);
                     }
                     else
                     {
-                        uses.Add((t.Owner!, [Identifier(t.Name!)]));
+                        uses.Add((from, [name]));
                     }
                 }
                 else
@@ -356,7 +359,6 @@ public static class WitPrinter
             var seen = new HashSet<WitType>();
             var types = listed.Where(seen.Add).ToList();
             var taken = new HashSet<string>(types.Where(t => t.Name is not null).Select(t => t.Name!), StringComparer.Ordinal);
-            var implicitUses = new List<WitType>();
             var declared = new List<WitType>();
             foreach (var t in types.Where(t => !IsUse(t, owner)).ToList())
             {
@@ -376,7 +378,7 @@ public static class WitPrinter
                 }
             }
 
-            return implicitUses.Concat(declared).Concat(types).ToList();
+            return declared.Concat(types).ToList();
 
             void Visit(WitType t)
             {
@@ -388,21 +390,13 @@ public static class WitPrinter
 
                 if (t.Name is not null)
                 {
-                    if (seen.Add(t))
+                    // A named type of another interface that the scope does not list is printed by name without a
+                    // `use`, as wasm-tools prints it (a world that refers to an interface's types without importing
+                    // them by name).
+                    if (seen.Add(t) && !IsUse(t, owner))
                     {
-                        if (IsUse(t, owner))
-                        {
-                            // Only a qualified interface can be named in a `use`.
-                            if (WitName.Parse(t.Owner!).Namespace is not null)
-                            {
-                                implicitUses.Add(t);
-                            }
-                        }
-                        else
-                        {
-                            declared.Add(t);
-                            VisitChildren(t);
-                        }
+                        declared.Add(t);
+                        VisitChildren(t);
                     }
 
                     return;
@@ -508,6 +502,13 @@ public static class WitPrinter
         {
             var text = Text;
             var name = Identifier(t.Name ?? _madeUp.GetValueOrDefault(t) ?? "unnamed");
+            if (t.AliasOf is { } aliased)
+            {
+                _o.Str("type " + name + " = " + text.Reference(aliased));
+                _o.Semicolon();
+                return;
+            }
+
             switch (t)
             {
                 case WitRecord r:
@@ -580,7 +581,7 @@ public static class WitPrinter
     private static string PackageName(string packageId)
     {
         var colon = packageId.IndexOf(':');
-        var at = packageId.IndexOf('@');
+        var at = packageId.IndexOf('@', colon + 1);
         var name = at < 0 ? packageId[(colon + 1)..] : packageId[(colon + 1)..at];
         return Identifier(packageId[..colon]) + ":" + Identifier(name) + (at < 0 ? string.Empty : packageId[at..]);
     }

@@ -85,6 +85,14 @@ public abstract record WitType
     /// <summary>The full name of the interface that defines this named type (empty for the world root).</summary>
     public string? Owner { get; init; }
 
+    /// <summary>
+    /// For an alias of another named type (<c>type a = b</c>, <see cref="Name"/> <c>a</c>): the type <c>b</c>; this type
+    /// has <c>b</c>'s structure under its own name. Null for every other type (a plain <c>use</c> is <c>b</c> itself,
+    /// and an alias of an unnamed type such as <c>type bytes = list&lt;u8&gt;</c> is that structure under the name).
+    /// Consumers that map WIT types to .NET types should map an alias to the type of its target.
+    /// </summary>
+    public WitType? AliasOf { get; init; }
+
     /// <summary><c>bool</c>.</summary>
     public static WitPrimitive Bool { get; } = new(WitTypeKind.Bool);
     /// <summary><c>s8</c>.</summary>

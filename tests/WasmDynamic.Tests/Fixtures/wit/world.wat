@@ -25,7 +25,7 @@
 ;;     import check: func(c: code) -> bool;
 ;;   }
 ;;
-;; Wasmtime does not list value-type imports of a component (only resources), so `point` reaches the model unnamed.
+;; The reader reads the binary, so `point` keeps its name.
 (component
   (type $errors-type (instance
     (type $code-def (enum "closed" "timeout"))
