@@ -201,4 +201,13 @@ public class IdentityBindingTests
         using var instance = Ambiguous.Value.Instantiate(new ComponentImports().Add("a:x/log", new LogTen()).Add("b:y/log", new LogTen()));
         ((object)instance.Exports.Sum()).Should().Be(44u);
     }
+
+    [Fact]
+    public void A_class_supplied_for_a_resource_without_functions_is_accepted()
+    {
+        // The abort shape: two interfaces with a `thing` resource each and no functions.
+        using var component = Runtime.Load(Fixture("abort.wat"));
+        using var instance = component.Instantiate(new ComponentImports().AddResource<HostThing>("t:x/a", "thing").AddResource<HostThing>("t:x/b", "thing"));
+        instance.Component.World.Imports.SelectMany(i => i.Resources).Should().HaveCount(2).And.OnlyHaveUniqueItems();
+    }
 }

@@ -122,6 +122,9 @@ internal static class HostBinder
             var members = iface.Functions.Where(f => f.Kind != WitFunctionKind.Freestanding && f.ResourceName == resource.Name).ToList();
             if (members.Count == 0)
             {
+                // Nothing to bind, but a class supplied for it is not "matching no import": the guest can still hold
+                // and drop handles of the resource (its destructor disposes the object).
+                FindResourceClass(types, imports, iface, resource, entry, used);
                 continue;
             }
 
