@@ -34,6 +34,7 @@ public class GeneratorTests
     [InlineData("identity/same-names.wat")]
     [InlineData("identity/world-resources.wat")]
     [InlineData("identity/ambiguous.wat")]
+    [InlineData("identity/distinct.wat")]
     public void Generated_sources_compile_without_warnings_for(string fixture)
     {
         var files = Generate(fixture, "Gen.Fixture");

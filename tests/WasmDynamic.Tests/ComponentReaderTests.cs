@@ -28,6 +28,9 @@ public class ComponentReaderTests
     [InlineData("import-export")]
     [InlineData("same-shape-exports")]
     [InlineData("renamed-use")]
+    [InlineData("same-names")]
+    [InlineData("ambiguous")]
+    [InlineData("distinct")]
     public void World_block_is_what_jco_wit_prints(string fixture)
     {
         using var runtime = new ComponentRuntime();
@@ -41,6 +44,8 @@ public class ComponentReaderTests
     [InlineData("random")]
     [InlineData("import-export")]
     [InlineData("same-shape-exports")]
+    [InlineData("same-names")]
+    [InlineData("distinct")]
     public void Plain_named_copy_prints_exactly_what_jco_wit_prints(string fixture)
     {
         using var runtime = new ComponentRuntime();
@@ -57,6 +62,10 @@ public class ComponentReaderTests
     [InlineData("import-export")]
     [InlineData("same-shape-exports")]
     [InlineData("renamed-use")]
+    [InlineData("same-names")]
+    [InlineData("ambiguous")]
+    [InlineData("distinct")]
+    [InlineData("world-resources")]
     public void Reading_without_an_engine_gives_the_same_world(string fixture)
     {
         using var runtime = new ComponentRuntime();
