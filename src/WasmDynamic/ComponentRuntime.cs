@@ -184,6 +184,11 @@ public sealed class ComponentRuntime : IDisposable
     /// Loads a component from a file: a binary component (<c>.wasm</c>) or component WAT text (<c>.wat</c>, or any
     /// file whose content is text).
     /// </summary>
+    /// <remarks>
+    /// Loading bytes that a live component of this runtime was loaded from compiles nothing: the new component shares
+    /// the compiled code (whatever <see cref="ComponentRuntimeOptions.UseCompiledComponentCache"/> says). Otherwise the
+    /// compiled-component cache is tried, then Wasmtime compiles.
+    /// </remarks>
     /// <exception cref="ArgumentNullException"><paramref name="path"/> is null.</exception>
     /// <exception cref="ComponentLoadException">
     /// The file cannot be read (missing, a directory, no permission, I/O error) or does not hold a valid component;
@@ -255,9 +260,106 @@ public sealed class ComponentRuntime : IDisposable
         throw new ComponentLoadException(name, ComponentLoader.DescribeUnrecognized(bytes));
     }
 
+    // Components loaded in this runtime, by the SHA-256 of their bytes, while one of them is alive: a second load of the
+    // same bytes shares the compiled code (a native clone is a reference-count increment) and the world.
+    private readonly Dictionary<string, List<WeakReference<WasmComponent>>> _loaded = new(StringComparer.Ordinal);
+    private int _compilations;
+
+    /// <summary>How many loads compiled or read the disk cache, rather than sharing a component already loaded (tests).</summary>
+    internal int Compilations => Volatile.Read(ref _compilations);
+
     private WasmComponent Compile(ReadOnlySpan<byte> binary, string name)
     {
         ComponentLoader.CheckHeader(binary, name);
+        var key = Convert.ToHexString(System.Security.Cryptography.SHA256.HashData(binary));
+        if (Shared(key, name) is { } shared)
+        {
+            return shared;
+        }
+
+        Interlocked.Increment(ref _compilations);
+        var loaded = CompileNew(binary, name);
+        Remember(key, loaded);
+        return loaded;
+    }
+
+    private void Remember(string key, WasmComponent component)
+    {
+        lock (_loaded)
+        {
+            foreach (var list in _loaded.Values)
+            {
+                list.RemoveAll(w => !w.TryGetTarget(out var c) || c.IsDisposed);
+            }
+
+            foreach (var empty in _loaded.Where(kv => kv.Value.Count == 0).Select(kv => kv.Key).ToList())
+            {
+                _loaded.Remove(empty);
+            }
+
+            if (!_loaded.TryGetValue(key, out var components))
+            {
+                _loaded[key] = components = new List<WeakReference<WasmComponent>>(1);
+            }
+
+            components.Add(new WeakReference<WasmComponent>(component));
+        }
+    }
+
+    /// <summary>A new component sharing the compiled code of a live one loaded from the same bytes, or null.</summary>
+    private WasmComponent? Shared(string key, string name)
+    {
+        WasmComponent? existing = null;
+        lock (_loaded)
+        {
+            if (_loaded.TryGetValue(key, out var components))
+            {
+                foreach (var weak in components)
+                {
+                    if (weak.TryGetTarget(out var c) && !c.IsDisposed)
+                    {
+                        existing = c;
+                        break;
+                    }
+                }
+            }
+        }
+
+        if (existing is null)
+        {
+            return null;
+        }
+
+        var added = false;
+        try
+        {
+            existing.Handle.DangerousAddRef(ref added);
+            var clone = ComponentApi.wasmtime_component_clone(existing.Handle.DangerousGetHandle());
+            if (clone == 0)
+            {
+                return null;
+            }
+
+            var shared = new WasmComponent(this, new ComponentHandle(clone), name, existing.World);
+            Remember(key, shared);
+            return shared;
+        }
+        catch (ObjectDisposedException)
+        {
+            // Released between the lookup and the clone: compile instead.
+            return null;
+        }
+        finally
+        {
+            if (added)
+            {
+                existing.Handle.DangerousRelease();
+            }
+        }
+    }
+
+    private WasmComponent CompileNew(ReadOnlySpan<byte> binary, string name)
+    {
         ComponentHandle? handle = null;
         if (_cache is null)
         {

@@ -69,6 +69,9 @@ public sealed partial class WasmComponent : IDisposable
 
     private int _disposed;
 
+    /// <summary>True once <see cref="Dispose"/> was called.</summary>
+    internal bool IsDisposed => Volatile.Read(ref _disposed) != 0;
+
     // The component itself and each live instance (which may recreate itself from it after a trap) count as one user.
     private int _users = 1;
 

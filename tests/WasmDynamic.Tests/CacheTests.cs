@@ -243,4 +243,32 @@ public class CacheTests(ITestOutputHelper output)
             Directory.Delete(dir, recursive: true);
         }
     }
+
+    [Fact]
+    public void Loading_the_same_bytes_twice_in_a_runtime_compiles_once_whatever_the_disk_cache_setting()
+    {
+        using var runtime = new ComponentRuntime(new ComponentRuntimeOptions { UseCompiledComponentCache = false });
+        var wat = Unique(Guid.NewGuid().ToString("N"));
+        var first = runtime.LoadText(wat);
+        using var second = runtime.LoadText(wat);
+        runtime.Compilations.Should().Be(1, "the second load shares the first one's compiled code");
+        second.World.Should().BeSameAs(first.World);
+
+        first.Dispose();
+        using (var instance = second.Instantiate())
+        {
+            ((uint)instance.Invoke(second.World.ExportedFunctions[0].Name)!).Should().Be(1, "the shared code outlives the component it came from");
+        }
+
+        using (var third = runtime.LoadText(wat))
+        {
+            runtime.Compilations.Should().Be(1, "a live component of the same bytes is still there to share");
+        }
+
+        second.Dispose();
+        using var fourth = runtime.LoadText(wat);
+        runtime.Compilations.Should().Be(2, "once every component of those bytes is disposed, a load compiles again");
+        using var other = runtime.LoadText(Unique(Guid.NewGuid().ToString("N")));
+        runtime.Compilations.Should().Be(3, "other bytes compile");
+    }
 }

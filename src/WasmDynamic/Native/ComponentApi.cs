@@ -8,6 +8,7 @@ internal static unsafe partial class ComponentApi
     // component.h
     [LibraryImport(WasmtimeLibrary.Name)] public static partial nint wasmtime_component_new(nint engine, byte* bytes, nuint length, nint* component);
     [LibraryImport(WasmtimeLibrary.Name)] public static partial void wasmtime_component_delete(nint component);
+    [LibraryImport(WasmtimeLibrary.Name)] public static partial nint wasmtime_component_clone(nint component);
     [LibraryImport(WasmtimeLibrary.Name)] public static partial nint wasmtime_component_serialize(nint component, ByteVec* ret);
     [LibraryImport(WasmtimeLibrary.Name)] public static partial nint wasmtime_component_deserialize(nint engine, byte* bytes, nuint length, nint* component);
     [LibraryImport(WasmtimeLibrary.Name)] public static partial nint wasmtime_component_type(nint component);
