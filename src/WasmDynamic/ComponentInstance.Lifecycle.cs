@@ -143,11 +143,15 @@ public sealed partial class ComponentInstance
         Exception? failure = null;
         var holder = _holder;
         var scope = CallScope.Current;
+
+        // Host imports running on the helper may call other instances: they must see this thread's cancellation scopes.
+        var cancellation = CancellationScope.Current;
         var thread = new Thread(
             () =>
             {
                 _actingFor = this;
                 CallScope.Current = scope;
+                CancellationScope.Current = cancellation;
                 _holder = Environment.CurrentManagedThreadId;
                 try
                 {
@@ -161,6 +165,7 @@ public sealed partial class ComponentInstance
                 {
                     _actingFor = null;
                     CallScope.Current = null;
+                    CancellationScope.Current = null;
                 }
             },
             checked((int)StackNeeded + 1024 * 1024))

@@ -178,6 +178,13 @@ public sealed unsafe partial class ComponentInstance : IDisposable
         [ThreadStatic]
         private static CancellationScope? _current;
 
+        /// <summary>The innermost scope open on this thread (carried to a helper thread that runs a call for it).</summary>
+        internal static CancellationScope? Current
+        {
+            get => _current;
+            set => _current = value;
+        }
+
         private readonly ComponentInstance _instance;
         private readonly CancellationScope? _outer;
         private bool _disposed;
@@ -400,6 +407,15 @@ public sealed unsafe partial class ComponentInstance : IDisposable
             throw Reentered(invoker);
         }
 
+        if ((_interruptsConfigured || CancellationScope.Any) && CanceledBeforeCall() is { } canceled)
+        {
+            // Already cancelled: refuse the call before the guest runs (the epoch callback would only see it at a
+            // later tick, so a short call would sometimes run, sometimes not). The instance is left as it was.
+            _depth--;
+            _lock.Exit();
+            throw new ComponentCanceledException(invoker.QualifiedName, invoker.Function.Signature, canceled);
+        }
+
         _holder = Environment.CurrentManagedThreadId;
         _currentCall = invoker;
         _state.PendingHostException = null;
@@ -414,6 +430,18 @@ public sealed unsafe partial class ComponentInstance : IDisposable
         {
             WasmtimeApi.wasmtime_context_set_fuel(Context, fuel);
         }
+    }
+
+    /// <summary>The instance's or this thread's cancellation token for this instance, when it is already cancelled.</summary>
+    private CancellationToken? CanceledBeforeCall()
+    {
+        if (_options.CancellationToken.IsCancellationRequested)
+        {
+            return _options.CancellationToken;
+        }
+
+        var token = CancellationScope.For(this);
+        return token.IsCancellationRequested ? token : null;
     }
 
     /// <summary>Sets this call's deadline and token, and has Wasmtime check them every epoch tick.</summary>

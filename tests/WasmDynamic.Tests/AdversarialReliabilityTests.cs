@@ -1,0 +1,114 @@
+using FluentAssertions;
+using Xunit;
+
+// These tests are about threads that block: they wait with bounds, on dedicated threads, on purpose.
+#pragma warning disable xUnit1031
+
+namespace WasmDynamic.Tests;
+
+/// <summary>Defects found by an adversarial review of issue 12 (reliability II), one regression test each.</summary>
+public class AdversarialReliabilityTests
+{
+    private static readonly string Fixture = Path.Combine(AppContext.BaseDirectory, "Fixtures", "lifecycle.wat");
+    private static readonly ComponentRuntime Runtime = new();
+    private static readonly Lazy<WasmComponent> Component = new(() => Runtime.Load(Fixture));
+
+    private static ComponentInstance Instantiate(Func<uint> poke, TimeSpan? timeout = null, CancellationToken token = default) =>
+        Component.Value.Instantiate(new InstanceOptions
+        {
+            Imports = ComponentImports.FromObject(new { Poke = poke }),
+            CallTimeout = timeout,
+            CancellationToken = token,
+        });
+
+    [Fact]
+    public void A_call_with_a_token_cancelled_before_it_starts_is_always_refused_and_leaves_the_instance_usable()
+    {
+        using var cts = new CancellationTokenSource();
+        cts.Cancel();
+        using var instance = Instantiate(() => 0);
+        var api = instance.GetInterface<ILifecycle>();
+        api.Add(1, 2).Should().Be(3, "the instance works before the scope");
+
+        // Before the fix a short call with a cancelled token ran or not depending on whether an epoch tick fell inside it.
+        for (var i = 0; i < 200; i++)
+        {
+            using (instance.CancelCallsOn(cts.Token))
+            {
+                var act = () => api.Add(1, 2);
+                act.Should().Throw<ComponentCanceledException>()
+                    .WithMessage("The call was stopped because its cancellation token was cancelled.*'add'*")
+                    .Which.CancellationToken.Should().Be(cts.Token);
+            }
+        }
+
+        instance.IsPoisoned.Should().BeFalse("a call refused before the guest ran leaves nothing broken");
+        api.Add(2, 3).Should().Be(5);
+
+        using var cancelledForGood = Instantiate(() => 0, token: cts.Token);
+        var typed = cancelledForGood.GetInterface<ILifecycle>();
+        for (var i = 0; i < 200; i++)
+        {
+            var act = () => typed.Add(1, 2);
+            act.Should().Throw<ComponentCanceledException>("InstanceOptions.CancellationToken cancels every later call");
+        }
+    }
+
+    [Fact]
+    public void A_null_export_name_in_the_dynamic_indexer_is_an_ArgumentNullException_not_a_NullReferenceException()
+    {
+        using var instance = Instantiate(() => 0);
+        dynamic exports = instance.Exports;
+        var act = () => (object)exports[(string)null!];
+        act.Should().Throw<ArgumentNullException>().WithMessage("An export name is needed*");
+    }
+
+    [Fact]
+    public void A_cancellation_scope_reaches_calls_made_from_host_imports_of_a_call_run_on_the_big_stack_helper_thread()
+    {
+        // b has a long timeout only as a backstop: without the fix its spin ignores the scope and ends by timeout.
+        using var b = Instantiate(() => 0, timeout: TimeSpan.FromSeconds(5));
+        Exception? inner = null;
+        using var a = Instantiate(() =>
+        {
+            try
+            {
+                b.Exports.Spin();
+            }
+            catch (Exception e)
+            {
+                inner = e;
+            }
+
+            return 1;
+        });
+
+        using var cts = new CancellationTokenSource();
+        uint result = 0;
+        Exception? outer = null;
+
+        // A 256 KiB thread has too little stack for a call: a's call runs on a helper thread, and so does poke.
+        var thread = new Thread(
+            () =>
+            {
+                try
+                {
+                    using (b.CancelCallsOn(cts.Token))
+                    {
+                        cts.CancelAfter(TimeSpan.FromMilliseconds(100));
+                        result = a.GetInterface<ILifecycle>().Run();
+                    }
+                }
+                catch (Exception e)
+                {
+                    outer = e;
+                }
+            },
+            256 * 1024);
+        thread.Start();
+        thread.Join(TimeSpan.FromSeconds(20)).Should().BeTrue();
+        outer.Should().BeNull();
+        result.Should().Be(2);
+        inner.Should().BeOfType<ComponentCanceledException>("the scope opened on the calling thread covers b's call made from a's host import");
+    }
+}
