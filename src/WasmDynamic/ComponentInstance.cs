@@ -517,10 +517,19 @@ public sealed unsafe partial class ComponentInstance : IDisposable
     /// <summary>Drops a guest resource handle: runs the guest destructor for an owned one, then frees the box.</summary>
     internal void DropResource(ResourceHandle handle)
     {
-        var entered = _actingFor != this;
-        if (entered)
+        var drop = $"[resource-drop]{handle.Binding.Resource.Name}";
+        var signature = $"resource {handle.Binding.Resource.Name}";
+        if (handle.Owned && _depth > 0 && OnCallThread && !_disposed && _poison is null && !handle.IsReleased)
         {
-            _lock.Enter();
+            // From inside one of this instance's host imports: the guest destructor would re-enter the instance.
+            throw new ComponentReentrancyException($"Cannot dispose the {handle.Binding.Resource.Name} resource from inside a host import of the component instance that owns it: its guest destructor would re-enter the instance while it is in a call, which the component model forbids. The handle stays valid; dispose it after the call into the instance returns.");
+        }
+
+        var entered = _actingFor != this;
+        if (entered && !_lock.TryEnter())
+        {
+            // Busy: wait like a call does, so a host import that waits for this thread is reported, not a hang.
+            WaitForInstance(drop, signature);
         }
 
         try
@@ -554,7 +563,7 @@ public sealed unsafe partial class ComponentInstance : IDisposable
                 if (error != 0)
                 {
                     var message = NativeError.TakeMessage(error);
-                    var e = new ComponentTrapException($"[resource-drop]{handle.Binding.Resource.Name}", $"resource {handle.Binding.Resource.Name}", message);
+                    var e = new ComponentTrapException(drop, signature, message);
                     _poison = e;
                     throw e;
                 }

@@ -112,3 +112,97 @@ public class AdversarialReliabilityTests
         inner.Should().BeOfType<ComponentCanceledException>("the scope opened on the calling thread covers b's call made from a's host import");
     }
 }
+
+/// <summary>Guest resource handles disposed while their instance is busy (Fixtures/resource-reentry.wat).</summary>
+public class ResourceDisposeWhileBusyTests
+{
+    private static readonly ComponentRuntime Runtime = new();
+    private static readonly Lazy<WasmComponent> Component = new(() => Runtime.Load(Path.Combine(AppContext.BaseDirectory, "Fixtures", "resource-reentry.wat")));
+
+    [Fact]
+    public void Disposing_a_handle_from_a_thread_its_instances_host_import_waits_for_is_a_deadlock_exception_not_a_hang()
+    {
+        dynamic? thing = null;
+        Exception? failure = null;
+        var returned = false;
+        using var instance = Component.Value.Instantiate(new InstanceOptions
+        {
+            HostImportWaitTimeout = TimeSpan.FromMilliseconds(300),
+            Imports = ComponentImports.FromObject(new
+            {
+                Poke = (Func<uint>)(() =>
+                {
+                    // The import waits for a thread that disposes a handle of this very instance.
+                    var helper = new Thread(() =>
+                    {
+                        try
+                        {
+                            thing!.Dispose();
+                        }
+                        catch (Exception e)
+                        {
+                            failure = e;
+                        }
+                    });
+                    helper.Start();
+                    returned = helper.Join(TimeSpan.FromSeconds(5));
+                    return 0;
+                }),
+            }),
+        });
+
+        thing = instance.Exports.Things.Thing();
+        ((uint)instance.Exports.Run()).Should().Be(1);
+        returned.Should().BeTrue("the dispose must give up instead of waiting forever for the call that waits for it");
+        failure.Should().BeOfType<ComponentDeadlockException>()
+            .Which.Message.Should().StartWith("The call '[resource-drop]thing' (resource thing) on thread").And.Contain("inside the host import 'poke'");
+        ((bool)thing!.IsDisposed).Should().BeFalse("the refused dispose leaves the handle as it was");
+        ((uint)instance.Exports.Drops()).Should().Be(0);
+        thing.Dispose();
+        ((uint)instance.Exports.Drops()).Should().Be(1);
+    }
+
+    [Fact]
+    public void Disposing_a_handle_from_inside_a_host_import_of_its_own_instance_is_refused_instead_of_re_entering_the_guest()
+    {
+        dynamic? thing = null;
+        Exception? failure = null;
+        uint dropsSeenInside = 99;
+        ComponentInstance? other = null;
+        using var instance = Component.Value.Instantiate(new
+        {
+            Poke = (Func<uint>)(() =>
+            {
+                try
+                {
+                    thing!.Dispose();
+                }
+                catch (Exception e)
+                {
+                    failure = e;
+                }
+
+                dropsSeenInside = other!.Exports.Drops();
+                return 0;
+            }),
+        });
+        using var second = Component.Value.Instantiate(new { Poke = (Func<uint>)(() => 0) });
+        other = second;
+
+        thing = instance.Exports.Things.Thing();
+        ((uint)instance.Exports.Run()).Should().Be(1);
+        failure.Should().BeOfType<ComponentReentrancyException>()
+            .Which.Message.Should().StartWith("Cannot dispose the thing resource from inside a host import of the component instance that owns it");
+        dropsSeenInside.Should().Be(0, "calls into other instances from the import still work");
+        ((uint)instance.Exports.Drops()).Should().Be(0, "the guest destructor did not run re-entrantly");
+        instance.IsPoisoned.Should().BeFalse();
+        thing!.Dispose();
+        ((uint)instance.Exports.Drops()).Should().Be(1);
+
+        // A handle of another instance can be disposed from the import: that enters a different instance.
+        dynamic otherThing = second.Exports.Things.Thing();
+        using var third = Component.Value.Instantiate(new { Poke = (Func<uint>)(() => { otherThing.Dispose(); return 0; }) });
+        ((uint)third.Exports.Run()).Should().Be(1);
+        ((uint)second.Exports.Drops()).Should().Be(1);
+    }
+}
