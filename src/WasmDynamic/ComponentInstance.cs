@@ -140,7 +140,7 @@ public sealed unsafe partial class ComponentInstance : IDisposable
         {
             foreach (var invoker in _invokers.Values)
             {
-                invoker.Rebind(Linking.GetFunc(Component, _native, Context, invoker.InterfaceName, invoker.Function.Name));
+                invoker.Unbind();
             }
         }
     }
@@ -349,12 +349,15 @@ public sealed unsafe partial class ComponentInstance : IDisposable
                 return existing;
             }
 
-            var func = Linking.GetFunc(Component, _native, Context, iface?.Name, f.Name);
-            var invoker = new FunctionInvoker(this, func, f, qualified, iface?.Name);
+            var invoker = new FunctionInvoker(this, f, qualified, iface?.Name);
             _invokers[qualified] = invoker;
             return invoker;
         }
     }
+
+    /// <summary>Looks <paramref name="invoker"/>'s function up in the current store (on the thread holding the instance).</summary>
+    internal ComponentFunc LookUp(FunctionInvoker invoker) =>
+        Linking.GetFunc(Component, _native, Context, invoker.InterfaceName, invoker.Function.Name);
 
     internal void EnterCall(FunctionInvoker invoker)
     {

@@ -55,6 +55,16 @@ public class AdversarialReliabilityTests
     }
 
     [Fact]
+    public void Exports_first_used_while_another_thread_disposes_or_recreates_the_instance_never_touch_a_freed_store()
+    {
+        // Before the fix the function lookup ran outside the instance lock: a segfault (exit 139) or Wasmtime's
+        // "object used with the wrong store" panic (exit 134) within a few iterations.
+        var result = ChildProcess.Run("first-use-racing-dispose-and-recreate", TimeSpan.FromSeconds(120));
+        result.ExitCode.Should().Be(0, result.ToString());
+        result.Output.Should().StartWith("OK ").And.Contain("disposed=150");
+    }
+
+    [Fact]
     public void A_null_export_name_in_the_dynamic_indexer_is_an_ArgumentNullException_not_a_NullReferenceException()
     {
         using var instance = Instantiate(() => 0);
