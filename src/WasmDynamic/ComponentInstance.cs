@@ -127,15 +127,13 @@ public sealed unsafe partial class ComponentInstance : IDisposable
         }
     }
 
-    /// <summary>Throws away the trapped store and instantiates afresh; every invoker is bound to the new functions.</summary>
+    /// <summary>
+    /// Throws away the trapped store and instantiates afresh; every invoker looks its function up again in the new
+    /// store. When instantiating fails, the instance stays poisoned (the next call tries again): a call must never run
+    /// against a half-made store with functions of the old one.
+    /// </summary>
     private void Recreate()
     {
-        ReleaseResourceBoxes("the instance trapped and was recreated (InstanceOptions.RecreateAfterTrap); the handle belonged to the trapped instance's store, which is gone. Get a new handle from the recreated instance");
-        _store.Dispose();
-        ReportCleanupErrors(DisposeHostResources(_state));
-        _state.Dispose();
-        _poison = null;
-        CreateStore();
         lock (_invokers)
         {
             foreach (var invoker in _invokers.Values)
@@ -143,6 +141,13 @@ public sealed unsafe partial class ComponentInstance : IDisposable
                 invoker.Unbind();
             }
         }
+
+        ReleaseResourceBoxes("the instance trapped and was recreated (InstanceOptions.RecreateAfterTrap); the handle belonged to the trapped instance's store, which is gone. Get a new handle from the recreated instance");
+        _store.Dispose();
+        ReportCleanupErrors(DisposeHostResources(_state));
+        _state.Dispose();
+        CreateStore();
+        _poison = null;
     }
 
     private void ReleaseResourceBoxes(string why)

@@ -65,6 +65,17 @@ public class AdversarialReliabilityTests
     }
 
     [Fact]
+    public void A_recreation_after_a_trap_that_fails_leaves_the_instance_poisoned_and_a_later_call_recreates_it()
+    {
+        // Before the fix the failed recreation cleared the poison: the next call ran the old store's function in the
+        // half-made new store, and Wasmtime aborted the process ("object used with the wrong store", exit 134).
+        var result = ChildProcess.Run("recreate-that-fails");
+        result.ExitCode.Should().Be(0, result.ToString());
+        result.Output.Should().StartWith("OK add 3, boom trapped, ComponentBindingException (host function 'poke' (poke: func() -> u32) threw InvalidOperationException: the host is not ready: component 'start-poke.wat' could not be instantiated. Fix the host import")
+            .And.Contain("ComponentBindingException, ComponentBindingException, add 4;", "every failed recreation is reported, and the first that works makes the instance usable again");
+    }
+
+    [Fact]
     public void A_null_export_name_in_the_dynamic_indexer_is_an_ArgumentNullException_not_a_NullReferenceException()
     {
         using var instance = Instantiate(() => 0);
