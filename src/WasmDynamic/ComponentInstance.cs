@@ -171,6 +171,9 @@ public sealed unsafe partial class ComponentInstance : IDisposable
     /// <summary>
     /// Cancels the calls this thread makes into the instance while the returned scope is alive, when
     /// <paramref name="token"/> is signaled: the running call stops with <see cref="ComponentCanceledException"/>.
+    /// The scope follows the async flow like an <see cref="AsyncLocal{T}"/>: in an async method it covers the calls
+    /// after an <c>await</c> too, on whatever thread they run. A call made while the token is already cancelled is
+    /// refused before the guest runs.
     /// </summary>
     /// <example><code>using (instance.CancelCallsOn(cts.Token)) { proxy.LongWork(); }</code></example>
     /// <exception cref="ArgumentException">The runtime was created without epoch interruption, so calls cannot be cancelled.</exception>
@@ -180,14 +183,15 @@ public sealed unsafe partial class ComponentInstance : IDisposable
 
     private sealed class CancellationScope : IDisposable
     {
-        [ThreadStatic]
-        private static CancellationScope? _current;
+        // An AsyncLocal, not a thread-static: a scope opened before an await covers the calls after it (which may run
+        // on another thread), and disposing it there does not leave a stale scope on the thread that opened it.
+        private static readonly AsyncLocal<CancellationScope?> Innermost = new();
 
-        /// <summary>The innermost scope open on this thread (carried to a helper thread that runs a call for it).</summary>
+        /// <summary>The innermost scope open in this flow (carried to a helper thread that runs a call for it).</summary>
         internal static CancellationScope? Current
         {
-            get => _current;
-            set => _current = value;
+            get => Innermost.Value;
+            set => Innermost.Value = value;
         }
 
         private readonly ComponentInstance _instance;
@@ -199,8 +203,8 @@ public sealed unsafe partial class ComponentInstance : IDisposable
             instance.Component.Runtime.AcquireEpochTicker();
             _instance = instance;
             Token = token;
-            _outer = _current;
-            _current = this;
+            _outer = Innermost.Value;
+            Innermost.Value = this;
             Interlocked.Increment(ref _active);
         }
 
@@ -208,9 +212,9 @@ public sealed unsafe partial class ComponentInstance : IDisposable
 
         public static CancellationToken For(ComponentInstance instance)
         {
-            for (var s = _current; s is not null; s = s._outer)
+            for (var s = Innermost.Value; s is not null; s = s._outer)
             {
-                if (s._instance == instance)
+                if (s._instance == instance && !s._disposed)
                 {
                     return s.Token;
                 }
@@ -221,8 +225,8 @@ public sealed unsafe partial class ComponentInstance : IDisposable
 
         private static int _active;
 
-        /// <summary>True when some thread has a scope open (a process-wide count, so calls without one skip the thread-static).</summary>
-        public static bool Any => Volatile.Read(ref _active) != 0 && _current is not null;
+        /// <summary>True when some scope is open in this flow (a process-wide count first, so calls without one skip the AsyncLocal).</summary>
+        public static bool Any => Volatile.Read(ref _active) != 0 && Innermost.Value is not null;
 
         public void Dispose()
         {
@@ -232,7 +236,11 @@ public sealed unsafe partial class ComponentInstance : IDisposable
             }
 
             _disposed = true;
-            _current = _outer;
+            if (Innermost.Value == this)
+            {
+                Innermost.Value = _outer;
+            }
+
             Interlocked.Decrement(ref _active);
             _instance.Component.Runtime.ReleaseEpochTicker();
         }

@@ -76,6 +76,63 @@ public class AdversarialReliabilityTests
     }
 
     [Fact]
+    public async Task A_cancellation_scope_opened_before_an_await_covers_the_calls_after_it_and_leaves_no_stale_scope_behind()
+    {
+        // CallTimeout is only a backstop: before the fix the scope was thread-static, so after the await the spin
+        // ignored it and ended by timeout, and the opening thread kept the disposed scope as its current one.
+        using var instance = Instantiate(() => 0, timeout: TimeSpan.FromSeconds(3));
+        var api = instance.GetInterface<ILifecycle>();
+        using var cts = new CancellationTokenSource();
+        // Run without xunit's synchronization context, so the continuation after the await runs on another thread.
+        var caught = await Task.Run(async () =>
+        {
+            var before = Environment.CurrentManagedThreadId;
+            using (instance.CancelCallsOn(cts.Token))
+            {
+                await Task.Factory.StartNew(() => Thread.Sleep(20), CancellationToken.None, TaskCreationOptions.LongRunning, TaskScheduler.Default);
+                Environment.CurrentManagedThreadId.Should().NotBe(before, "the test needs the continuation on another thread");
+                cts.CancelAfter(TimeSpan.FromMilliseconds(50));
+                try
+                {
+                    api.Spin();
+                    return null;
+                }
+                catch (Exception e)
+                {
+                    return e;
+                }
+            }
+        });
+
+        caught.Should().BeOfType<ComponentCanceledException>();
+
+        // The thread that opened the scope must not keep it: a call from there, after the scope ended, runs.
+        using var again = Instantiate(() => 0);
+        using var stale = new CancellationTokenSource();
+        var result = 0u;
+        Exception? onOtherThread = null;
+        var thread = new Thread(() =>
+        {
+            try
+            {
+                var scope = again.CancelCallsOn(stale.Token);
+                var t = Task.Run(() => scope.Dispose());
+                t.Wait();
+                stale.Cancel();
+                result = again.GetInterface<ILifecycle>().Add(2, 3);
+            }
+            catch (Exception e)
+            {
+                onOtherThread = e;
+            }
+        });
+        thread.Start();
+        thread.Join(TimeSpan.FromSeconds(10)).Should().BeTrue();
+        onOtherThread.Should().BeNull("a scope disposed on another thread no longer covers calls on the thread that opened it");
+        result.Should().Be(5);
+    }
+
+    [Fact]
     public void A_null_export_name_in_the_dynamic_indexer_is_an_ArgumentNullException_not_a_NullReferenceException()
     {
         using var instance = Instantiate(() => 0);
