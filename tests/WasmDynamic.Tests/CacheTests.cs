@@ -84,7 +84,11 @@ public class CacheTests(ITestOutputHelper output)
         ComponentRuntimeOptions.DefaultCacheDirectory.Should().Be(expected);
 
         // A component nobody loaded before (unique bytes) lands in the default folder, and a second runtime hits it.
-        var wat = File.ReadAllText(Fixture("scalars.wat")) + $"\n;; {Guid.NewGuid()}\n";
+        // A comment would not do: it is gone from the binary, so every run after the first hit the cache. A component
+        // identifier lands in the binary's name section.
+        var source = File.ReadAllText(Fixture("scalars.wat"));
+        var at = source.IndexOf("\n(component", StringComparison.Ordinal) + "\n(component".Length;
+        var wat = source[..at] + $" $unique{Guid.NewGuid():N}" + source[at..];
         using (var first = new ComponentRuntime())
         using (first.LoadText(wat))
         {
