@@ -45,7 +45,13 @@ public sealed partial class ComponentInstance
         new($"Cannot call '{invoker.QualifiedName}' ({invoker.Function.Signature}) from inside a host import of the same instance: the component model forbids re-entering an instance. Call another instance, or return to the guest first.");
 
     /// <summary>The slow path of entering a busy instance: wait, but never forever in a deadlock.</summary>
-    private void WaitForInstance(FunctionInvoker invoker)
+    private void WaitForInstance(FunctionInvoker invoker) => WaitForInstance(invoker.QualifiedName, invoker.Function.Signature);
+
+    /// <summary>
+    /// The slow path of entering a busy instance for <paramref name="call"/> (a function, or a resource drop that runs
+    /// the guest's destructor): wait, but never forever in a deadlock.
+    /// </summary>
+    private void WaitForInstance(string call, string signature)
     {
         var me = Environment.CurrentManagedThreadId;
         Waiting[me] = this;
@@ -59,8 +65,8 @@ public sealed partial class ComponentInstance
                 if (DeadlockChain(me) is not null && RefuseInCycle(me) is { } chain)
                 {
                     throw new ComponentDeadlockException(
-                        $"Deadlock: the call '{invoker.QualifiedName}' ({invoker.Function.Signature}) on thread {me} waits for component instance '{Component.Name}', {chain}, so none of them could ever return. The waiting call was refused instead. Do not make host imports wait for calls that need the instance they were called from.",
-                        invoker.QualifiedName,
+                        $"Deadlock: the call '{call}' ({signature}) on thread {me} waits for component instance '{Component.Name}', {chain}, so none of them could ever return. The waiting call was refused instead. Do not make host imports wait for calls that need the instance they were called from.",
+                        call,
                         _currentCall?.QualifiedName ?? "(unknown)");
                 }
 
@@ -74,8 +80,8 @@ public sealed partial class ComponentInstance
                         var holding = _currentCall;
                         var import = state.CurrentImport;
                         throw new ComponentDeadlockException(
-                            $"The call '{invoker.QualifiedName}' ({invoker.Function.Signature}) on thread {me} waited {_options.HostImportWaitTimeout!.Value.TotalMilliseconds:0.###} ms for component instance '{Component.Name}', held all that time by the call '{holding?.QualifiedName ?? "(unknown)"}' ({holding?.Function.Signature ?? "?"}) on thread {_holder}, which is inside the host import '{import?.QualifiedName ?? "(unknown)"}' ({import?.Function.Signature ?? "?"}). If that import waits for this call, neither would ever return, so this call was refused. Do not block a host import on another thread's call into the same instance; raise InstanceOptions.HostImportWaitTimeout if the import is legitimately that slow.",
-                            invoker.QualifiedName,
+                            $"The call '{call}' ({signature}) on thread {me} waited {_options.HostImportWaitTimeout!.Value.TotalMilliseconds:0.###} ms for component instance '{Component.Name}', held all that time by the call '{holding?.QualifiedName ?? "(unknown)"}' ({holding?.Function.Signature ?? "?"}) on thread {_holder}, which is inside the host import '{import?.QualifiedName ?? "(unknown)"}' ({import?.Function.Signature ?? "?"}). If that import waits for this call, neither would ever return, so this call was refused. Do not block a host import on another thread's call into the same instance; raise InstanceOptions.HostImportWaitTimeout if the import is legitimately that slow.",
+                            call,
                             holding?.QualifiedName ?? "(unknown)");
                     }
                 }
@@ -165,11 +171,15 @@ public sealed partial class ComponentInstance
         Exception? failure = null;
         var holder = _holder;
         var scope = CallScope.Current;
+
+        // Host imports running on the helper may call other instances: they must see this thread's cancellation scopes.
+        var cancellation = CancellationScope.Current;
         var thread = new Thread(
             () =>
             {
                 _actingFor = this;
                 CallScope.Current = scope;
+                CancellationScope.Current = cancellation;
                 _holder = Environment.CurrentManagedThreadId;
                 try
                 {
@@ -183,6 +193,7 @@ public sealed partial class ComponentInstance
                 {
                     _actingFor = null;
                     CallScope.Current = null;
+                    CancellationScope.Current = null;
                 }
             },
             checked((int)StackNeeded + 1024 * 1024))

@@ -127,22 +127,27 @@ public sealed unsafe partial class ComponentInstance : IDisposable
         }
     }
 
-    /// <summary>Throws away the trapped store and instantiates afresh; every invoker is bound to the new functions.</summary>
+    /// <summary>
+    /// Throws away the trapped store and instantiates afresh; every invoker looks its function up again in the new
+    /// store. When instantiating fails, the instance stays poisoned (the next call tries again): a call must never run
+    /// against a half-made store with functions of the old one.
+    /// </summary>
     private void Recreate()
     {
-        ReleaseResourceBoxes("the instance trapped and was recreated (InstanceOptions.RecreateAfterTrap); the handle belonged to the trapped instance's store, which is gone. Get a new handle from the recreated instance");
-        _store.Dispose();
-        ReportCleanupErrors(DisposeHostResources(_state));
-        _state.Dispose();
-        _poison = null;
-        CreateStore();
         lock (_invokers)
         {
             foreach (var invoker in _invokers.Values)
             {
-                invoker.Rebind(Linking.GetFunc(Component, _native, Context, invoker.InterfaceName, invoker.Function.Name));
+                invoker.Unbind();
             }
         }
+
+        ReleaseResourceBoxes("the instance trapped and was recreated (InstanceOptions.RecreateAfterTrap); the handle belonged to the trapped instance's store, which is gone. Get a new handle from the recreated instance");
+        _store.Dispose();
+        ReportCleanupErrors(DisposeHostResources(_state));
+        _state.Dispose();
+        CreateStore();
+        _poison = null;
     }
 
     private void ReleaseResourceBoxes(string why)
@@ -166,6 +171,9 @@ public sealed unsafe partial class ComponentInstance : IDisposable
     /// <summary>
     /// Cancels the calls this thread makes into the instance while the returned scope is alive, when
     /// <paramref name="token"/> is signaled: the running call stops with <see cref="ComponentCanceledException"/>.
+    /// The scope follows the async flow like an <see cref="AsyncLocal{T}"/>: in an async method it covers the calls
+    /// after an <c>await</c> too, on whatever thread they run. A call made while the token is already cancelled is
+    /// refused before the guest runs.
     /// </summary>
     /// <example><code>using (instance.CancelCallsOn(cts.Token)) { proxy.LongWork(); }</code></example>
     /// <exception cref="ArgumentException">The runtime was created without epoch interruption, so calls cannot be cancelled.</exception>
@@ -175,8 +183,16 @@ public sealed unsafe partial class ComponentInstance : IDisposable
 
     private sealed class CancellationScope : IDisposable
     {
-        [ThreadStatic]
-        private static CancellationScope? _current;
+        // An AsyncLocal, not a thread-static: a scope opened before an await covers the calls after it (which may run
+        // on another thread), and disposing it there does not leave a stale scope on the thread that opened it.
+        private static readonly AsyncLocal<CancellationScope?> Innermost = new();
+
+        /// <summary>The innermost scope open in this flow (carried to a helper thread that runs a call for it).</summary>
+        internal static CancellationScope? Current
+        {
+            get => Innermost.Value;
+            set => Innermost.Value = value;
+        }
 
         private readonly ComponentInstance _instance;
         private readonly CancellationScope? _outer;
@@ -187,8 +203,8 @@ public sealed unsafe partial class ComponentInstance : IDisposable
             instance.Component.Runtime.AcquireEpochTicker();
             _instance = instance;
             Token = token;
-            _outer = _current;
-            _current = this;
+            _outer = Innermost.Value;
+            Innermost.Value = this;
             Interlocked.Increment(ref _active);
         }
 
@@ -196,9 +212,9 @@ public sealed unsafe partial class ComponentInstance : IDisposable
 
         public static CancellationToken For(ComponentInstance instance)
         {
-            for (var s = _current; s is not null; s = s._outer)
+            for (var s = Innermost.Value; s is not null; s = s._outer)
             {
-                if (s._instance == instance)
+                if (s._instance == instance && !s._disposed)
                 {
                     return s.Token;
                 }
@@ -209,8 +225,8 @@ public sealed unsafe partial class ComponentInstance : IDisposable
 
         private static int _active;
 
-        /// <summary>True when some thread has a scope open (a process-wide count, so calls without one skip the thread-static).</summary>
-        public static bool Any => Volatile.Read(ref _active) != 0 && _current is not null;
+        /// <summary>True when some scope is open in this flow (a process-wide count first, so calls without one skip the AsyncLocal).</summary>
+        public static bool Any => Volatile.Read(ref _active) != 0 && Innermost.Value is not null;
 
         public void Dispose()
         {
@@ -220,7 +236,11 @@ public sealed unsafe partial class ComponentInstance : IDisposable
             }
 
             _disposed = true;
-            _current = _outer;
+            if (Innermost.Value == this)
+            {
+                Innermost.Value = _outer;
+            }
+
             Interlocked.Decrement(ref _active);
             _instance.Component.Runtime.ReleaseEpochTicker();
         }
@@ -342,12 +362,15 @@ public sealed unsafe partial class ComponentInstance : IDisposable
                 return existing;
             }
 
-            var func = Linking.GetFunc(Component, _native, Context, iface?.Name, f.Name);
-            var invoker = new FunctionInvoker(this, func, f, qualified, iface?.Name);
+            var invoker = new FunctionInvoker(this, f, qualified, iface?.Name);
             _invokers[qualified] = invoker;
             return invoker;
         }
     }
+
+    /// <summary>Looks <paramref name="invoker"/>'s function up in the current store (on the thread holding the instance).</summary>
+    internal ComponentFunc LookUp(FunctionInvoker invoker) =>
+        Linking.GetFunc(Component, _native, Context, invoker.InterfaceName, invoker.Function.Name);
 
     internal void EnterCall(FunctionInvoker invoker)
     {
@@ -400,6 +423,15 @@ public sealed unsafe partial class ComponentInstance : IDisposable
             throw Reentered(invoker);
         }
 
+        if ((_interruptsConfigured || CancellationScope.Any) && CanceledBeforeCall() is { } canceled)
+        {
+            // Already cancelled: refuse the call before the guest runs (the epoch callback would only see it at a
+            // later tick, so a short call would sometimes run, sometimes not). The instance is left as it was.
+            _depth--;
+            _lock.Exit();
+            throw new ComponentCanceledException(invoker.QualifiedName, invoker.Function.Signature, canceled);
+        }
+
         _holder = Environment.CurrentManagedThreadId;
         _currentCall = invoker;
         _state.PendingHostException = null;
@@ -414,6 +446,18 @@ public sealed unsafe partial class ComponentInstance : IDisposable
         {
             WasmtimeApi.wasmtime_context_set_fuel(Context, fuel);
         }
+    }
+
+    /// <summary>The instance's or this thread's cancellation token for this instance, when it is already cancelled.</summary>
+    private CancellationToken? CanceledBeforeCall()
+    {
+        if (_options.CancellationToken.IsCancellationRequested)
+        {
+            return _options.CancellationToken;
+        }
+
+        var token = CancellationScope.For(this);
+        return token.IsCancellationRequested ? token : null;
     }
 
     /// <summary>Sets this call's deadline and token, and has Wasmtime check them every epoch tick.</summary>
@@ -489,10 +533,19 @@ public sealed unsafe partial class ComponentInstance : IDisposable
     /// <summary>Drops a guest resource handle: runs the guest destructor for an owned one, then frees the box.</summary>
     internal void DropResource(ResourceHandle handle)
     {
-        var entered = _actingFor != this;
-        if (entered)
+        var drop = $"[resource-drop]{handle.Binding.Resource.Name}";
+        var signature = $"resource {handle.Binding.Resource.Name}";
+        if (handle.Owned && _depth > 0 && OnCallThread && !_disposed && _poison is null && !handle.IsReleased)
         {
-            _lock.Enter();
+            // From inside one of this instance's host imports: the guest destructor would re-enter the instance.
+            throw new ComponentReentrancyException($"Cannot dispose the {handle.Binding.Resource.Name} resource from inside a host import of the component instance that owns it: its guest destructor would re-enter the instance while it is in a call, which the component model forbids. The handle stays valid; dispose it after the call into the instance returns.");
+        }
+
+        var entered = _actingFor != this;
+        if (entered && !_lock.TryEnter())
+        {
+            // Busy: wait like a call does, so a host import that waits for this thread is reported, not a hang.
+            WaitForInstance(drop, signature);
         }
 
         try
@@ -526,7 +579,7 @@ public sealed unsafe partial class ComponentInstance : IDisposable
                 if (error != 0)
                 {
                     var message = NativeError.TakeMessage(error);
-                    var e = new ComponentTrapException($"[resource-drop]{handle.Binding.Resource.Name}", $"resource {handle.Binding.Resource.Name}", message);
+                    var e = new ComponentTrapException(drop, signature, message);
                     _poison = e;
                     throw e;
                 }

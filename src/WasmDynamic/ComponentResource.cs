@@ -40,6 +40,14 @@ public abstract class ComponentResource : IDisposable, IDynamicMetaObjectProvide
     /// so a <c>using</c> block does not hide the exception that ended the instance.
     /// </summary>
     /// <exception cref="ComponentTrapException">The guest's destructor trapped.</exception>
+    /// <exception cref="ComponentReentrancyException">
+    /// Called from inside a host import of the instance that owns the resource (its destructor would re-enter the
+    /// instance); the handle stays valid, dispose it after the call returns.
+    /// </exception>
+    /// <exception cref="ComponentDeadlockException">
+    /// The instance is busy with a call that cannot finish while this thread waits (see
+    /// <see cref="InstanceOptions.HostImportWaitTimeout"/>); the handle stays valid.
+    /// </exception>
     public void Dispose()
     {
         Handle.Drop();

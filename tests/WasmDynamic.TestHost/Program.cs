@@ -23,6 +23,8 @@ try
         "recursion-2m-thread-1400k-used" => Scenarios.OnThread(2 * 1024 * 1024, () => Scenarios.WithStackUsed(1400 * 1024, () => Scenarios.Recursion(component))),
         "recursion-2m-thread-1600k-used" => Scenarios.OnThread(2 * 1024 * 1024, () => Scenarios.WithStackUsed(1600 * 1024, () => Scenarios.Recursion(component))),
         "recursion-from-import-on-small-thread" => Scenarios.OnThread(512 * 1024, () => Scenarios.RecursionFromImport(component)),
+        "first-use-racing-dispose-and-recreate" => Scenarios.FirstUseRacingDisposeAndRecreate(component),
+        "recreate-that-fails" => Scenarios.RecreateThatFails(component.Runtime),
         _ => throw new ArgumentException($"unknown scenario '{scenario}'"),
     };
     Console.WriteLine("OK " + detail);
@@ -118,5 +120,86 @@ internal static class Scenarios
         var result = body();
         GC.KeepAlive(used[0] + used[bytes - 1]);
         return result + $" with {bytes / 1024} KiB used";
+    }
+
+    /// <summary>
+    /// Exports first used on one thread (which looks the function up in the store) while another thread disposes the
+    /// instance or the instance recreates itself after a trap: the lookup must never touch a freed or replaced store.
+    /// </summary>
+    public static string FirstUseRacingDisposeAndRecreate(WasmComponent component)
+    {
+        var outcomes = new System.Collections.Concurrent.ConcurrentDictionary<string, int>();
+        void Note(string k) => outcomes.AddOrUpdate(k, 1, (_, n) => n + 1);
+        for (var i = 0; i < 150; i++)
+        {
+            var instance = component.Instantiate(new InstanceOptions
+            {
+                Imports = ComponentImports.FromObject(new { Poke = (Func<uint>)(() => 0) }),
+                CallTimeout = TimeSpan.FromMilliseconds(2),
+                RecreateAfterTrap = true,
+            });
+            using var go = new ManualResetEventSlim();
+            var threads = new List<Thread>();
+            void Start(Action body) { var t = new Thread(() => { go.Wait(); try { body(); } catch (Exception e) when (e is WasmDynamicException or ObjectDisposedException) { Note(e.GetType().Name); } }); t.Start(); threads.Add(t); }
+            Start(() => { for (var k = 0; k < 3; k++) { try { instance.Exports.Spin(); } catch (ComponentTimeoutException) { Note("timeout"); } } });
+            Start(() => { Thread.SpinWait(2000 * (i % 10)); instance.Dispose(); Note("disposed"); });
+            Start(() => Note("add " + (uint)instance.Exports.Add(1u, 2u)));
+            Start(() => Note("run " + (uint)instance.Exports.Run()));
+            Start(() => Note("recurse " + (uint)instance.Exports.Recurse(0u)));
+            go.Set();
+            foreach (var t in threads)
+            {
+                if (!t.Join(TimeSpan.FromSeconds(20)))
+                {
+                    throw new InvalidOperationException("a thread hung");
+                }
+            }
+        }
+
+        return string.Join(", ", outcomes.OrderBy(o => o.Key).Select(o => $"{o.Key}={o.Value}"));
+    }
+
+    /// <summary>
+    /// A trapped instance whose recreation fails (its start function's host import throws this time): later calls must
+    /// keep failing cleanly, never run against a half-made store.
+    /// </summary>
+    public static string RecreateThatFails(ComponentRuntime runtime)
+    {
+        const string wat = """
+            (component
+              (import "poke" (func $poke (result u32)))
+              (core func $poke-lowered (canon lower (func $poke)))
+              (core module $m
+                (import "host" "poke" (func $poke (result i32)))
+                (func $init (drop (call $poke)))
+                (start $init)
+                (func (export "add") (param i32 i32) (result i32) (i32.add (local.get 0) (local.get 1)))
+                (func (export "boom") unreachable))
+              (core instance $host (export "poke" (func $poke-lowered)))
+              (core instance $i (instantiate $m (with "host" (instance $host))))
+              (func (export "add") (param "a" u32) (param "b" u32) (result u32) (canon lift (core func $i "add")))
+              (func (export "boom") (canon lift (core func $i "boom"))))
+            """;
+        using var component = runtime.LoadText(wat, "start-poke.wat");
+        var failing = false;
+        var pokes = 0;
+        using var instance = component.Instantiate(new InstanceOptions
+        {
+            RecreateAfterTrap = true,
+            Imports = ComponentImports.FromObject(new { Poke = (Func<uint>)(() => { pokes++; return failing ? throw new InvalidOperationException("the host is not ready") : 0u; }) }),
+        });
+        var outcomes = new List<string>();
+        outcomes.Add("add " + (uint)instance.Exports.Add(1u, 2u));
+        try { instance.Exports.Boom(); } catch (ComponentTrapException) { outcomes.Add("boom trapped"); }
+        failing = true;
+        for (var i = 0; i < 3; i++)
+        {
+            try { outcomes.Add("add " + (uint)instance.Exports.Add(1u, 2u)); }
+            catch (Exception e) when (e is WasmDynamicException) { outcomes.Add(e.GetType().Name + (i == 0 ? " (" + e.Message.Split('\n')[0] + ")" : string.Empty)); }
+        }
+
+        failing = false;
+        outcomes.Add("add " + (uint)instance.Exports.Add(2u, 2u));
+        return string.Join(", ", outcomes) + $"; pokes={pokes}";
     }
 }

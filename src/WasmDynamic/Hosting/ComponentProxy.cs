@@ -33,8 +33,9 @@ public abstract class ComponentProxy : IDynamicMetaObjectProvider
 
     /// <summary>An exported interface (from the root proxy) or a function, by WIT or .NET name.</summary>
     /// <param name="name">An interface (<c>demo:calc/types</c>, <c>types</c>, <c>Types</c>) or a function (<c>roundtrip-u8</c>).</param>
+    /// <exception cref="ArgumentNullException"><paramref name="name"/> is null.</exception>
     /// <exception cref="ComponentExportNotFoundException">No such export.</exception>
-    public dynamic this[string name] => Binding.Lookup(this, name);
+    public dynamic this[string name] => Binding.Lookup(this, name ?? throw new ArgumentNullException(nameof(name), "An export name is needed: pass a function or interface name, e.g. Exports[\"add\"]."));
 
     DynamicMetaObject IDynamicMetaObjectProvider.GetMetaObject(Expression parameter) => new ProxyMetaObject(parameter, this);
 

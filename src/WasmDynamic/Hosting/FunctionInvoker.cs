@@ -20,7 +20,12 @@ internal sealed unsafe class FunctionInvoker : IDisposable
     private readonly bool _hasResult;
     private bool _resultLive;
 
-    public FunctionInvoker(ComponentInstance owner, ComponentFunc func, WitFunction function, string qualifiedName, string? interfaceName)
+    // The function is looked up in the store on first use, by the thread that holds the instance (a lookup from
+    // another thread would race with a running call, a disposal or a recreation of the store); false again after a
+    // recreation.
+    private bool _resolved;
+
+    public FunctionInvoker(ComponentInstance owner, WitFunction function, string qualifiedName, string? interfaceName)
     {
         _owner = owner;
         InterfaceName = interfaceName;
@@ -28,8 +33,7 @@ internal sealed unsafe class FunctionInvoker : IDisposable
         QualifiedName = qualifiedName;
         _argCount = function.Parameters.Count;
         _hasResult = function.Result is not null;
-        _func = (ComponentFunc*)NativeMemory.Alloc((nuint)sizeof(ComponentFunc));
-        *_func = func;
+        _func = (ComponentFunc*)NativeMemory.AllocZeroed((nuint)sizeof(ComponentFunc));
         _args = (Val*)NativeMemory.AllocZeroed((nuint)Math.Max(_argCount, 1) * Val.Size);
         _result = (Val*)NativeMemory.AllocZeroed(Val.Size);
     }
@@ -39,8 +43,8 @@ internal sealed unsafe class FunctionInvoker : IDisposable
     /// <summary>The exported interface the function belongs to, or null for a root function.</summary>
     public string? InterfaceName { get; }
 
-    /// <summary>Points the invoker at the same function of a recreated instance.</summary>
-    public void Rebind(ComponentFunc func) => *_func = func;
+    /// <summary>Forgets the function of a store that is going away; the next call looks it up in the new store.</summary>
+    public void Unbind() => _resolved = false;
 
     /// <summary>The name used in messages: <c>demo:calc/types@0.1.0#area</c> or <c>add</c>.</summary>
     public string QualifiedName { get; }
@@ -51,6 +55,20 @@ internal sealed unsafe class FunctionInvoker : IDisposable
     public Val* Begin()
     {
         _owner.EnterCall(this);
+        if (!_resolved)
+        {
+            try
+            {
+                *_func = _owner.LookUp(this);
+                _resolved = true;
+            }
+            catch
+            {
+                _owner.ExitCall();
+                throw;
+            }
+        }
+
         return _args;
     }
 

@@ -107,7 +107,11 @@ internal static unsafe class Linking
                     throw new ComponentResourceLimitException(component.Name, message);
                 }
 
-                throw new ComponentBindingException($"Cannot instantiate component '{component.Name}': {message}", [], host);
+                // Lead with the cause (a trap in the start code, or the host import it called that threw); Wasmtime's
+                // whole report, backtrace included, comes last.
+                var cause = ComponentTrapException.CauseOf(message).TrimEnd('.');
+                var todo = host is null ? "Fix the component's start code" : "Fix the host import (it was called while the component was being instantiated)";
+                throw new ComponentBindingException($"{cause}: component '{component.Name}' could not be instantiated. {todo}, then instantiate again.{Environment.NewLine}{message}", [], host);
             }
 
             return instance;
