@@ -60,9 +60,15 @@ public sealed partial class ComponentInstance
             var limit = _options.HostImportWaitTimeoutTicks;
             long seenImports = -1;
             var since = Stopwatch.GetTimestamp();
+            string? seenChain = null;
             while (!_lock.TryEnter(WaitSliceMilliseconds))
             {
-                if (DeadlockChain(me) is not null && RefuseInCycle(me) is { } chain)
+                // The chain is read without stopping the threads in it, so one reading can mix states from before and
+                // after a thread moved on. A cycle counts only when the same chain is seen on two consecutive slices.
+                var candidate = DeadlockChain(me);
+                var confirmed = candidate is not null && candidate == seenChain;
+                seenChain = candidate;
+                if (confirmed && RefuseInCycle(me) is { } chain)
                 {
                     throw new ComponentDeadlockException(
                         $"Deadlock: the call '{call}' ({signature}) on thread {me} waits for component instance '{Component.Name}', {chain}, so none of them could ever return. The waiting call was refused instead. Do not make host imports wait for calls that need the instance they were called from.",
