@@ -43,6 +43,7 @@ public class GeneratorTests
     [InlineData("identity/import-export.wat")]
     [InlineData("identity/renamed-use.wat")]
     [InlineData("identity/host-same-shape.wat")]
+    [InlineData("identity/import-export-records.wat")]
     public void Generated_sources_compile_without_warnings_for(string fixture)
     {
         var files = Generate(fixture, "Gen.Fixture");

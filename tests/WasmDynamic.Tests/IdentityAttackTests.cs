@@ -32,6 +32,23 @@ public sealed class YHost
     }
 }
 
+/// <summary><c>r</c> of the imported t:x/a (Fixtures/identity/import-export-records.wat).</summary>
+public sealed record ImportedR(uint A);
+
+/// <summary><c>r</c> of the exported t:x/a: the same name and interface, another shape.</summary>
+public sealed record ExportedR(ulong A);
+
+public sealed class AHost
+{
+    public ImportedR F(uint v) => new(v * 2);
+}
+
+[WitName("t:x/a")]
+public interface IExportedA
+{
+    ExportedR G(uint v);
+}
+
 /// <summary>Shapes found while attacking identity (issue 11 review).</summary>
 public class IdentityAttackTests
 {
@@ -79,6 +96,22 @@ public class IdentityAttackTests
         world.Imports.Single().Functions.Should().HaveCount(3);
         world.GetHashCode().Should().Be(WitWorld.Read(TypeBomb(3)).GetHashCode());
         world.ToWit().Should().Contain("f2: func(p: tuple<tuple<tuple<");
+    }
+
+    [Fact]
+    public void An_interface_imported_and_exported_under_one_name_with_different_records_of_one_name_binds_both()
+    {
+        using var runtime = new ComponentRuntime();
+        using var component = runtime.Load(Fixture("import-export-records.wat"));
+        var imported = (WitRecord)component.World.FindImport("t:x/a")!.Types.Single();
+        var exported = (WitRecord)component.World.FindExport("t:x/a")!.Types.Single();
+        imported.Fields.Single().Type.Should().Be(WitType.U32);
+        exported.Fields.Single().Type.Should().Be(WitType.U64);
+
+        using var instance = component.Instantiate(new ComponentImports().Add("t:x/a", new AHost()));
+        object viaDynamic = instance.Exports["t:x/a"].G(5u);
+        ((ulong)((dynamic)viaDynamic).A).Should().Be(110);
+        instance.GetInterface<IExportedA>().G(6).Should().Be(new ExportedR(112));
     }
 
     [Fact]
