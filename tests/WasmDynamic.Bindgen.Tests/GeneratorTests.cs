@@ -35,6 +35,15 @@ public class GeneratorTests
     [InlineData("identity/world-resources.wat")]
     [InlineData("identity/ambiguous.wat")]
     [InlineData("identity/distinct.wat")]
+    [InlineData("identity/abort.wat")]
+    [InlineData("identity/same-shape.wat")]
+    [InlineData("identity/things.wat")]
+    [InlineData("identity/random.wat")]
+    [InlineData("identity/world-types.wat")]
+    [InlineData("identity/import-export.wat")]
+    [InlineData("identity/renamed-use.wat")]
+    [InlineData("identity/host-same-shape.wat")]
+    [InlineData("identity/import-export-records.wat")]
     public void Generated_sources_compile_without_warnings_for(string fixture)
     {
         var files = Generate(fixture, "Gen.Fixture");
@@ -183,5 +192,21 @@ public class GeneratorTests
         ((Action)(() => Bindgen.Generate("X", (byte[])null!))).Should().Throw<ArgumentNullException>();
         ((Action)(() => Bindgen.Generate("X", [1, 2, 3]))).Should().Throw<ComponentLoadException>();
         Text(Bindgen.Generate("my-app.v2", component.World), "Point.g.cs").Should().Contain("namespace MyApp.v2;");
+    }
+}
+
+public class GeneratorIdentityAttackTests
+{
+    [Fact]
+    public void Same_named_same_shape_records_of_two_imported_interfaces_get_two_types_each_used_by_its_own_interface()
+    {
+        var binary = WasmDynamic.Native.ComponentLoader.Wat2Wasm(Fixtures.Bytes("identity/host-same-shape.wat"), "host-same-shape.wat");
+        var files = Bindgen.Generate("Gen.Hss", binary);
+        string Text(string file) => Encoding.UTF8.GetString(files[file]);
+        Text("Point.g.cs").Should().Contain("public sealed record Point(uint X);");
+        Text("YPoint.g.cs").Should().Contain("public sealed record YPoint(uint X);");
+        Text("IX.g.cs").Should().Contain("Point F(Point p);");
+        Text("IY.g.cs").Should().Contain("YPoint F(YPoint p);");
+        Compiler.Compile(files);
     }
 }

@@ -31,6 +31,8 @@ public class ComponentReaderTests
     [InlineData("same-names")]
     [InlineData("ambiguous")]
     [InlineData("distinct")]
+    [InlineData("import-export-records")]
+    [InlineData("host-same-shape")]
     public void World_block_is_what_jco_wit_prints(string fixture)
     {
         using var runtime = new ComponentRuntime();
@@ -46,6 +48,8 @@ public class ComponentReaderTests
     [InlineData("same-shape-exports")]
     [InlineData("same-names")]
     [InlineData("distinct")]
+    [InlineData("import-export-records")]
+    [InlineData("host-same-shape")]
     public void Plain_named_copy_prints_exactly_what_jco_wit_prints(string fixture)
     {
         using var runtime = new ComponentRuntime();

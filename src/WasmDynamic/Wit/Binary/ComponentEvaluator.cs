@@ -230,6 +230,7 @@ internal sealed class ComponentEvaluator
         if (item.Component is not { } index)
         {
             var instance = new InstanceValue();
+            Charge(item.Args.Length, item.Offset);
             foreach (var e in item.Args)
             {
                 instance.Add(e.Name, Lookup(scope, e.Sort, e.Index, item.Offset));
@@ -245,6 +246,7 @@ internal sealed class ComponentEvaluator
 
         var component = scope.Components[(int)index];
         var args = new Dictionary<string, Entity>(StringComparer.Ordinal);
+        Charge(item.Args.Length, item.Offset);
         foreach (var a in item.Args)
         {
             args.TryAdd(a.Name, Lookup(scope, a.Sort, a.Index, item.Offset));
@@ -471,6 +473,7 @@ internal sealed class ComponentEvaluator
             case FuncTypeDef f:
             {
                 var types = new Node[f.Types.Length];
+                Charge(types.Length, offset);
                 for (var n = 0; n < types.Length; n++)
                 {
                     types[n] = Value(scope, f.Types[n], offset);
@@ -501,6 +504,7 @@ internal sealed class ComponentEvaluator
                 else
                 {
                     items = new Node?[v.Items.Length];
+                    Charge(items.Length + v.Labels.Length, offset);
                     for (var n = 0; n < items.Length; n++)
                     {
                         items[n] = v.Items[n] is { } item ? Value(scope, item, offset) : null;
@@ -564,11 +568,18 @@ internal sealed class ComponentEvaluator
         }
     }
 
-    private void Step(Item item)
+    private void Step(Item item) => Charge(1, item.Offset);
+
+    /// <summary>
+    /// Counts <paramref name="work"/> steps: one per item, plus one per field, case, parameter and instance argument, so
+    /// that instantiating a component of large types many times is bounded by its real cost.
+    /// </summary>
+    private void Charge(long work, int offset)
     {
-        if (++_steps > MaxSteps)
+        _steps += work;
+        if (_steps > MaxSteps)
         {
-            throw Error($"evaluating the component takes more than {MaxSteps} steps (instantiations nest too much)", item.Offset);
+            throw Error($"evaluating the component takes more than {MaxSteps} steps (instantiations nest too much)", offset);
         }
     }
 

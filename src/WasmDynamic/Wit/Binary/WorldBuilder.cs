@@ -14,6 +14,15 @@ internal sealed class WorldBuilder
     private readonly Dictionary<Node, WitType> _types = new(ReferenceEqualityComparer.Instance);
     private readonly Dictionary<Claim, WitType> _defined = new(ReferenceEqualityComparer.Instance);
     private int _anonymous;
+    private long _spelled;
+
+    /// <summary>
+    /// How large all the world's type references together may be, spelled out as trees. Each type is bounded by
+    /// <see cref="ComponentEvaluator.MaxTypeSize"/>, but thousands of functions can refer to one large type (a few bytes
+    /// each); the model's equality, hashing and printing walk each reference spelled out, so a small binary could
+    /// otherwise cost hours or gigabytes.
+    /// </summary>
+    public const long MaxWorldSize = 4_000_000;
 
     private sealed record Claim(string Owner, string Name, WitDirection Direction);
 
@@ -126,7 +135,7 @@ internal sealed class WorldBuilder
                     {
                         if (IsWitType(e))
                         {
-                            list.Add(Type((Node)e.Value!));
+                            list.Add(Type(Spend((Node)e.Value!)));
                         }
                     }
 
@@ -136,7 +145,7 @@ internal sealed class WorldBuilder
                 }
 
                 case Sort.Type when IsWitType(entity):
-                    types.Add(Type((Node)entity.Value!));
+                    types.Add(Type(Spend((Node)entity.Value!)));
                     break;
             }
         }
@@ -171,10 +180,19 @@ internal sealed class WorldBuilder
         var ps = ImmutableArray.CreateBuilder<WitParameter>(f.Types.Length);
         for (var n = 0; n < f.Types.Length; n++)
         {
-            ps.Add(new WitParameter(f.Names[n], Type(f.Types[n])));
+            ps.Add(new WitParameter(f.Names[n], Type(Spend(f.Types[n]))));
         }
 
-        return new WitFunction(name, ps.MoveToImmutable(), f.Result is null ? null : Type(f.Result)) { IsAsync = f.IsAsync };
+        return new WitFunction(name, ps.MoveToImmutable(), f.Result is null ? null : Type(Spend(f.Result))) { IsAsync = f.IsAsync };
+    }
+
+    /// <summary>Counts a type reference of the world against <see cref="MaxWorldSize"/>.</summary>
+    private Node Spend(Node node)
+    {
+        _spelled += node.Size;
+        return _spelled > MaxWorldSize
+            ? throw new ComponentFormatException($"the world's types are larger than {MaxWorldSize} when spelled out (many functions refer to large types)", "component", 0)
+            : node;
     }
 
     /// <summary>The WIT type of a node (the same object for the same node).</summary>
