@@ -51,11 +51,14 @@ public sealed class FiberTrampolineTests : IDisposable
     {
         var code = FiberTrampolines.X64SysV;
         code[..5].ToArray().Should().Equal(0x53, 0x41, 0x54, 0x41, 0x55);            // host_call: push rbx; push r12; push r13
-        code[0xB2..0xB6].ToArray().Should().Equal(0x0F, 0xB6, 0x07, 0xC3);          // poll_done: movzx eax, byte [rdi]; ret
-        code[0xB6..0xB9].ToArray().Should().Equal(0x53, 0x41, 0x54);                // resource_drop: push rbx; push r12
-        code[0xFB..0xFE].ToArray().Should().Equal(0x53, 0x41, 0x54);                // output_write: push rbx; push r12
+        var pollDone = FiberTrampolines.PollDoneOffset;
+        code[pollDone..(pollDone + 4)].ToArray().Should().Equal(0x0F, 0xB6, 0x07, 0xC3);                // movzx eax, byte [rdi]; ret
+        code[(pollDone - 1)].Should().Be(0xC3, "host_call ends right before poll_done");
+        code[FiberTrampolines.ResourceDropOffset..(FiberTrampolines.ResourceDropOffset + 3)].ToArray().Should().Equal(0x53, 0x41, 0x54); // push rbx; push r12
+        code[(FiberTrampolines.OutputWriteOffset - 1)].Should().Be(0xC3, "resource_drop ends right before output_write");
+        code[FiberTrampolines.OutputWriteOffset..(FiberTrampolines.OutputWriteOffset + 3)].ToArray().Should().Equal(0x53, 0x41, 0x54);
         code[^1].Should().Be(0xC3);
-        FiberTrampolines.PollDone.Should().Be(FiberTrampolines.HostCall + 0xB2);
+        FiberTrampolines.PollDone.Should().Be(FiberTrampolines.HostCall + pollDone);
     }
 
     [Fact]
@@ -110,7 +113,7 @@ public sealed class FiberTrampolineTests : IDisposable
     }
 
     [Fact]
-    public async Task An_import_with_more_arguments_than_the_mailbox_holds_stops_the_call_and_the_store_survives()
+    public async Task An_import_with_more_arguments_than_the_mailbox_holds_traps_and_the_store_survives()
     {
         using var raw = new RawAsync(_runtime, _component) { MaxArguments = 4 };
         raw.AddImport("many", _ => throw new InvalidOperationException("must not be called"));
@@ -121,7 +124,24 @@ public sealed class FiberTrampolineTests : IDisposable
 
         var call = async () => await store.CallAsync("call-many", [], hasResult: true);
 
-        await call.Should().ThrowAsync<InvalidOperationException>().WithMessage("*more arguments than the mailbox holds*");
+        await call.Should().ThrowAsync<InvalidOperationException>().WithMessage("*more arguments than the store's fiber mailbox holds*");
+        var after = async () => await store.CallAsync("spin", [RawAsync.U32(10)], hasResult: true);
+        await after.Should().ThrowAsync<InvalidOperationException>("a trapped instance refuses further calls, cleanly");
+    }
+
+    [Fact]
+    public async Task A_host_call_in_a_store_without_a_mailbox_traps_instead_of_crashing()
+    {
+        using var raw = new RawAsync(_runtime, _component) { WithoutMailbox = true };
+        raw.AddImport("wait", _ => throw new InvalidOperationException("must not be called"));
+        AddUnused(raw, "greet", "many");
+        raw.AddHostResource("res", 7);
+        using var store = raw.NewStore();
+        await store.InstantiateAsync();
+
+        var call = async () => await store.CallAsync("run", [RawAsync.U32(1)], hasResult: true);
+
+        await call.Should().ThrowAsync<InvalidOperationException>().WithMessage("*no fiber mailbox*");
     }
 
     [Fact]

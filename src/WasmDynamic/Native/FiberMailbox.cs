@@ -6,7 +6,7 @@ namespace WasmDynamic.Native;
 [StructLayout(LayoutKind.Explicit, Size = 88)]
 internal unsafe struct MailboxLayout
 {
-    public const long Idle = 0, HostCallWaiting = 1, TooManyArguments = 3;
+    public const long Idle = 0, HostCallWaiting = 1;
 
     [FieldOffset(0)] public long State;
     [FieldOffset(8)] public long ImportId;
@@ -71,9 +71,6 @@ internal sealed unsafe class FiberMailbox : IDisposable
 
     /// <summary>The pointer to give <c>wasmtime_store_new</c> as the store's data.</summary>
     public nint Pointer => _box == null ? throw new ObjectDisposedException(nameof(FiberMailbox)) : (nint)_box;
-
-    /// <summary>The guest called an import with more arguments than the mailbox holds (the call cannot go on).</summary>
-    public bool Overflowed => Volatile.Read(ref _box->State) == MailboxLayout.TooManyArguments;
 
     /// <summary>Takes the host call the guest is waiting on, if the last poll stopped for one.</summary>
     public bool TryTakeHostCall(out PendingHostCall call)
@@ -146,29 +143,39 @@ internal sealed unsafe class FiberMailbox : IDisposable
 /// </summary>
 internal sealed unsafe class FiberCallbackData : IDisposable
 {
-    private static readonly nint QueueFullMessage = Marshal.StringToCoTaskMemUTF8(
+    private static readonly nint QueueFullMessage = Message(
         "too many host resources dropped while the guest ran without yielding (the async drop queue is full)");
+
+    private static readonly nint NoMailboxMessage = Message(
+        "a host function of an async linker was called in a store that has no fiber mailbox (a WasmDynamic bug)");
+
+    private static readonly nint TooManyArgumentsMessage = Message(
+        "the guest called a host function with more arguments than the store's fiber mailbox holds (a WasmDynamic bug)");
 
     private readonly List<nint> _blocks = new();
 
     /// <summary>Data for <see cref="FiberTrampolines.HostCall"/>: which import the guest called.</summary>
     public nint ForHostCall(long importId)
     {
-        var block = Allocate(3);
+        var block = Allocate(6);
         block[0] = FiberTrampolines.ContextGetData;
         block[1] = (nint)importId;
         block[2] = FiberTrampolines.PollDone;
+        block[3] = FiberTrampolines.ErrorNew;
+        block[4] = NoMailboxMessage;
+        block[5] = TooManyArgumentsMessage;
         return (nint)block;
     }
 
     /// <summary>Data for <see cref="FiberTrampolines.ResourceDrop"/>: which host resource type (tag) was dropped.</summary>
     public nint ForResourceDrop(uint tag)
     {
-        var block = Allocate(4);
+        var block = Allocate(5);
         block[0] = FiberTrampolines.ContextGetData;
         block[1] = (nint)tag;
         block[2] = FiberTrampolines.ErrorNew;
         block[3] = QueueFullMessage;
+        block[4] = NoMailboxMessage;
         return (nint)block;
     }
 
@@ -184,6 +191,9 @@ internal sealed unsafe class FiberCallbackData : IDisposable
             _blocks.Clear();
         }
     }
+
+    // Process-lifetime, like the routines themselves.
+    private static nint Message(string text) => Marshal.StringToCoTaskMemUTF8(text);
 
     private nint* Allocate(int words)
     {

@@ -5,7 +5,7 @@
 # Layouts (offsets in bytes) are pinned by tests against HostCallTrampoline's constants.
 #
 # Mailbox (the store's data pointer, wasmtime_context_get_data):
-#   0 state (0 idle, 1 host call waiting, 3 too many arguments)   8 import id   16 results*   24 result count
+#   0 state (0 idle, 1 host call waiting)   8 import id   16 results*   24 result count
 #   32 argument count   40 argument buffer*   48 argument capacity   56 done flag (byte; the continuation's env)
 #   64 drop queue* (u64: tag << 32 | rep)   72 drop count   80 drop capacity
         .intel_syntax noprefix
@@ -13,7 +13,9 @@
 
 # void host_call(void* data, wasmtime_context_t* ctx, const func_type*, val* args, size_t nargs,
 #                val* results, size_t nresults, wasmtime_error_t** error, wasmtime_async_continuation_t* cont)
-# data: 0 wasmtime_context_get_data   8 import id   16 poll_done
+# data: 0 wasmtime_context_get_data   8 import id   16 poll_done   24 wasmtime_error_new
+#       32 message: no mailbox   40 message: too many arguments
+# A store without a mailbox, or more arguments than the mailbox holds, is an error (a trap), not a host call.
         .globl host_call
 host_call:
         push rbx
@@ -27,7 +29,11 @@ host_call:
         mov r14, r9
         mov rdi, rsi
         call qword ptr [rbx]
+        test rax, rax
+        jz 5f
         mov r15, rax
+        cmp r13, [r15+48]
+        ja 6f
         mov rax, [rbx+8]
         mov [r15+8], rax
         mov [r15+16], r14
@@ -35,8 +41,6 @@ host_call:
         mov [r15+24], rax
         mov [r15+32], r13
         mov byte ptr [r15+56], 0
-        cmp r13, [r15+48]
-        ja 3f
         mov rdi, [r15+40]
         xor rcx, rcx
 1:      cmp rcx, r13
@@ -52,15 +56,20 @@ host_call:
         inc rcx
         jmp 1b
 2:      mov qword ptr [r15], 1
-        jmp 4f
-3:      mov qword ptr [r15], 3
-4:      mov rax, [rsp+64]
+        mov rax, [rsp+64]
         mov rdx, [rbx+16]
         mov [rax], rdx
         lea rdx, [r15+56]
         mov [rax+8], rdx
         mov qword ptr [rax+16], 0
-        pop r15
+        jmp 9f
+5:      mov rdi, [rbx+32]
+        jmp 7f
+6:      mov rdi, [rbx+40]
+7:      call qword ptr [rbx+24]
+        mov rdx, [rsp+56]
+        mov [rdx], rax
+9:      pop r15
         pop r14
         pop r13
         pop r12
@@ -74,7 +83,7 @@ poll_done:
         ret
 
 # wasmtime_error_t* resource_drop(void* data, wasmtime_context_t* ctx, uint32_t rep)
-# data: 0 wasmtime_context_get_data   8 tag   16 wasmtime_error_new   24 message (NUL-terminated)
+# data: 0 wasmtime_context_get_data   8 tag   16 wasmtime_error_new   24 message: queue full   32 message: no mailbox
         .globl resource_drop
 resource_drop:
         push rbx
@@ -84,6 +93,8 @@ resource_drop:
         mov r12d, edx
         mov rdi, rsi
         call qword ptr [rbx]
+        test rax, rax
+        jz 3f
         mov rcx, [rax+72]
         cmp rcx, [rax+80]
         jae 1f
@@ -97,6 +108,9 @@ resource_drop:
         xor eax, eax
         jmp 2f
 1:      mov rdi, [rbx+24]
+        call qword ptr [rbx+16]
+        jmp 2f
+3:      mov rdi, [rbx+32]
         call qword ptr [rbx+16]
 2:      pop r13
         pop r12
