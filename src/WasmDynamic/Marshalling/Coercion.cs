@@ -2,6 +2,7 @@ using System.Collections;
 using System.Globalization;
 using System.Reflection;
 using System.Text;
+using WasmDynamic.Binding;
 using WasmDynamic.Wit;
 
 namespace WasmDynamic.Marshalling;
@@ -78,7 +79,7 @@ public static class Coercion
                 return Activator.CreateInstance(target);
             }
 
-            throw Fail($"null cannot be passed as {ConverterFactory.Describe(target)}.", path);
+            throw Fail($"null cannot be passed as {BindingMessages.Describe(target)}.", path);
         }
 
         var source = value.GetType();
@@ -207,7 +208,7 @@ public static class Coercion
             return VariantFrom(value, target, path);
         }
 
-        throw Fail($"{Show(value)} ({ConverterFactory.Describe(source)}) cannot be converted to {ConverterFactory.Describe(target)}.", path);
+        throw Fail($"{Show(value)} ({BindingMessages.Describe(source)}) cannot be converted to {BindingMessages.Describe(target)}.", path);
     }
 
     private static object RecordFrom(object value, Type target, string path)
