@@ -26,8 +26,8 @@ internal static class WaveValues
         {
             case WitTypeKind.Bool:
                 return node is WaveLabel { Escaped: false, Payload: null, Name: "true" or "false" } b ? b.Name == "true" : throw Mismatch(node, wit, "true or false");
-            case WitTypeKind.S8 or WitTypeKind.U8 or WitTypeKind.S16 or WitTypeKind.U16 or WitTypeKind.S32 or WitTypeKind.U32 or WitTypeKind.S64 or WitTypeKind.U64:
-                return Integer(node, wit, ClrTypeMap.Primitive(wit.Kind)!.Clr);
+            case var kind when ClrTypeMap.Primitive(kind) is { IsInteger: true } integer:
+                return Integer(node, wit, integer.Clr);
             case WitTypeKind.F32: return (float)Float(node, wit);
             case WitTypeKind.F64: return Float(node, wit);
             case WitTypeKind.Char:
@@ -357,7 +357,7 @@ internal static class WaveValues
             case WitTypeKind.Bool:
                 sb.Append((bool)value! ? "true" : "false");
                 return;
-            case WitTypeKind.S8 or WitTypeKind.U8 or WitTypeKind.S16 or WitTypeKind.U16 or WitTypeKind.S32 or WitTypeKind.U32 or WitTypeKind.S64 or WitTypeKind.U64:
+            case var kind when ClrTypeMap.Primitive(kind) is { IsInteger: true }:
                 sb.Append(Convert.ToString(value, CultureInfo.InvariantCulture));
                 return;
             case WitTypeKind.F32:

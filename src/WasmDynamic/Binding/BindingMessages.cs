@@ -79,7 +79,7 @@ internal static class BindingMessages
             return "object";
         }
 
-        if (t != typeof(System.Text.Rune) && ClrTypeMap.Primitives.FirstOrDefault(p => p.Clr == t) is { } primitive)
+        if (t != typeof(System.Text.Rune) && ClrTypeMap.Primitive(t) is { } primitive)
         {
             return primitive.CSharp;
         }

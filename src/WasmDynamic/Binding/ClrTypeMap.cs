@@ -20,7 +20,14 @@ internal enum BindingProfile
 }
 
 /// <summary>One WIT primitive's CLR type, its C# keyword (or qualified name) and its native value kind.</summary>
-internal sealed record ClrPrimitive(WitTypeKind Wit, Type Clr, string CSharp, ValKind Kind);
+internal sealed record ClrPrimitive(WitTypeKind Wit, Type Clr, string CSharp, ValKind Kind)
+{
+    /// <summary>True for <c>s8</c>…<c>u64</c>.</summary>
+    public bool IsInteger => Wit is WitTypeKind.S8 or WitTypeKind.U8 or WitTypeKind.S16 or WitTypeKind.U16 or WitTypeKind.S32 or WitTypeKind.U32 or WitTypeKind.S64 or WitTypeKind.U64;
+
+    /// <summary>The WIT spelling: <c>u32</c>.</summary>
+    public string WitName => Wit.ToString().ToLowerInvariant();
+}
 
 /// <summary>
 /// Builds a CLR type representation — a <see cref="Type"/> (runtime), a C# spelling (bindgen) — for the shapes
@@ -97,6 +104,9 @@ internal static class ClrTypeMap
 
         return null;
     }
+
+    /// <summary>The primitive whose default CLR type is <paramref name="clr"/>, or null.</summary>
+    public static ClrPrimitive? Primitive(Type clr) => Table.FirstOrDefault(p => p.Clr == clr);
 
     /// <summary>
     /// A primitive passed as exactly its default CLR type, which IL can store into and load from a native value in place;
