@@ -253,7 +253,7 @@ public static partial class Program
             ComponentProxy root = instance.Exports;
             var proxy = iface is null ? root : (ComponentProxy)root[iface.Name];
             var method = proxy.GetType().GetMethods(BindingFlags.Public | BindingFlags.Instance)
-                .FirstOrDefault(m => m.DeclaringType == proxy.GetType() && Naming.Matches(m.Name, function.ShortName) && m.GetParameters().Length == function.Parameters.Count);
+                .FirstOrDefault(m => m.DeclaringType == proxy.GetType() && m.GetCustomAttribute<WitNameAttribute>()?.Name == function.Name);
             if (method is null)
             {
                 return Fail($"'{function.Signature}' uses types WasmDynamic cannot marshal yet, so it cannot be invoked.");

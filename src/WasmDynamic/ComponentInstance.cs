@@ -108,7 +108,7 @@ public sealed unsafe partial class ComponentInstance : IDisposable
         }
 
         var world = component.World;
-        var usesWasi = world.Imports.Any(i => HostBinder.IsWasi(i.Name));
+        var usesWasi = world.Imports.Any(i => Binding.BindingNames.IsWasi(i.Name));
         if (usesWasi)
         {
             ConfigureWasi(_options.Wasi);
