@@ -582,7 +582,8 @@ public sealed unsafe partial class ComponentInstance : IDisposable
                 ComponentApi.wasmtime_component_resource_any_delete(any);
                 if (error != 0)
                 {
-                    var message = NativeError.TakeMessage(error);
+                    var message = BulkAdapter.Backtraces.Rewrite(NativeError.TakeMessage(error), Component.Bulk);
+
                     var e = new ComponentTrapException(drop, signature, message);
                     _poison = e;
                     throw e;
@@ -622,7 +623,7 @@ public sealed unsafe partial class ComponentInstance : IDisposable
 
     internal Exception CallFailed(FunctionInvoker invoker, nint error)
     {
-        var message = NativeError.TakeMessage(error);
+        var message = BulkAdapter.Backtraces.Rewrite(NativeError.TakeMessage(error), Component.Bulk);
         var host = _state.PendingHostException;
         _state.PendingHostException = null;
         var name = invoker.QualifiedName;

@@ -29,6 +29,12 @@ internal sealed class BulkPlan
 
     public IReadOnlyList<BulkFunction> Functions { get; }
 
+    /// <summary>Where the original component's bytes start in the wrapper (set by <see cref="WrapperGenerator"/>).</summary>
+    public int OriginalOffset { get; set; }
+
+    /// <summary>The original component's length in bytes.</summary>
+    public int OriginalLength { get; set; }
+
     /// <summary>The fast twin of <paramref name="function"/>, or null when it has none.</summary>
     public BulkFunction? Find(string? interfaceName, string function) =>
         _functions.TryGetValue((interfaceName, function), out var f) ? f : null;

@@ -177,6 +177,8 @@ internal static unsafe class WrapperGenerator
 
         // The original, nested and instantiated with the wrapper's imports.
         w.Section(4, ComponentWriter.Payload().Bytes(original));
+        plan.OriginalOffset = w.Length - original.Length;
+        plan.OriginalLength = original.Length;
         var component = Next(Sort.Component);
         w.Section(5, 1, e =>
         {

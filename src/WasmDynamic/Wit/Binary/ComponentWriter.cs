@@ -23,6 +23,9 @@ internal sealed class ComponentWriter
 
     public byte[] ToArray() => _out.ToArray();
 
+    /// <summary>The bytes written so far.</summary>
+    public int Length => checked((int)_out.Length);
+
     public ComponentWriter Byte(byte b)
     {
         _out.WriteByte(b);
