@@ -26,7 +26,7 @@ public static class Program
         var inProcess = args.Contains("--in-process");
         args = args.Where(a => a != "--in-process").ToArray();
         var config = ManualConfig.Create(DefaultConfig.Instance)
-            .AddJob(inProcess ? BenchJobs.Short.WithToolchain(BenchmarkDotNet.Toolchains.InProcess.Emit.InProcessEmitToolchain.Instance) : BenchJobs.Short)
+            .AddJob(inProcess ? BenchJobs.Short.WithToolchain(new BenchmarkDotNet.Toolchains.InProcess.Emit.InProcessEmitToolchain(TimeSpan.FromMinutes(30), logOutput: true)) : BenchJobs.Short)
             .AddColumn(StatisticColumn.Median)
             .AddExporter(MarkdownExporter.GitHub)
             .AddExporter(CsvExporter.Default)

@@ -47,7 +47,8 @@ internal static unsafe class WrapperGenerator
 
     private static readonly string[] PostReturns = ["pr", "pr-i32", "pr-i64", "pr-f32", "pr-f64"];
 
-    // decode: (ptr, len) of an encoded string -> ptr of the bytes, their count in $n. encode: the reverse.
+    // decode: (ptr, len) of an encoded string -> ptr of the bytes (decoded in place), their count in $n. encode: the
+    // reverse, into a new block.
     private const string Codecs = """
           (global $n (mut i32) (i32.const 0))
           (func $decode (param $src i32) (param $len i32) (result i32)
@@ -57,7 +58,8 @@ internal static unsafe class WrapperGenerator
             (global.set $n (i32.sub (i32.mul (local.get $groups) (i32.const 7))
                                     (i32.load8_u (i32.add (local.get $src) (i32.sub (local.get $len) (i32.const 1))))))
             (if (i32.lt_s (global.get $n) (i32.const 0)) (then unreachable))
-            (local.set $dst (call $realloc (i32.const 0) (i32.const 0) (i32.const 1) (i32.mul (local.get $groups) (i32.const 7))))
+            ;; In place: group g is written at 7g and read from 8g, so a write never reaches bytes not yet read.
+            (local.set $dst (local.get $src))
             (local.set $out (local.get $dst))
             (local.set $end (i32.add (local.get $src) (i32.shl (local.get $groups) (i32.const 3))))
             ;; Two groups at a time in the two 64-bit lanes; a 16-byte store writes 2 bytes past them (the next one overwrites).
