@@ -3,6 +3,7 @@ using System.Diagnostics;
 using System.Text;
 using FluentAssertions;
 using WasmDynamic.BulkAdapter;
+using WasmDynamic.Marshalling;
 using WasmDynamic.Native;
 using WasmDynamic.Wit;
 using Xunit;

@@ -4,7 +4,7 @@ namespace WasmDynamic.BulkAdapter;
 
 /// <summary>
 /// One exported function that has a hidden fast twin in the wrapper: its <c>list&lt;u8&gt;</c> parameters and result
-/// travel as <see cref="Base128"/> strings through <see cref="HiddenName"/>, a root export of the wrapper.
+/// travel as <see cref="Marshalling.Base128"/> strings through <see cref="HiddenName"/>, a root export of the wrapper.
 /// </summary>
 /// <param name="Interface">The exported interface (its export name), or null for a root function.</param>
 /// <param name="Function">The function as the original component's world declares it.</param>

@@ -9,7 +9,7 @@ namespace WasmDynamic.BulkAdapter;
 /// <summary>
 /// Builds the wrapper component: the original component nested unchanged, instantiated with the wrapper's imports
 /// (the original's own import sections, copied), its exports re-exported under the same names, and for each function
-/// of the <see cref="BulkPlan"/> a hidden root export whose byte lists travel as <see cref="Base128"/> strings. A small
+/// of the <see cref="BulkPlan"/> a hidden root export whose byte lists travel as <see cref="Marshalling.Base128"/> strings. A small
 /// core module decodes them into its own memory and calls the original function through <c>canon lower</c>, so
 /// Wasmtime's fused adapter copies the bytes into the original's memory with one memcpy.
 /// </summary>

@@ -83,7 +83,7 @@ internal sealed unsafe class FunctionInvoker : IDisposable
         if (Bulk is { } bulk)
         {
             Context.MarkBulkSlots(null, 0);
-            BulkAdapter.BulkValues.FixArguments(_args, bulk.BulkParameters, Context);
+            BulkValues.FixArguments(_args, bulk.BulkParameters, Context);
         }
 
         // The guest may use up to max_wasm_stack below this frame: with less stack left, run it where there is more.

@@ -68,7 +68,7 @@ internal sealed unsafe class ListConverter<TElem, TColl> : ValueConverter<TColl>
         {
             var bytes = System.Runtime.InteropServices.MemoryMarshal.CreateReadOnlySpan(
                 ref System.Runtime.CompilerServices.Unsafe.As<TElem, byte>(ref System.Runtime.InteropServices.MemoryMarshal.GetReference(items)), items.Length);
-            BulkAdapter.BulkValues.Lower(bytes, dst, cx);
+            BulkValues.Lower(bytes, dst, cx);
             return;
         }
 
@@ -115,7 +115,7 @@ internal sealed unsafe class ListConverter<TElem, TColl> : ValueConverter<TColl>
     {
         if (typeof(TElem) == typeof(byte) && src->Kind == ValKind.String)
         {
-            return _fromArray((TElem[])(object)BulkAdapter.BulkValues.Lift(src));
+            return _fromArray((TElem[])(object)BulkValues.Lift(src));
         }
 
         ExpectKind(src, ValKind.List, Wit);
@@ -148,7 +148,7 @@ internal sealed unsafe class ByteArrayConverter(WitType wit) : ValueConverter<by
 
         if (cx.IsBulkSlot(dst))
         {
-            BulkAdapter.BulkValues.Lower(value, dst, cx);
+            BulkValues.Lower(value, dst, cx);
             return;
         }
 
@@ -165,7 +165,7 @@ internal sealed unsafe class ByteArrayConverter(WitType wit) : ValueConverter<by
     {
         if (src->Kind == ValKind.String)
         {
-            return BulkAdapter.BulkValues.Lift(src);
+            return BulkValues.Lift(src);
         }
 
         ExpectKind(src, ValKind.List, Wit);

@@ -1,13 +1,13 @@
 using System.Runtime.CompilerServices;
 using System.Runtime.Intrinsics;
 
-namespace WasmDynamic.BulkAdapter;
+namespace WasmDynamic.Marshalling;
 
 /// <summary>
 /// The byte encoding of the bulk exports: every 7 bytes (a 56-bit little-endian number) become 8 ASCII characters of
 /// 7 bits each, then one character says how many padding bytes the last group has (0–6). ASCII is valid UTF-8, so the
-/// text travels through Wasmtime's C API as one string buffer; the adapter's core module decodes it with the same
-/// shifts (<see cref="WrapperGenerator"/>). 8/7 of the bytes plus one.
+/// text travels through Wasmtime's C API as one string buffer; the bulk-bytes adapter's core module decodes it with
+/// the same shifts. 8/7 of the bytes plus one.
 /// </summary>
 internal static unsafe class Base128
 {

@@ -1,7 +1,6 @@
-using WasmDynamic.Marshalling;
 using WasmDynamic.Native;
 
-namespace WasmDynamic.BulkAdapter;
+namespace WasmDynamic.Marshalling;
 
 /// <summary>
 /// Byte lists as the hidden twins take them: a <see cref="Base128"/> string value instead of one 32-byte value per
