@@ -369,8 +369,12 @@ public sealed unsafe partial class ComponentInstance : IDisposable
     }
 
     /// <summary>Looks <paramref name="invoker"/>'s function up in the current store (on the thread holding the instance).</summary>
-    internal ComponentFunc LookUp(FunctionInvoker invoker) =>
-        Linking.GetFunc(Component, _native, Context, invoker.InterfaceName, invoker.Function.Name);
+    internal ComponentFunc LookUp(FunctionInvoker invoker) => invoker.Bulk is { } twin
+        ? Linking.GetFunc(Component, _native, Context, null, twin.HiddenName)
+        : Linking.GetFunc(Component, _native, Context, invoker.InterfaceName, invoker.Function.Name);
+
+    /// <summary>The hidden bulk-bytes twin of an exported function in this instance's component, or null.</summary>
+    internal BulkAdapter.BulkFunction? BulkTwin(string? interfaceName, string function) => Component.Bulk?.Find(interfaceName, function);
 
     internal void EnterCall(FunctionInvoker invoker)
     {
@@ -578,7 +582,8 @@ public sealed unsafe partial class ComponentInstance : IDisposable
                 ComponentApi.wasmtime_component_resource_any_delete(any);
                 if (error != 0)
                 {
-                    var message = NativeError.TakeMessage(error);
+                    var message = BulkAdapter.Backtraces.Rewrite(NativeError.TakeMessage(error), Component.Bulk);
+
                     var e = new ComponentTrapException(drop, signature, message);
                     _poison = e;
                     throw e;
@@ -618,7 +623,7 @@ public sealed unsafe partial class ComponentInstance : IDisposable
 
     internal Exception CallFailed(FunctionInvoker invoker, nint error)
     {
-        var message = NativeError.TakeMessage(error);
+        var message = BulkAdapter.Backtraces.Rewrite(NativeError.TakeMessage(error), Component.Bulk);
         var host = _state.PendingHostException;
         _state.PendingHostException = null;
         var name = invoker.QualifiedName;
