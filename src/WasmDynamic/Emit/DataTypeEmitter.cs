@@ -10,6 +10,8 @@ namespace WasmDynamic.Emit;
 /// (a <see cref="ComponentRecord"/> class), enum (a CLR enum), flags (a <c>[Flags]</c> enum) and variant
 /// (a <see cref="ComponentVariant"/> class with a nested class per case).
 /// </summary>
+[System.Diagnostics.CodeAnalysis.RequiresUnreferencedCode(Trimming.Reflection)]
+[System.Diagnostics.CodeAnalysis.RequiresDynamicCode(Trimming.Emit)]
 internal sealed class DataTypeEmitter
 {
     private readonly ModuleScope _scope;

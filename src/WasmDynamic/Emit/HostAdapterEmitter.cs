@@ -29,6 +29,8 @@ internal unsafe delegate void HostAdapter(Val* args, Val* results, LowerContext 
 /// Emits, per imported function, an adapter that lifts each argument with its typed converter straight into the host
 /// method's CLR parameter type, calls the method, and lowers the result — no boxing, no reflection per call.
 /// </summary>
+[System.Diagnostics.CodeAnalysis.RequiresUnreferencedCode(Trimming.Reflection)]
+[System.Diagnostics.CodeAnalysis.RequiresDynamicCode(Trimming.Emit)]
 internal static class HostAdapterEmitter
 {
     private static readonly FieldInfo TargetField = typeof(HostAdapterClosure).GetField("<Target>k__BackingField", BindingFlags.NonPublic | BindingFlags.Instance)!;

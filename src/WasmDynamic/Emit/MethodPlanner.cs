@@ -5,6 +5,8 @@ using WasmDynamic.Wit;
 namespace WasmDynamic.Emit;
 
 /// <summary>Matches WIT functions to CLR methods: the default type map, or a user interface checked as a whole.</summary>
+[System.Diagnostics.CodeAnalysis.RequiresUnreferencedCode(Trimming.Reflection)]
+[System.Diagnostics.CodeAnalysis.RequiresDynamicCode(Trimming.Emit)]
 internal static class MethodPlanner
 {
     /// <summary>The .NET method name the default map gives a function.</summary>

@@ -8,7 +8,12 @@ namespace WasmDynamic.Emit;
 internal sealed record BoundFunction(WitFunction Function, MethodInfo Method, ValueConverter[] Parameters, ValueConverter? Result)
 {
     /// <summary>The CLR signature, for messages.</summary>
-    public string ClrSignature => $"{ConverterFactory.Describe(Method.ReturnType)} {Method.Name}({string.Join(", ", Method.GetParameters().Select(p => ConverterFactory.Describe(p.ParameterType) + " " + p.Name))})";
+    public string ClrSignature
+    {
+        [System.Diagnostics.CodeAnalysis.RequiresUnreferencedCode(Trimming.Reflection)]
+        [System.Diagnostics.CodeAnalysis.RequiresDynamicCode(Trimming.Emit)]
+        get => $"{ConverterFactory.Describe(Method.ReturnType)} {Method.Name}({string.Join(", ", Method.GetParameters().Select(p => ConverterFactory.Describe(p.ParameterType) + " " + p.Name))})";
+    }
 }
 
 /// <summary>An emitted proxy type and the functions its methods call, in invoker order.</summary>

@@ -9,6 +9,8 @@ namespace WasmDynamic.Hosting;
 /// Matches host objects and delegates to a world's imports and builds a <see cref="HostFunction"/> per imported
 /// function. Reports every missing import and every signature that cannot fit in one exception.
 /// </summary>
+[System.Diagnostics.CodeAnalysis.RequiresUnreferencedCode(Trimming.Reflection)]
+[System.Diagnostics.CodeAnalysis.RequiresDynamicCode(Trimming.Emit)]
 internal static class HostBinder
 {
     public sealed record Definition(string? Instance, string Name, HostFunction Function);
