@@ -57,6 +57,9 @@ public static partial class Program
 
         private bool _verbose;
 
+        /// <summary>The world of the component being invoked or run, to describe an unimplemented import it called.</summary>
+        private WitWorld? _world;
+
         private bool ConsoleMode => ReferenceEquals(output, Console.Out);
 
         /// <summary>A runtime configured by the global options (cache on unless --no-cache).</summary>
@@ -226,6 +229,7 @@ public static partial class Program
             using var runtime = Runtime(parsed, fuel: limits.Fuel is not null);
             using var component = Load(runtime, path);
             var world = component.World;
+            _world = world;
             var (iface, function) = Resolve(world, designator);
             if (function is null)
             {
@@ -425,6 +429,33 @@ public static partial class Program
         private static string Where(string text, int position) =>
             position < 0 ? string.Empty : $"\n  {text}\n  {new string(' ', Math.Min(position, text.Length))}^";
 
+        /// <summary>
+        /// For Wasmtime's "unknown import: `iface#func` has not been defined" trap: one line naming the import and its WIT
+        /// signature (and the export that was running), or null for any other trap.
+        /// </summary>
+        private string? UnimplementedImport(string message)
+        {
+            var m = UnknownImport().Match(message);
+            if (!m.Success)
+            {
+                return null;
+            }
+
+            var name = m.Groups[1].Value;
+            var hash = name.LastIndexOf('#');
+            var function = hash < 0
+                ? _world?.ImportedFunctions.FirstOrDefault(f => f.Name == name)
+                : _world?.Imports.FirstOrDefault(i => i.Name == name[..hash])?.FindFunction(name[(hash + 1)..]);
+            var signature = function is null ? string.Empty : $" ({function.Signature})";
+            var during = message.IndexOf(" In component function ", StringComparison.Ordinal) is var at and >= 0
+                ? Headline(message[(at + 1)..]).Split('\n')[0]
+                : string.Empty;
+            return $"the component called the import {name}{signature}, which is not implemented here: it traps when called. {during}".TrimEnd();
+        }
+
+        [GeneratedRegex(@"unknown import: `([^`]+)` has not been defined")]
+        private static partial Regex UnknownImport();
+
         /// <summary>A trap's message without the guest backtrace that follows it (kept for --verbose).</summary>
         private static string Headline(string message)
         {
@@ -461,7 +492,7 @@ public static partial class Program
             }
             catch (ComponentTrapException e)
             {
-                return Fail("the component trapped: " + (_verbose ? e.Message : Headline(e.Message)));
+                return Fail(UnimplementedImport(e.Message) ?? "the component trapped: " + (_verbose ? e.Message : Headline(e.Message)));
             }
             catch (WasmDynamicException e)
             {

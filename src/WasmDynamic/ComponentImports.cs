@@ -1,3 +1,5 @@
+using System.Diagnostics.CodeAnalysis;
+
 namespace WasmDynamic;
 
 /// <summary>
@@ -14,6 +16,10 @@ namespace WasmDynamic;
 /// </example>
 public sealed class ComponentImports
 {
+    /// <summary>What binding reads of a host resource class: its constructors and its instance and static methods.</summary>
+    private const DynamicallyAccessedMemberTypes Resource = DynamicallyAccessedMemberTypes.PublicConstructors | DynamicallyAccessedMemberTypes.NonPublicConstructors
+        | DynamicallyAccessedMemberTypes.PublicMethods | DynamicallyAccessedMemberTypes.NonPublicMethods;
+
     private readonly List<(string Name, object Implementation)> _entries = new();
 
     /// <summary>The entries, in the order they were added.</summary>
@@ -26,7 +32,25 @@ public sealed class ComponentImports
     /// </summary>
     /// <returns>This object, for chaining.</returns>
     /// <exception cref="ArgumentNullException">An argument is null.</exception>
+    [RequiresUnreferencedCode("The host methods are read from implementation.GetType(), which a trimmed app may have trimmed: use Add<T> with the implementation's static type.")]
     public ComponentImports Add(string name, object implementation)
+    {
+        ArgumentNullException.ThrowIfNull(name);
+        ArgumentNullException.ThrowIfNull(implementation);
+        _entries.Add((name, implementation));
+        return this;
+    }
+
+    /// <summary>
+    /// Supplies <paramref name="implementation"/> for the import <paramref name="name"/>, as
+    /// <see cref="Add(string, object)"/> does; a trimmed app keeps the public methods, properties, constructors and nested
+    /// classes (resource implementations) of <typeparamref name="T"/>, which binding reads.
+    /// </summary>
+    /// <typeparam name="T">The implementation's class (for a delegate, its delegate type).</typeparam>
+    /// <returns>This object, for chaining.</returns>
+    /// <exception cref="ArgumentNullException">An argument is null.</exception>
+    public ComponentImports Add<[DynamicallyAccessedMembers(DynamicallyAccessedMemberTypes.PublicMethods | DynamicallyAccessedMemberTypes.PublicConstructors | DynamicallyAccessedMemberTypes.PublicProperties | DynamicallyAccessedMemberTypes.PublicNestedTypes)] T>(string name, T implementation)
+        where T : notnull
     {
         ArgumentNullException.ThrowIfNull(name);
         ArgumentNullException.ThrowIfNull(implementation);
@@ -43,7 +67,7 @@ public sealed class ComponentImports
     /// </summary>
     /// <returns>This object, for chaining.</returns>
     /// <exception cref="ArgumentNullException">An argument is null.</exception>
-    public ComponentImports AddResource(string interfaceName, string resourceName, Type implementation)
+    public ComponentImports AddResource(string interfaceName, string resourceName, [DynamicallyAccessedMembers(Resource)] Type implementation)
     {
         ArgumentNullException.ThrowIfNull(interfaceName);
         ArgumentNullException.ThrowIfNull(resourceName);
@@ -66,7 +90,7 @@ public sealed class ComponentImports
     /// <param name="factory">Called for each <c>[constructor]</c> call; any delegate type whose parameters fit.</param>
     /// <returns>This object, for chaining.</returns>
     /// <exception cref="ArgumentNullException">An argument is null.</exception>
-    public ComponentImports AddResource<T>(string interfaceName, string resourceName, Delegate factory)
+    public ComponentImports AddResource<[DynamicallyAccessedMembers(Resource)] T>(string interfaceName, string resourceName, Delegate factory)
         where T : class
     {
         ArgumentNullException.ThrowIfNull(interfaceName);
@@ -88,7 +112,7 @@ public sealed class ComponentImports
     /// <param name="create">Called for each <c>[constructor]</c> call with its arguments, in order.</param>
     /// <returns>This object, for chaining.</returns>
     /// <exception cref="ArgumentNullException">An argument is null.</exception>
-    public ComponentImports AddResourceFactory<T>(string interfaceName, string resourceName, Func<object?[], T> create)
+    public ComponentImports AddResourceFactory<[DynamicallyAccessedMembers(Resource)] T>(string interfaceName, string resourceName, Func<object?[], T> create)
         where T : class
     {
         ArgumentNullException.ThrowIfNull(interfaceName);
@@ -103,26 +127,44 @@ public sealed class ComponentImports
 
     /// <summary>Supplies <typeparamref name="T"/> as the implementation of a host resource; see <see cref="AddResource(string, string, Type)"/>.</summary>
     /// <returns>This object, for chaining.</returns>
-    public ComponentImports AddResource<T>(string interfaceName, string resourceName)
+    public ComponentImports AddResource<[DynamicallyAccessedMembers(Resource)] T>(string interfaceName, string resourceName)
         where T : class => AddResource(interfaceName, resourceName, typeof(T));
 
     /// <summary>Builds imports from a plain object whose properties match imports by short PascalCase name.</summary>
     /// <param name="imports">For example <c>new { Logger = new ConsoleLogger(), GetNumber = (Func&lt;uint&gt;)(() =&gt; 41) }</c>.</param>
     /// <exception cref="ArgumentNullException"><paramref name="imports"/> is null.</exception>
+    [RequiresUnreferencedCode("The properties are read from imports.GetType(), and the host methods from each property value's type, which a trimmed app may have trimmed: use FromObject<T> or Add<T>.")]
     public static ComponentImports FromObject(object imports)
     {
         ArgumentNullException.ThrowIfNull(imports);
-        if (imports is ComponentImports ready)
-        {
-            return ready;
-        }
+        return imports as ComponentImports ?? Read(imports, imports.GetType());
+    }
 
+    /// <summary>
+    /// Builds imports from a plain object whose properties match imports by short PascalCase name, reading the
+    /// properties of <typeparamref name="T"/> (for <c>new { … }</c>, the anonymous type), which a trimmed app keeps.
+    /// Delegates in it keep their targets; a class instance in it keeps, in a trimmed app, only the methods the app uses
+    /// elsewhere (the trimmer cannot see that binding reads them): pass it with <see cref="Add{T}(string, T)"/>, or root
+    /// its methods, e.g. <c>[DynamicDependency(DynamicallyAccessedMemberTypes.PublicMethods, typeof(ConsoleLogger))]</c>
+    /// on the method that instantiates.
+    /// </summary>
+    /// <param name="imports">For example <c>new { Logger = new ConsoleLogger(), GetNumber = (Func&lt;uint&gt;)(() =&gt; 41) }</c>.</param>
+    /// <exception cref="ArgumentNullException"><paramref name="imports"/> is null.</exception>
+    public static ComponentImports FromObject<[DynamicallyAccessedMembers(DynamicallyAccessedMemberTypes.PublicProperties)] T>(T imports)
+        where T : notnull
+    {
+        ArgumentNullException.ThrowIfNull(imports);
+        return imports as ComponentImports ?? Read(imports, typeof(T));
+    }
+
+    private static ComponentImports Read(object imports, [DynamicallyAccessedMembers(DynamicallyAccessedMemberTypes.PublicProperties)] Type type)
+    {
         var result = new ComponentImports();
-        foreach (var p in imports.GetType().GetProperties(System.Reflection.BindingFlags.Public | System.Reflection.BindingFlags.Instance))
+        foreach (var p in type.GetProperties(System.Reflection.BindingFlags.Public | System.Reflection.BindingFlags.Instance))
         {
             if (p.GetIndexParameters().Length == 0 && p.GetValue(imports) is { } value)
             {
-                result.Add(p.Name, value);
+                result._entries.Add((p.Name, value));
             }
         }
 

@@ -37,6 +37,8 @@ public sealed unsafe partial class ComponentInstance : IDisposable
     private Exception? _poison;
     private volatile bool _disposed;
 
+    [System.Diagnostics.CodeAnalysis.RequiresUnreferencedCode(Trimming.Reflection)]
+    [System.Diagnostics.CodeAnalysis.RequiresDynamicCode(Trimming.Emit)]
     internal ComponentInstance(WasmComponent component, InstanceOptions options)
     {
         Component = component;
@@ -82,6 +84,8 @@ public sealed unsafe partial class ComponentInstance : IDisposable
     }
 
     /// <summary>Creates the store and instantiates the component in it (at construction, and to recreate after a trap).</summary>
+    [System.Diagnostics.CodeAnalysis.RequiresUnreferencedCode(Trimming.Reflection)]
+    [System.Diagnostics.CodeAnalysis.RequiresDynamicCode(Trimming.Emit)]
     private void CreateStore()
     {
         var component = Component;
@@ -132,6 +136,8 @@ public sealed unsafe partial class ComponentInstance : IDisposable
     /// store. When instantiating fails, the instance stays poisoned (the next call tries again): a call must never run
     /// against a half-made store with functions of the old one.
     /// </summary>
+    [System.Diagnostics.CodeAnalysis.RequiresUnreferencedCode(Trimming.Reflection)]
+    [System.Diagnostics.CodeAnalysis.RequiresDynamicCode(Trimming.Emit)]
     private void Recreate()
     {
         lock (_invokers)
@@ -254,7 +260,12 @@ public sealed unsafe partial class ComponentInstance : IDisposable
     /// interfaces as properties by short PascalCase name (<c>Exports.Types.Area(shape)</c>) or by full name
     /// (<c>Exports["demo:calc/types"]</c>), and any function by WIT name (<c>Exports["roundtrip-u8"](1)</c>).
     /// </summary>
-    public dynamic Exports => _rootExports ??= RootProxy(null);
+    public dynamic Exports
+    {
+        [System.Diagnostics.CodeAnalysis.RequiresUnreferencedCode(Trimming.Reflection)]
+        [System.Diagnostics.CodeAnalysis.RequiresDynamicCode(Trimming.Emit)]
+        get => _rootExports ??= RootProxy(null);
+    }
 
     internal WorldTypes Types { get; }
 
@@ -267,7 +278,9 @@ public sealed unsafe partial class ComponentInstance : IDisposable
     /// names with <see cref="WitNameAttribute"/> or by its name (<c>ITypes</c> → <c>types</c>).
     /// </summary>
     /// <exception cref="ComponentBindingException"><typeparamref name="T"/> does not fit; the message lists every mismatch.</exception>
-    public T GetInterface<T>()
+    [System.Diagnostics.CodeAnalysis.RequiresUnreferencedCode(Trimming.Reflection)]
+    [System.Diagnostics.CodeAnalysis.RequiresDynamicCode(Trimming.Emit)]
+    public T GetInterface<[System.Diagnostics.CodeAnalysis.DynamicallyAccessedMembers(System.Diagnostics.CodeAnalysis.DynamicallyAccessedMemberTypes.PublicMethods | System.Diagnostics.CodeAnalysis.DynamicallyAccessedMemberTypes.PublicProperties | System.Diagnostics.CodeAnalysis.DynamicallyAccessedMemberTypes.Interfaces)] T>()
         where T : class
     {
         var attr = typeof(T).GetCustomAttributes(typeof(WitNameAttribute), false).OfType<WitNameAttribute>().FirstOrDefault();
@@ -284,7 +297,9 @@ public sealed unsafe partial class ComponentInstance : IDisposable
     /// <summary>The exported interface <paramref name="exportName"/> typed as <typeparamref name="T"/>.</summary>
     /// <param name="exportName">Full name (<c>demo:calc/types@0.1.0</c>), without version, or short name; empty for the root functions.</param>
     /// <exception cref="ComponentBindingException">There is no such export, or <typeparamref name="T"/> does not fit.</exception>
-    public T GetInterface<T>(string exportName)
+    [System.Diagnostics.CodeAnalysis.RequiresUnreferencedCode(Trimming.Reflection)]
+    [System.Diagnostics.CodeAnalysis.RequiresDynamicCode(Trimming.Emit)]
+    public T GetInterface<[System.Diagnostics.CodeAnalysis.DynamicallyAccessedMembers(System.Diagnostics.CodeAnalysis.DynamicallyAccessedMemberTypes.PublicMethods | System.Diagnostics.CodeAnalysis.DynamicallyAccessedMemberTypes.PublicProperties | System.Diagnostics.CodeAnalysis.DynamicallyAccessedMemberTypes.Interfaces)] T>(string exportName)
         where T : class
     {
         ArgumentNullException.ThrowIfNull(exportName);
@@ -305,6 +320,8 @@ public sealed unsafe partial class ComponentInstance : IDisposable
     /// </summary>
     /// <exception cref="ComponentExportNotFoundException">No such export.</exception>
     /// <exception cref="ComponentArgumentException">The arguments do not fit the WIT signature.</exception>
+    [System.Diagnostics.CodeAnalysis.RequiresUnreferencedCode(Trimming.Reflection)]
+    [System.Diagnostics.CodeAnalysis.RequiresDynamicCode(Trimming.Emit)]
     public object? Invoke(string function, params object?[] arguments)
     {
         ArgumentNullException.ThrowIfNull(function);
@@ -329,10 +346,16 @@ public sealed unsafe partial class ComponentInstance : IDisposable
         return Dynamic.BoundFunctionReference.Invoke(proxy, proxy.Binding.Info.Functions[index], arguments);
     }
 
+    [System.Diagnostics.CodeAnalysis.RequiresUnreferencedCode(Trimming.Reflection)]
+    [System.Diagnostics.CodeAnalysis.RequiresDynamicCode(Trimming.Emit)]
     internal ComponentProxy InterfaceProxy(WitInterface iface) => RootProxy(iface);
 
+    [System.Diagnostics.CodeAnalysis.RequiresUnreferencedCode(Trimming.Reflection)]
+    [System.Diagnostics.CodeAnalysis.RequiresDynamicCode(Trimming.Emit)]
     private ComponentProxy RootProxy(WitInterface? iface) => Proxy(iface, null);
 
+    [System.Diagnostics.CodeAnalysis.RequiresUnreferencedCode(Trimming.Reflection)]
+    [System.Diagnostics.CodeAnalysis.RequiresDynamicCode(Trimming.Emit)]
     private ComponentProxy Proxy(WitInterface? iface, Type? clr)
     {
         ObjectDisposedException.ThrowIf(_disposed, this);
@@ -352,6 +375,8 @@ public sealed unsafe partial class ComponentInstance : IDisposable
         }
     }
 
+    [System.Diagnostics.CodeAnalysis.RequiresUnreferencedCode(Trimming.Reflection)]
+    [System.Diagnostics.CodeAnalysis.RequiresDynamicCode(Trimming.Emit)]
     internal FunctionInvoker Invoker(WitInterface? iface, WitFunction f)
     {
         var qualified = ProxyEmitter.Qualified(iface, f);
@@ -376,6 +401,8 @@ public sealed unsafe partial class ComponentInstance : IDisposable
     /// <summary>The hidden bulk-bytes twin of an exported function in this instance's component, or null.</summary>
     internal BulkAdapter.BulkFunction? BulkTwin(string? interfaceName, string function) => Component.Bulk?.Find(interfaceName, function);
 
+    [System.Diagnostics.CodeAnalysis.RequiresUnreferencedCode(Trimming.Reflection)]
+    [System.Diagnostics.CodeAnalysis.RequiresDynamicCode(Trimming.Emit)]
     internal void EnterCall(FunctionInvoker invoker)
     {
         if (_actingFor == this)
@@ -604,6 +631,8 @@ public sealed unsafe partial class ComponentInstance : IDisposable
     }
 
     /// <summary>The binding (invokers, factory) of an emitted resource class in this instance.</summary>
+    [System.Diagnostics.CodeAnalysis.RequiresUnreferencedCode(Trimming.Reflection)]
+    [System.Diagnostics.CodeAnalysis.RequiresDynamicCode(Trimming.Emit)]
     internal ResourceBinding ResourceBinding(WitResource resource, Emit.ResourceClassInfo info)
     {
         lock (_resourceBindings)

@@ -54,6 +54,8 @@ public abstract class ComponentResource : IDisposable, IDynamicMetaObjectProvide
         GC.SuppressFinalize(this);
     }
 
+    [System.Diagnostics.CodeAnalysis.UnconditionalSuppressMessage("Trimming", "IL2026", Justification = "A dynamic operation reaches this object only through members that carry RequiresUnreferencedCode (ComponentInstance.Exports, Invoke, GetInterface, Instantiate).")]
+    [System.Diagnostics.CodeAnalysis.UnconditionalSuppressMessage("AOT", "IL3050", Justification = "As for IL2026: every way to this object carries RequiresDynamicCode.")]
     DynamicMetaObject IDynamicMetaObjectProvider.GetMetaObject(Expression parameter) => new Dynamic.ResourceMetaObject(parameter, this);
 
     /// <inheritdoc/>

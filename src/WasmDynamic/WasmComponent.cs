@@ -40,10 +40,17 @@ public sealed partial class WasmComponent : IDisposable
     /// <summary>The world as WIT text, in the layout of <c>wasm-tools component wit</c> / <c>jco wit</c>.</summary>
     public string ToWit() => World.ToWit();
 
-    internal Emit.WorldTypes Types => _types ??= Emit.WorldTypes.For(World);
+    internal Emit.WorldTypes Types
+    {
+        [System.Diagnostics.CodeAnalysis.RequiresUnreferencedCode(Trimming.Reflection)]
+        [System.Diagnostics.CodeAnalysis.RequiresDynamicCode(Trimming.Emit)]
+        get => _types ??= Emit.WorldTypes.For(World);
+    }
 
     /// <summary>Instantiates the component with no host imports (WASI, if imported, is provided sandboxed).</summary>
     /// <exception cref="ComponentBindingException">The component has imports that need an implementation.</exception>
+    [System.Diagnostics.CodeAnalysis.RequiresUnreferencedCode(Trimming.Reflection)]
+    [System.Diagnostics.CodeAnalysis.RequiresDynamicCode(Trimming.Emit)]
     public ComponentInstance Instantiate() => Instantiate(new InstanceOptions());
 
     /// <summary>
@@ -52,7 +59,22 @@ public sealed partial class WasmComponent : IDisposable
     /// </summary>
     /// <exception cref="ArgumentNullException"><paramref name="imports"/> is null.</exception>
     /// <exception cref="ComponentBindingException">An import is missing or a host method does not fit; the message lists all.</exception>
+    [System.Diagnostics.CodeAnalysis.RequiresUnreferencedCode(Trimming.Reflection)]
+    [System.Diagnostics.CodeAnalysis.RequiresDynamicCode(Trimming.Emit)]
     public ComponentInstance Instantiate(object imports) => Instantiate(new InstanceOptions { Imports = ComponentImports.FromObject(imports) });
+
+    /// <summary>
+    /// Instantiates the component with host imports from a plain object whose properties match imports by short
+    /// PascalCase name (<c>new { Logger = new ConsoleLogger(), GetNumber = (Func&lt;uint&gt;)(() =&gt; 41) }</c>), or a
+    /// <see cref="ComponentImports"/>. The properties are read from <typeparamref name="TImports"/>, which a trimmed
+    /// app keeps; see <see cref="ComponentImports.FromObject{T}(T)"/> for the objects they hold.
+    /// </summary>
+    /// <exception cref="ArgumentNullException"><paramref name="imports"/> is null.</exception>
+    /// <exception cref="ComponentBindingException">An import is missing or a host method does not fit; the message lists all.</exception>
+    [System.Diagnostics.CodeAnalysis.RequiresUnreferencedCode(Trimming.Reflection)]
+    [System.Diagnostics.CodeAnalysis.RequiresDynamicCode(Trimming.Emit)]
+    public ComponentInstance Instantiate<[System.Diagnostics.CodeAnalysis.DynamicallyAccessedMembers(System.Diagnostics.CodeAnalysis.DynamicallyAccessedMemberTypes.PublicProperties)] TImports>(TImports imports)
+        where TImports : notnull => Instantiate(new InstanceOptions { Imports = ComponentImports.FromObject(imports) });
 
     /// <summary>Instantiates the component with <paramref name="options"/>.</summary>
     /// <exception cref="ArgumentNullException"><paramref name="options"/> is null.</exception>
@@ -63,6 +85,8 @@ public sealed partial class WasmComponent : IDisposable
     /// </exception>
     /// <exception cref="ComponentBindingException">An import is missing or a host method does not fit; the message lists all.</exception>
     /// <exception cref="ComponentResourceLimitException">The component needs more than the limits in <paramref name="options"/> allow.</exception>
+    [System.Diagnostics.CodeAnalysis.RequiresUnreferencedCode(Trimming.Reflection)]
+    [System.Diagnostics.CodeAnalysis.RequiresDynamicCode(Trimming.Emit)]
     public ComponentInstance Instantiate(InstanceOptions options)
     {
         ArgumentNullException.ThrowIfNull(options);

@@ -10,6 +10,7 @@ namespace WasmDynamic.Bindgen.Tests;
 /// The packages as a consumer gets them: <c>dotnet pack</c> into a local feed, the .nuspec read back, and a new console
 /// app restoring WasmDynamic from that feed and calling a component.
 /// </summary>
+[Collection(DotnetPackCollection.Name)]
 public class PackageTests
 {
     private static readonly string Root = FindRoot();
@@ -22,7 +23,7 @@ public class PackageTests
         {
             var feed = Path.Combine(work.FullName, "feed");
             var version = $"0.2.0-test.{DateTime.UtcNow:yyyyMMddHHmmssfff}";
-            foreach (var project in new[] { "src/WasmDynamic", "src/WasmDynamic.Bindgen", "src/WasmDynamic.Cli", "src/WasmDynamic.Extensions.Hosting" })
+            foreach (var project in new[] { "src/WasmDynamic", "src/WasmDynamic.Bindgen", "src/WasmDynamic.Cli", "src/WasmDynamic.Extensions.Hosting", "src/WasmDynamic.Build" })
             {
                 Run("dotnet", Root, "pack", Path.Combine(Root, project), "-c", "Release", "-o", feed, $"-p:Version={version}", "-nologo");
             }
@@ -31,9 +32,10 @@ public class PackageTests
                 $"WasmDynamic.{version}.nupkg", $"WasmDynamic.{version}.snupkg",
                 $"WasmDynamic.Bindgen.{version}.nupkg", $"WasmDynamic.Bindgen.{version}.snupkg",
                 $"WasmDynamic.Cli.{version}.nupkg", $"WasmDynamic.Cli.{version}.snupkg",
-                $"WasmDynamic.Extensions.Hosting.{version}.nupkg", $"WasmDynamic.Extensions.Hosting.{version}.snupkg");
+                $"WasmDynamic.Extensions.Hosting.{version}.nupkg", $"WasmDynamic.Extensions.Hosting.{version}.snupkg",
+                $"WasmDynamic.Build.{version}.nupkg");
 
-            foreach (var id in new[] { "WasmDynamic", "WasmDynamic.Bindgen", "WasmDynamic.Cli", "WasmDynamic.Extensions.Hosting" })
+            foreach (var id in new[] { "WasmDynamic", "WasmDynamic.Bindgen", "WasmDynamic.Cli", "WasmDynamic.Extensions.Hosting", "WasmDynamic.Build" })
             {
                 using var package = ZipFile.OpenRead(Path.Combine(feed, $"{id}.{version}.nupkg"));
                 package.Entries.Select(e => e.FullName).Should().Contain(["README.md", "LICENSE"], id);
@@ -115,7 +117,7 @@ public class PackageTests
         var packable = solution.Where(p => Run("dotnet", Root, "msbuild", Path.Combine(Root, p), "-getProperty:IsPackable", "-nologo").Trim() == "true").ToList();
         packable.Should().BeEquivalentTo(
             "src/WasmDynamic/WasmDynamic.csproj", "src/WasmDynamic.Bindgen/WasmDynamic.Bindgen.csproj", "src/WasmDynamic.Cli/WasmDynamic.Cli.csproj",
-            "src/WasmDynamic.Extensions.Hosting/WasmDynamic.Extensions.Hosting.csproj");
+            "src/WasmDynamic.Extensions.Hosting/WasmDynamic.Extensions.Hosting.csproj", "src/WasmDynamic.Build/WasmDynamic.Build.csproj");
     }
 
     private static XDocument Nuspec(ZipArchive package)

@@ -8,6 +8,8 @@ namespace WasmDynamic.Binding;
 /// <c>CreateCounter</c>, and a constructor's aliases <c>NewCounter</c>, <c>Counter</c>: see <see cref="BindingNames"/>), then a freestanding function's short name, and only then a resource function's short name.
 /// A name that designates two functions of the same precedence is ambiguous; the caller reports the candidates.
 /// </summary>
+[System.Diagnostics.CodeAnalysis.RequiresUnreferencedCode(Trimming.Reflection)]
+[System.Diagnostics.CodeAnalysis.RequiresDynamicCode(Trimming.Emit)]
 internal sealed class FunctionNameIndex
 {
     private readonly Dictionary<string, List<int>>[] _tiers;

@@ -8,6 +8,8 @@ namespace WasmDynamic.Dynamic;
 /// A component function taken as a value (<c>exports["roundtrip-u8"]</c>), callable with <c>dynamic</c> invocation
 /// syntax: <c>exports["roundtrip-u8"](1)</c>.
 /// </summary>
+[System.Diagnostics.CodeAnalysis.RequiresUnreferencedCode(Trimming.Reflection)]
+[System.Diagnostics.CodeAnalysis.RequiresDynamicCode(Trimming.Emit)]
 internal sealed class BoundFunctionReference : DynamicObject
 {
     private readonly ComponentProxy _proxy;

@@ -10,6 +10,8 @@ namespace WasmDynamic.Dynamic;
 /// Binds a <c>dynamic</c> call to an emitted method of a proxy or a guest resource class: positional and named
 /// arguments are matched to the WIT parameters, then each is coerced to its CLR parameter type.
 /// </summary>
+[System.Diagnostics.CodeAnalysis.RequiresUnreferencedCode(Trimming.Reflection)]
+[System.Diagnostics.CodeAnalysis.RequiresDynamicCode(Trimming.Emit)]
 internal static class DynamicCall
 {
     private static readonly MethodInfo CoerceTo = typeof(Coercion).GetMethod(nameof(Coercion.To), BindingFlags.NonPublic | BindingFlags.Static, [typeof(object), typeof(string), typeof(string), typeof(string)])!;

@@ -9,6 +9,8 @@ namespace WasmDynamic.Dynamic;
 /// Binds <c>dynamic</c> operations on a <see cref="ComponentProxy"/> straight to its emitted methods. The call site
 /// caches the rule per proxy type, so after warm-up a dynamic call is the typed call plus argument coercion.
 /// </summary>
+[System.Diagnostics.CodeAnalysis.RequiresUnreferencedCode(Trimming.Reflection)]
+[System.Diagnostics.CodeAnalysis.RequiresDynamicCode(Trimming.Emit)]
 internal sealed class ProxyMetaObject : DynamicMetaObject
 {
     private static readonly MethodInfo LookupMethod = typeof(ProxyMetaObject).GetMethod(nameof(Lookup), BindingFlags.NonPublic | BindingFlags.Static)!;

@@ -9,6 +9,8 @@ namespace WasmDynamic.Dynamic;
 /// methods with the argument coercion exported functions get; its CLR members (<c>Dispose</c>, <c>IsDisposed</c>…)
 /// bind as usual. Rules are cached per emitted resource class.
 /// </summary>
+[System.Diagnostics.CodeAnalysis.RequiresUnreferencedCode(Trimming.Reflection)]
+[System.Diagnostics.CodeAnalysis.RequiresDynamicCode(Trimming.Emit)]
 internal sealed class ResourceMetaObject : DynamicMetaObject
 {
     public ResourceMetaObject(Expression expression, ComponentResource resource)

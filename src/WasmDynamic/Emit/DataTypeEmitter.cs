@@ -11,6 +11,8 @@ namespace WasmDynamic.Emit;
 /// (a <see cref="ComponentRecord"/> class), enum (a CLR enum), flags (a <c>[Flags]</c> enum) and variant
 /// (a <see cref="ComponentVariant"/> class with a nested class per case).
 /// </summary>
+[System.Diagnostics.CodeAnalysis.RequiresUnreferencedCode(Trimming.Reflection)]
+[System.Diagnostics.CodeAnalysis.RequiresDynamicCode(Trimming.Emit)]
 internal sealed class DataTypeEmitter
 {
     private readonly ModuleScope _scope;
@@ -57,6 +59,8 @@ internal sealed class DataTypeEmitter
     }
 
     /// <summary>The policy's shapes as runtime types; named types are emitted into this world's module.</summary>
+    [System.Diagnostics.CodeAnalysis.RequiresUnreferencedCode(Trimming.Reflection)]
+    [System.Diagnostics.CodeAnalysis.RequiresDynamicCode(Trimming.Emit)]
     private sealed class RuntimeTypes(DataTypeEmitter owner) : IClrTypeBuilder<Type>
     {
         public Type Primitive(ClrPrimitive primitive) => primitive.Clr;

@@ -24,6 +24,8 @@ internal unsafe delegate void HostAdapter(object? target, Val* args, Val* result
 /// Emits, per imported function, an adapter that lifts each argument with its typed converter straight into the host
 /// method's CLR parameter type, calls the method, and lowers the result — no boxing, no reflection per call.
 /// </summary>
+[System.Diagnostics.CodeAnalysis.RequiresUnreferencedCode(Trimming.Reflection)]
+[System.Diagnostics.CodeAnalysis.RequiresDynamicCode(Trimming.Emit)]
 internal static class HostAdapterEmitter
 {
 

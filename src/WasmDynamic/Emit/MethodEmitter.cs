@@ -11,6 +11,8 @@ namespace WasmDynamic.Emit;
 /// Emits the body every bound method shares: enter the instance, lower each argument with its typed converter
 /// straight into the invoker's native argument slots, call, lift the result, leave.
 /// </summary>
+[System.Diagnostics.CodeAnalysis.RequiresUnreferencedCode(Trimming.Reflection)]
+[System.Diagnostics.CodeAnalysis.RequiresDynamicCode(Trimming.Emit)]
 internal static class MethodEmitter
 {
     private static readonly MethodInfo LowerDefinition = typeof(ValueConverter<>).GetMethod("Lower")!;

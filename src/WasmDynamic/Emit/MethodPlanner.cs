@@ -9,6 +9,8 @@ namespace WasmDynamic.Emit;
 /// Plans emitted methods: the default type map (names from <see cref="BindingNames"/>), or a user interface checked as
 /// a whole with the policy's <see cref="SignatureMatcher"/>.
 /// </summary>
+[System.Diagnostics.CodeAnalysis.RequiresUnreferencedCode(Trimming.Reflection)]
+[System.Diagnostics.CodeAnalysis.RequiresDynamicCode(Trimming.Emit)]
 internal static class MethodPlanner
 {
     /// <param name="world">The world's types.</param>

@@ -8,6 +8,8 @@ namespace WasmDynamic.Emit;
 /// one component world: data types of the default map and proxy classes. It lives as long as some
 /// <see cref="WasmComponent"/>, instance or emitted object still references it; then the GC collects it.
 /// </summary>
+[System.Diagnostics.CodeAnalysis.RequiresUnreferencedCode(Trimming.Reflection)]
+[System.Diagnostics.CodeAnalysis.RequiresDynamicCode(Trimming.Emit)]
 internal sealed class ModuleScope
 {
     private static int _counter;

@@ -11,6 +11,8 @@ namespace WasmDynamic.Emit;
 /// interface for <c>GetInterface&lt;T&gt;</c>. A user interface is validated completely before anything is emitted;
 /// all mismatches are reported together.
 /// </summary>
+[System.Diagnostics.CodeAnalysis.RequiresUnreferencedCode(Trimming.Reflection)]
+[System.Diagnostics.CodeAnalysis.RequiresDynamicCode(Trimming.Emit)]
 internal static class ProxyEmitter
 {
     public static ProxyTypeInfo Emit(WorldTypes world, WitInterface? iface, Type? clrInterface)

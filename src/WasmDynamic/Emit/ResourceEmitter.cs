@@ -37,6 +37,8 @@ internal sealed class ResourceClassInfo
 /// resource's <c>[method]</c> functions with the object itself as <c>self</c>: with the default type map, or
 /// implementing the user's resource interface (<c>ICounter : IDisposable</c>).
 /// </summary>
+[System.Diagnostics.CodeAnalysis.RequiresUnreferencedCode(Trimming.Reflection)]
+[System.Diagnostics.CodeAnalysis.RequiresDynamicCode(Trimming.Emit)]
 internal static class ResourceEmitter
 {
     public static void Emit(WorldTypes world, ResourceClassInfo info, TypeBuilder tb, List<Action> pendingInits)

@@ -16,6 +16,8 @@ namespace WasmDynamic.Emit;
 /// assembly is collected and the entry is dropped on the next lookup. Per world, proxy types grow with the number of
 /// distinct interface types bound with <c>GetInterface&lt;T&gt;</c>.
 /// </remarks>
+[System.Diagnostics.CodeAnalysis.RequiresUnreferencedCode(Trimming.Reflection)]
+[System.Diagnostics.CodeAnalysis.RequiresDynamicCode(Trimming.Emit)]
 internal sealed class WorldTypes
 {
     private static readonly Dictionary<WitWorld, WeakReference<WorldTypes>> Cache = new();

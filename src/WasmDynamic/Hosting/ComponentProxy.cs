@@ -37,6 +37,8 @@ public abstract class ComponentProxy : IDynamicMetaObjectProvider
     /// <exception cref="ComponentExportNotFoundException">No such export.</exception>
     public dynamic this[string name] => Binding.Lookup(this, name ?? throw new ArgumentNullException(nameof(name), "An export name is needed: pass a function or interface name, e.g. Exports[\"add\"]."));
 
+    [System.Diagnostics.CodeAnalysis.UnconditionalSuppressMessage("Trimming", "IL2026", Justification = "A dynamic operation reaches this object only through members that carry RequiresUnreferencedCode (ComponentInstance.Exports, Invoke, GetInterface, Instantiate).")]
+    [System.Diagnostics.CodeAnalysis.UnconditionalSuppressMessage("AOT", "IL3050", Justification = "As for IL2026: every way to this object carries RequiresDynamicCode.")]
     DynamicMetaObject IDynamicMetaObjectProvider.GetMetaObject(Expression parameter) => new ProxyMetaObject(parameter, this);
 
     /// <inheritdoc/>

@@ -10,6 +10,8 @@ namespace WasmDynamic.Hosting;
 /// <c>Begin</c> → lower each argument into <see cref="Val"/> slots → <c>Call</c> → lift the result → <c>End</c>.
 /// The argument and result buffers are native memory owned by the invoker and reused by every call.
 /// </summary>
+[System.Diagnostics.CodeAnalysis.RequiresUnreferencedCode(Trimming.Reflection)]
+[System.Diagnostics.CodeAnalysis.RequiresDynamicCode(Trimming.Emit)]
 internal sealed unsafe class FunctionInvoker : IDisposable
 {
     private readonly ComponentInstance _owner;

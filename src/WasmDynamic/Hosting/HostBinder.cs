@@ -19,6 +19,8 @@ namespace WasmDynamic.Hosting;
 /// reads each adapter's target from the imports given. The cache lives as long as the world's emitted types and grows
 /// with the number of distinct host type shapes instantiated against it.
 /// </remarks>
+[System.Diagnostics.CodeAnalysis.RequiresUnreferencedCode(Trimming.Reflection)]
+[System.Diagnostics.CodeAnalysis.RequiresDynamicCode(Trimming.Emit)]
 internal static class HostBinder
 {
     private static readonly ConditionalWeakTable<WorldTypes, WorldPlans> Plans = new();
@@ -60,6 +62,8 @@ internal static class HostBinder
     }
 
     /// <summary>Validates the imports given against the world and builds the plan; every problem is reported at once.</summary>
+    [System.Diagnostics.CodeAnalysis.RequiresUnreferencedCode(Trimming.Reflection)]
+    [System.Diagnostics.CodeAnalysis.RequiresDynamicCode(Trimming.Emit)]
     private sealed class Planner(WorldTypes types, ComponentImports imports, bool wasiProvided, bool trapUnknown)
     {
         private readonly List<string> _problems = new();

@@ -5,6 +5,8 @@ using WasmDynamic.Wit;
 namespace WasmDynamic.Hosting;
 
 /// <summary>What one proxy object is bound to: its instance, its invokers (in method order) and its type info.</summary>
+[System.Diagnostics.CodeAnalysis.RequiresUnreferencedCode(Trimming.Reflection)]
+[System.Diagnostics.CodeAnalysis.RequiresDynamicCode(Trimming.Emit)]
 internal sealed class ProxyBinding
 {
     private FunctionNameIndex? _names;

@@ -12,6 +12,8 @@ namespace WasmDynamic.Marshalling;
 /// in-range integer literals for any integer type, anonymous objects or dictionaries for records, any sequence for
 /// lists, names for enums and flags. Failures throw <see cref="ComponentArgumentException"/> naming the parameter.
 /// </summary>
+[System.Diagnostics.CodeAnalysis.RequiresUnreferencedCode(Trimming.Reflection)]
+[System.Diagnostics.CodeAnalysis.RequiresDynamicCode(Trimming.Emit)]
 public static class Coercion
 {
     /// <summary>Converts <paramref name="value"/> for parameter <paramref name="parameter"/> of <paramref name="signature"/>.</summary>

@@ -10,6 +10,8 @@ namespace WasmDynamic.Marshalling;
 /// Chooses and builds the converter for a (WIT type, CLR type) pair: the default type map or the user's own types.
 /// Every mismatch is reported into a problem list instead of thrown, so a whole interface is checked at once.
 /// </summary>
+[System.Diagnostics.CodeAnalysis.RequiresUnreferencedCode(Trimming.Reflection)]
+[System.Diagnostics.CodeAnalysis.RequiresDynamicCode(Trimming.Emit)]
 internal sealed class ConverterFactory : IConverterSource<ValueConverter>
 {
     private readonly Dictionary<(WitType, Type), ValueConverter> _cache = new();

@@ -8,6 +8,8 @@ namespace WasmDynamic.Marshalling;
 /// <c>own&lt;R&gt;</c> / <c>borrow&lt;R&gt;</c> of a resource the component exports, as an emitted
 /// <see cref="ComponentResource"/> class (or the user's interface it implements).
 /// </summary>
+[System.Diagnostics.CodeAnalysis.RequiresUnreferencedCode(Trimming.Reflection)]
+[System.Diagnostics.CodeAnalysis.RequiresDynamicCode(Trimming.Emit)]
 internal sealed unsafe class GuestHandleConverter<T> : ValueConverter<T>
     where T : class
 {

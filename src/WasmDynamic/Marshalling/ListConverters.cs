@@ -5,6 +5,8 @@ using WasmDynamic.Wit;
 namespace WasmDynamic.Marshalling;
 
 /// <summary><c>list&lt;T&gt;</c> to and from arrays, lists and other sequences.</summary>
+[System.Diagnostics.CodeAnalysis.RequiresUnreferencedCode(Trimming.Reflection)]
+[System.Diagnostics.CodeAnalysis.RequiresDynamicCode(Trimming.Emit)]
 internal sealed unsafe class ListConverter<TElem, TColl> : ValueConverter<TColl>
     where TColl : IEnumerable<TElem>
 {
@@ -131,6 +133,8 @@ internal sealed unsafe class ListConverter<TElem, TColl> : ValueConverter<TColl>
 }
 
 /// <summary><c>list&lt;u8&gt;</c> as <c>byte[]</c>, without a virtual call per element.</summary>
+[System.Diagnostics.CodeAnalysis.RequiresUnreferencedCode(Trimming.Reflection)]
+[System.Diagnostics.CodeAnalysis.RequiresDynamicCode(Trimming.Emit)]
 internal sealed unsafe class ByteArrayConverter(WitType wit) : ValueConverter<byte[]>(wit)
 {
     public override void Lower(byte[] value, Val* dst, LowerContext cx)

@@ -7,6 +7,8 @@ namespace WasmDynamic.Marshalling;
 internal delegate void RefSetter<TRecord, TField>(ref TRecord record, TField value);
 
 /// <summary>Compiled getters, setters and constructors over user types, built once per converter.</summary>
+[System.Diagnostics.CodeAnalysis.RequiresUnreferencedCode(Trimming.Reflection)]
+[System.Diagnostics.CodeAnalysis.RequiresDynamicCode(Trimming.Emit)]
 internal static class MemberAccess
 {
     public static Func<TRecord, TField> Getter<TRecord, TField>(MemberInfo member)

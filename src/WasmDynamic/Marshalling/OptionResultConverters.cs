@@ -103,6 +103,8 @@ internal static unsafe class ResultSide
 }
 
 /// <summary><c>result&lt;T, E&gt;</c> as <see cref="Result{T, E}"/>.</summary>
+[System.Diagnostics.CodeAnalysis.RequiresUnreferencedCode(Trimming.Reflection)]
+[System.Diagnostics.CodeAnalysis.RequiresDynamicCode(Trimming.Emit)]
 internal sealed unsafe class ResultConverter<T, E>(WitResult wit, ValueConverter<T>? ok, ValueConverter<E>? err) : ValueConverter<Result<T, E>>(wit), Hosting.IErrorLowering
 {
     /// <summary>Lowers the err case (a host that threw <see cref="ComponentErrorException"/>).</summary>
@@ -137,6 +139,8 @@ internal sealed unsafe class ResultConverter<T, E>(WitResult wit, ValueConverter
 /// <c>result&lt;T, E&gt;</c> as plain <typeparamref name="T"/>: an err lifts to a thrown
 /// <see cref="ComponentErrorException"/> carrying the typed payload; lowering a value makes the ok case.
 /// </summary>
+[System.Diagnostics.CodeAnalysis.RequiresUnreferencedCode(Trimming.Reflection)]
+[System.Diagnostics.CodeAnalysis.RequiresDynamicCode(Trimming.Emit)]
 internal sealed unsafe class UnwrapResultConverter<T, E>(WitResult wit, ValueConverter<T>? ok, ValueConverter<E>? err) : ValueConverter<T>(wit), Hosting.IErrorLowering
 {
     public ValueConverter<E>? ErrorConverter => err;

@@ -27,6 +27,8 @@ internal abstract unsafe class MemberBinding<TRecord>
     public object? LiftBoxed(Val* src) => Converter.LiftBoxed(src);
 }
 
+[System.Diagnostics.CodeAnalysis.RequiresUnreferencedCode(Trimming.Reflection)]
+[System.Diagnostics.CodeAnalysis.RequiresDynamicCode(Trimming.Emit)]
 internal sealed unsafe class MemberBinding<TRecord, TField> : MemberBinding<TRecord>
 {
     private readonly ValueConverter<TField> _converter;
@@ -58,6 +60,8 @@ internal sealed unsafe class MemberBinding<TRecord, TField> : MemberBinding<TRec
 /// A WIT record (or tuple) to and from a CLR class or struct: fields match members by name, and lifting uses either
 /// a parameterless constructor plus setters or a constructor whose parameters match every field.
 /// </summary>
+[System.Diagnostics.CodeAnalysis.RequiresUnreferencedCode(Trimming.Reflection)]
+[System.Diagnostics.CodeAnalysis.RequiresDynamicCode(Trimming.Emit)]
 internal sealed unsafe class RecordConverter<T> : ValueConverter<T>
 {
     private readonly MemberBinding<T>[] _members;

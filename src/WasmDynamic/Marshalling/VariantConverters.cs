@@ -27,6 +27,8 @@ internal abstract unsafe class VariantCase<T>
 }
 
 /// <summary>A case without payload: an instance of the case class made by its parameterless constructor.</summary>
+[System.Diagnostics.CodeAnalysis.RequiresUnreferencedCode(Trimming.Reflection)]
+[System.Diagnostics.CodeAnalysis.RequiresDynamicCode(Trimming.Emit)]
 internal sealed unsafe class EmptyVariantCase<T>(string witName, Type caseType) : VariantCase<T>(witName, caseType)
 {
     private readonly Func<object> _create = CreateFactory(caseType);
@@ -43,6 +45,8 @@ internal sealed unsafe class EmptyVariantCase<T>(string witName, Type caseType) 
 }
 
 /// <summary>A case with a payload, read from a member of the case class and passed to its one-parameter constructor.</summary>
+[System.Diagnostics.CodeAnalysis.RequiresUnreferencedCode(Trimming.Reflection)]
+[System.Diagnostics.CodeAnalysis.RequiresDynamicCode(Trimming.Emit)]
 internal sealed unsafe class PayloadVariantCase<T, TPayload> : VariantCase<T>
 {
     private readonly ValueConverter<TPayload> _converter;

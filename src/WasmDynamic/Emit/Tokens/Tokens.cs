@@ -5,6 +5,8 @@ using WasmDynamic.Marshalling;
 namespace WasmDynamic.Emit;
 
 /// <summary>Every member emitted IL refers to, resolved once with <c>nameof</c> so a rename fails at start-up.</summary>
+[System.Diagnostics.CodeAnalysis.RequiresUnreferencedCode(Trimming.Reflection)]
+[System.Diagnostics.CodeAnalysis.RequiresDynamicCode(Trimming.Emit)]
 internal static class Tokens
 {
     private const BindingFlags All = BindingFlags.Public | BindingFlags.NonPublic | BindingFlags.Instance | BindingFlags.Static;
