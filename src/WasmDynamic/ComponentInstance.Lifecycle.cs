@@ -176,7 +176,6 @@ public sealed partial class ComponentInstance
         nint error = 0;
         Exception? failure = null;
         var holder = _holder;
-        var scope = CallScope.Current;
 
         // Host imports running on the helper may call other instances: they must see this thread's cancellation scopes.
         var cancellation = CancellationScope.Current;
@@ -184,7 +183,6 @@ public sealed partial class ComponentInstance
             () =>
             {
                 _actingFor = this;
-                CallScope.Current = scope;
                 CancellationScope.Current = cancellation;
                 _holder = Environment.CurrentManagedThreadId;
                 try
@@ -198,7 +196,6 @@ public sealed partial class ComponentInstance
                 finally
                 {
                     _actingFor = null;
-                    CallScope.Current = null;
                     CancellationScope.Current = null;
                 }
             },
@@ -313,7 +310,7 @@ public sealed partial class ComponentInstance
 
         _freed = true;
         _store?.Dispose();
-        ReleaseResourceBoxes("its component instance was disposed");
+        Resources.ReleaseAll("its component instance was disposed");
         var errors = _state is null ? null : DisposeHostResources(_state);
         if (_holdsTicker)
         {

@@ -24,14 +24,11 @@ public sealed unsafe partial class ComponentInstance : IDisposable
     private readonly Dictionary<string, FunctionInvoker> _invokers = new();
     private readonly Dictionary<(string Interface, Type? Clr), ComponentProxy> _proxies = new();
     private ComponentProxy? _rootExports;
-    private readonly HashSet<ResourceHandle> _resources = new();
-    private readonly Dictionary<Type, ResourceBinding> _resourceBindings = new();
     private readonly InterruptState _interrupt = new();
     private readonly bool _interruptsConfigured;
     private StoreHandle _store = null!;
     private StoreState _state = null!;
     private ComponentInstanceNative _native;
-    private ComponentInstance? _previousScope;
     private int _depth;
     private bool _armed;
     private Exception? _poison;
@@ -41,6 +38,8 @@ public sealed unsafe partial class ComponentInstance : IDisposable
     {
         Component = component;
         Types = component.Types;
+        Resources = new GuestResources(this);
+        ArgumentContext = new MarshalContext(owned: false, Resources);
         _options = options;
         if (options.FuelPerCall is not null && !component.Runtime.Options.ConsumeFuel)
         {
@@ -88,6 +87,7 @@ public sealed unsafe partial class ComponentInstance : IDisposable
         _state = new StoreState();
         _store = new StoreHandle(WasmtimeApi.wasmtime_store_new(component.Runtime.Engine.Pointer, 0, null));
         Context = WasmtimeApi.wasmtime_store_context(_store.Pointer);
+        _state.StoreContext = Context;
         if (component.Runtime.Options.EpochInterruption)
         {
             // Always one tick ahead: the callback re-arms it, so a running call can be stopped whenever a ticker runs.
@@ -115,16 +115,7 @@ public sealed unsafe partial class ComponentInstance : IDisposable
         }
 
         var definitions = HostBinder.Bind(component.Name, Types, _options.Imports, _state, usesWasi, _options.TrapUnimplementedImports, out var empty, out var resources);
-        var previous = CallScope.Current;
-        CallScope.Current = this;
-        try
-        {
-            _native = Linking.Instantiate(component, Context, definitions, resources, empty, usesWasi, _options.TrapUnimplementedImports, _state);
-        }
-        finally
-        {
-            CallScope.Current = previous;
-        }
+        _native = Linking.Instantiate(component, Context, definitions, resources, empty, usesWasi, _options.TrapUnimplementedImports, _state);
     }
 
     /// <summary>
@@ -142,30 +133,12 @@ public sealed unsafe partial class ComponentInstance : IDisposable
             }
         }
 
-        ReleaseResourceBoxes("the instance trapped and was recreated (InstanceOptions.RecreateAfterTrap); the handle belonged to the trapped instance's store, which is gone. Get a new handle from the recreated instance");
+        Resources.ReleaseAll("the instance trapped and was recreated (InstanceOptions.RecreateAfterTrap); the handle belonged to the trapped instance's store, which is gone. Get a new handle from the recreated instance");
         _store.Dispose();
         ReportCleanupErrors(DisposeHostResources(_state));
         _state.Dispose();
         CreateStore();
         _poison = null;
-    }
-
-    private void ReleaseResourceBoxes(string why)
-    {
-        lock (_resources)
-        {
-            // Handles of a store that is going away: only their host-side boxes remain to free.
-            foreach (var handle in _resources)
-            {
-                var any = handle.Invalidate(why);
-                if (any != 0)
-                {
-                    ComponentApi.wasmtime_component_resource_any_delete(any);
-                }
-            }
-
-            _resources.Clear();
-        }
     }
 
     /// <summary>
@@ -260,7 +233,10 @@ public sealed unsafe partial class ComponentInstance : IDisposable
 
     internal nint Context { get; private set; }
 
-    internal LowerContext ArgumentContext { get; } = new(owned: false);
+    internal MarshalContext ArgumentContext { get; }
+
+    /// <summary>The guest resource handles this instance has handed out; the site of its export calls.</summary>
+    internal GuestResources Resources { get; }
 
     /// <summary>
     /// The root exports typed as <typeparamref name="T"/>, or the exported interface that <typeparamref name="T"/>
@@ -435,8 +411,6 @@ public sealed unsafe partial class ComponentInstance : IDisposable
         _holder = Environment.CurrentManagedThreadId;
         _currentCall = invoker;
         _state.PendingHostException = null;
-        _previousScope = CallScope.Current;
-        CallScope.Current = this;
         if (_interruptsConfigured || CancellationScope.Any)
         {
             Arm();
@@ -487,8 +461,6 @@ public sealed unsafe partial class ComponentInstance : IDisposable
         }
 
         ArgumentContext.Reset();
-        CallScope.Current = _previousScope;
-        _previousScope = null;
         if (--_depth == 0)
         {
             _currentCall = null;
@@ -513,22 +485,6 @@ public sealed unsafe partial class ComponentInstance : IDisposable
     public bool IsPoisoned => _poison is not null || _disposed;
 
     internal StoreState State => _state;
-
-    internal void Track(ResourceHandle handle)
-    {
-        lock (_resources)
-        {
-            _resources.Add(handle);
-        }
-    }
-
-    internal void Untrack(ResourceHandle handle)
-    {
-        lock (_resources)
-        {
-            _resources.Remove(handle);
-        }
-    }
 
     /// <summary>Drops a guest resource handle: runs the guest destructor for an owned one, then frees the box.</summary>
     internal void DropResource(ResourceHandle handle)
@@ -561,7 +517,7 @@ public sealed unsafe partial class ComponentInstance : IDisposable
                 return;
             }
 
-            Untrack(handle);
+            Resources.Untrack(handle);
             if (_poison is not null)
             {
                 // The store trapped and cannot run a destructor; the handle goes with it. Disposing silently keeps a
@@ -570,23 +526,14 @@ public sealed unsafe partial class ComponentInstance : IDisposable
                 return;
             }
 
-            var previous = CallScope.Current;
-            CallScope.Current = this;
-            try
+            var error = handle.Owned ? ComponentApi.wasmtime_component_resource_any_drop(Context, any) : 0;
+            ComponentApi.wasmtime_component_resource_any_delete(any);
+            if (error != 0)
             {
-                var error = handle.Owned ? ComponentApi.wasmtime_component_resource_any_drop(Context, any) : 0;
-                ComponentApi.wasmtime_component_resource_any_delete(any);
-                if (error != 0)
-                {
-                    var message = NativeError.TakeMessage(error);
-                    var e = new ComponentTrapException(drop, signature, message);
-                    _poison = e;
-                    throw e;
-                }
-            }
-            finally
-            {
-                CallScope.Current = previous;
+                var message = NativeError.TakeMessage(error);
+                var e = new ComponentTrapException(drop, signature, message);
+                _poison = e;
+                throw e;
             }
         }
         finally
@@ -595,24 +542,6 @@ public sealed unsafe partial class ComponentInstance : IDisposable
             {
                 _lock.Exit();
             }
-        }
-    }
-
-    /// <summary>The binding (invokers, factory) of an emitted resource class in this instance.</summary>
-    internal ResourceBinding ResourceBinding(WitResource resource, Emit.ResourceClassInfo info)
-    {
-        lock (_resourceBindings)
-        {
-            if (_resourceBindings.TryGetValue(info.Type, out var existing))
-            {
-                return existing;
-            }
-
-            var owner = Component.World.DefiningInterface(resource);
-            var invokers = info.Functions.Select(f => Invoker(owner, f)).ToArray();
-            var binding = new ResourceBinding(this, resource, invokers, info);
-            _resourceBindings[info.Type] = binding;
-            return binding;
         }
     }
 

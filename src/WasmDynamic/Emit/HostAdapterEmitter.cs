@@ -23,7 +23,7 @@ internal sealed class HostAdapterClosure
 }
 
 /// <summary>Calls a host method with arguments lifted from native values and lowers its result.</summary>
-internal unsafe delegate void HostAdapter(Val* args, Val* results, LowerContext cx);
+internal unsafe delegate void HostAdapter(Val* args, Val* results, MarshalContext cx);
 
 /// <summary>
 /// Emits, per imported function, an adapter that lifts each argument with its typed converter straight into the host
@@ -42,12 +42,12 @@ internal static class HostAdapterEmitter
     /// </summary>
     public static HostAdapter Emit(MethodBase method, object? target, bool selfFromArguments, ValueConverter[] parameters, ValueConverter? result)
     {
-        var dm = new DynamicMethod($"host_{method.Name}", typeof(void), [typeof(HostAdapterClosure), typeof(Val*), typeof(Val*), typeof(LowerContext)], typeof(HostAdapterEmitter).Module, skipVisibility: true);
+        var dm = new DynamicMethod($"host_{method.Name}", typeof(void), [typeof(HostAdapterClosure), typeof(Val*), typeof(Val*), typeof(MarshalContext)], typeof(HostAdapterEmitter).Module, skipVisibility: true);
         var il = dm.GetILGenerator();
         var returnType = method is MethodInfo mi ? mi.ReturnType : method.DeclaringType!;
 
-        // C#: ((TTarget)closure.Target).Method(((ValueConverter<P0>)closure.Parameters[0]).Lift(args + 0), ...)
-        //     or: ((ValueConverter<TSelf>)closure.Parameters[0]).Lift(args + 0).Method(... args + 1 ...)
+        // C#: ((TTarget)closure.Target).Method(((ValueConverter<P0>)closure.Parameters[0]).Lift(args + 0, cx), ...)
+        //     or: ((ValueConverter<TSelf>)closure.Parameters[0]).Lift(args + 0, cx).Method(... args + 1 ...)
         //     or: new TResource(...)
         var first = 0;
         if (selfFromArguments)
@@ -115,7 +115,7 @@ internal static class HostAdapterEmitter
 
     private static void LiftArgument(ILGenerator il, int index, Type convType)
     {
-        // stack: → converter, args + index*32 → lifted value
+        // stack: → converter, args + index*32, cx → lifted value
         il.Emit(OpCodes.Ldarg_0);
         il.Emit(OpCodes.Ldfld, ParametersField);
         il.Emit(OpCodes.Ldc_I4, index);
@@ -129,8 +129,9 @@ internal static class HostAdapterEmitter
             il.Emit(OpCodes.Add);
         }
 
+        il.Emit(OpCodes.Ldarg_3);
         il.Emit(OpCodes.Callvirt, Tokens.Lift(convType));
     }
 
-    private static unsafe void LowerOk(ValueConverter converter, Val* results, LowerContext cx) => converter.LowerBoxed(Unit.Value, results, cx);
+    private static unsafe void LowerOk(ValueConverter converter, Val* results, MarshalContext cx) => converter.LowerBoxed(Unit.Value, results, cx);
 }

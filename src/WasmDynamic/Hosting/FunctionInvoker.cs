@@ -49,7 +49,7 @@ internal sealed unsafe class FunctionInvoker : IDisposable
     /// <summary>The name used in messages: <c>demo:calc/types@0.1.0#area</c> or <c>add</c>.</summary>
     public string QualifiedName { get; }
 
-    public LowerContext Context => _owner.ArgumentContext;
+    public MarshalContext Context => _owner.ArgumentContext;
 
     /// <summary>Enters the instance and returns the argument slots.</summary>
     public Val* Begin()
@@ -111,40 +111,6 @@ internal sealed unsafe class FunctionInvoker : IDisposable
 
     /// <summary>Called from an emitted method's catch: an <c>err</c> result, with this function named.</summary>
     public Exception ErrorReturned(ComponentErrorException e) => e.Function is not null ? e : new ComponentErrorException(e.Payload, QualifiedName);
-
-    /// <summary>The path <c>dynamic</c> callers and the object API use: arguments already coerced to the converters' types.</summary>
-    public object? InvokeBoxed(object?[] args, ValueConverter[] converters, ValueConverter? resultConverter)
-    {
-        var slots = Begin();
-        try
-        {
-            for (var i = 0; i < args.Length; i++)
-            {
-                try
-                {
-                    converters[i].LowerBoxed(args[i], slots + i, Context);
-                }
-                catch (ComponentArgumentException e)
-                {
-                    throw ArgumentFailed(e, i);
-                }
-            }
-
-            var r = Call();
-            try
-            {
-                return resultConverter?.LiftBoxed(r);
-            }
-            catch (ComponentErrorException e)
-            {
-                throw ErrorReturned(e);
-            }
-        }
-        finally
-        {
-            End();
-        }
-    }
 
     public void Dispose()
     {

@@ -100,9 +100,3 @@ internal sealed unsafe class HostFunction
         }
     }
 }
-
-/// <summary>A result converter that can lower the err case from a <see cref="ComponentErrorException"/>.</summary>
-internal unsafe interface IErrorLowering
-{
-    void LowerError(object? payload, Val* dst, LowerContext cx);
-}

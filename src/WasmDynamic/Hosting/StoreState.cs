@@ -1,4 +1,5 @@
 using WasmDynamic.Marshalling;
+using WasmDynamic.Wit;
 
 namespace WasmDynamic.Hosting;
 
@@ -6,10 +7,21 @@ namespace WasmDynamic.Hosting;
 /// Per-store state that native callbacks reach through a <see cref="System.Runtime.InteropServices.GCHandle"/>. It
 /// holds no reference to the <see cref="ComponentInstance"/>, so a forgotten instance can still be finalized.
 /// </summary>
-internal sealed class StoreState : IDisposable
+internal sealed class StoreState : IDisposable, IResourceSite
 {
-    /// <summary>Host results are freed by Wasmtime, so they are built with its allocators.</summary>
-    public LowerContext ResultContext { get; } = new(owned: true);
+    public StoreState()
+    {
+        ResultContext = new MarshalContext(owned: true, this);
+    }
+
+    /// <summary>
+    /// The context of host calls: host results are freed by Wasmtime, so they are built with its allocators; the
+    /// guest's arguments are lifted with it too.
+    /// </summary>
+    public MarshalContext ResultContext { get; }
+
+    /// <summary>The store's <c>wasmtime_context_t*</c> (set once the store exists).</summary>
+    public nint StoreContext { get; set; }
 
     /// <summary>Host objects behind host-implemented resource handles.</summary>
     public HostResourceTable HostResources { get; } = new();
@@ -28,6 +40,19 @@ internal sealed class StoreState : IDisposable
 
     /// <summary>The innermost running host import, for deadlock messages.</summary>
     public volatile HostFunction? CurrentImport;
+
+    public uint AddHostResource(object value, uint tag, bool owned) => HostResources.Add(value, tag, owned);
+
+    public object GetHostResource(uint rep, uint tag, string name) => HostResources.Get(rep, tag, name);
+
+    public void RemoveHostResource(uint rep) => HostResources.Remove(rep);
+
+    // A resource the component exports never appears in an import's signature (imports cannot name export types).
+    public nint LowerGuestResource(object? value, WitHandle handle, Type declared) =>
+        throw new WasmDynamicException($"A {handle.Resource.Name} resource the component exports cannot pass through a host import (WIT '{handle}'); only the component's exports take and return it.");
+
+    public object LiftGuestResource(GuestResourceClass resourceClass, nint any) =>
+        throw new WasmDynamicException($"A {resourceClass.Resource.Name} resource the component exports cannot pass through a host import; only the component's exports take and return it.");
 
     public void Dispose() => ResultContext.Dispose();
 }

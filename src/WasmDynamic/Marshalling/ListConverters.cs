@@ -18,7 +18,7 @@ internal sealed unsafe class ListConverter<TElem, TColl> : ValueConverter<TColl>
         _fromArray = fromArray;
     }
 
-    public override void Lower(TColl value, Val* dst, LowerContext cx)
+    public override void Lower(TColl value, Val* dst, MarshalContext cx)
     {
         if (value is null)
         {
@@ -62,7 +62,7 @@ internal sealed unsafe class ListConverter<TElem, TColl> : ValueConverter<TColl>
         }
     }
 
-    private void LowerSpan(ReadOnlySpan<TElem> items, Val* dst, LowerContext cx)
+    private void LowerSpan(ReadOnlySpan<TElem> items, Val* dst, MarshalContext cx)
     {
         var vals = cx.AllocVals(&dst->Vec, items.Length, tuple: false);
         for (var i = 0; i < items.Length; i++)
@@ -103,14 +103,14 @@ internal sealed unsafe class ListConverter<TElem, TColl> : ValueConverter<TColl>
         return e;
     }
 
-    public override TColl Lift(Val* src)
+    public override TColl Lift(Val* src, MarshalContext cx)
     {
         ExpectKind(src, ValKind.List, Wit);
         var count = checked((int)src->Vec.Size);
         var array = count == 0 ? Array.Empty<TElem>() : new TElem[count];
         for (var i = 0; i < count; i++)
         {
-            array[i] = _element.Lift(src->Vec.Data + i);
+            array[i] = _element.Lift(src->Vec.Data + i, cx);
         }
 
         return _fromArray(array);
@@ -120,7 +120,7 @@ internal sealed unsafe class ListConverter<TElem, TColl> : ValueConverter<TColl>
 /// <summary><c>list&lt;u8&gt;</c> as <c>byte[]</c>, without a virtual call per element.</summary>
 internal sealed unsafe class ByteArrayConverter(WitType wit) : ValueConverter<byte[]>(wit)
 {
-    public override void Lower(byte[] value, Val* dst, LowerContext cx)
+    public override void Lower(byte[] value, Val* dst, MarshalContext cx)
     {
         if (value is null)
         {
@@ -142,7 +142,7 @@ internal sealed unsafe class ByteArrayConverter(WitType wit) : ValueConverter<by
         }
     }
 
-    public override byte[] Lift(Val* src)
+    public override byte[] Lift(Val* src, MarshalContext cx)
     {
         ExpectKind(src, ValKind.List, Wit);
         var count = checked((int)src->Vec.Size);
