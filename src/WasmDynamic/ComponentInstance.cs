@@ -60,8 +60,7 @@ public sealed unsafe partial class ComponentInstance : IDisposable
         StackNeeded = component.Runtime.StackNeeded;
 
         _interrupt.InstanceToken = options.CancellationToken;
-        _interrupt.Timeout = options.CallTimeout;
-        _timeoutTicks = options.CallTimeoutTicks;
+                _timeoutTicks = options.CallTimeoutTicks;
         _interruptsConfigured = _timeoutTicks is not null || options.CancellationToken.CanBeCanceled;
         try
         {
@@ -92,8 +91,8 @@ public sealed unsafe partial class ComponentInstance : IDisposable
         {
             // Always one tick ahead: the callback re-arms it, so a running call can be stopped whenever a ticker runs.
             WasmtimeApi.wasmtime_context_set_epoch_deadline(Context, 1);
-            var handle = GCHandle.ToIntPtr(GCHandle.Alloc(_interrupt));
-            WasmtimeApi.wasmtime_store_epoch_deadline_callback(_store.Pointer, &InterruptState.OnDeadline, handle, &HostFunction.Free);
+            var handle = CallbackBridge.Handle(_interrupt);
+            WasmtimeApi.wasmtime_store_epoch_deadline_callback(_store.Pointer, &InterruptState.OnDeadline, handle, &CallbackBridge.FreeHandle);
         }
 
         if (_options.HasLimits)
@@ -284,7 +283,20 @@ public sealed unsafe partial class ComponentInstance : IDisposable
     public object? Invoke(string function, params object?[] arguments)
     {
         ArgumentNullException.ThrowIfNull(function);
-        arguments ??= [];
+        var bound = ResolveExport(function, out var proxy);
+        return Dynamic.BoundFunctionReference.Invoke(proxy, bound, arguments ?? []);
+    }
+
+    /// <summary>
+    /// The CLR parameter types <see cref="Invoke"/> takes for <paramref name="function"/> without conversion (the
+    /// default type map, emitted types included): for tools that build argument values themselves (the CLI's WAVE).
+    /// </summary>
+    /// <exception cref="ComponentExportNotFoundException">No such export.</exception>
+    internal IReadOnlyList<Type> ParameterTypes(string function) =>
+        ResolveExport(function, out _).Method.GetParameters().Select(p => p.ParameterType).ToList();
+
+    private BoundFunction ResolveExport(string function, out ComponentProxy proxy)
+    {
         var hash = function.LastIndexOf('#');
         WitInterface? iface = null;
         if (hash >= 0)
@@ -293,7 +305,7 @@ public sealed unsafe partial class ComponentInstance : IDisposable
                 ?? throw new ComponentExportNotFoundException(function[..hash], $"an interface exported by component '{Component.Name}'", Component.World.Exports.Select(e => e.Name).ToList());
         }
 
-        var proxy = RootProxy(iface);
+        proxy = RootProxy(iface);
         var name = hash >= 0 ? function[(hash + 1)..] : function;
         var index = proxy.Binding.FindFunction(name, out var ambiguity);
         if (index < 0)
@@ -302,7 +314,7 @@ public sealed unsafe partial class ComponentInstance : IDisposable
             throw new ComponentExportNotFoundException(missing.Name, missing.Where, missing.Available, missing.Hint);
         }
 
-        return Dynamic.BoundFunctionReference.Invoke(proxy, proxy.Binding.Info.Functions[index], arguments);
+        return proxy.Binding.Info.Functions[index];
     }
 
     internal ComponentProxy InterfaceProxy(WitInterface iface) => RootProxy(iface);
@@ -530,8 +542,7 @@ public sealed unsafe partial class ComponentInstance : IDisposable
             ComponentApi.wasmtime_component_resource_any_delete(any);
             if (error != 0)
             {
-                var message = NativeError.TakeMessage(error);
-                var e = new ComponentTrapException(drop, signature, message);
+                var e = NativeError.Trap(drop, signature, NativeError.Take(error));
                 _poison = e;
                 throw e;
             }
@@ -547,7 +558,7 @@ public sealed unsafe partial class ComponentInstance : IDisposable
 
     internal Exception CallFailed(FunctionInvoker invoker, nint error)
     {
-        var message = NativeError.TakeMessage(error);
+        var failure = NativeError.Take(error);
         var host = _state.PendingHostException;
         _state.PendingHostException = null;
         var name = invoker.QualifiedName;
@@ -563,8 +574,9 @@ public sealed unsafe partial class ComponentInstance : IDisposable
         {
             InterruptReason.Timeout => new ComponentTimeoutException(name, signature, _options.CallTimeout ?? TimeSpan.Zero),
             InterruptReason.Canceled => new ComponentCanceledException(name, signature, _interrupt.CallToken.IsCancellationRequested ? _interrupt.CallToken : _interrupt.InstanceToken),
-            _ when host is null && ComponentTrapException.Classify(message, null) == ComponentTrapCode.OutOfFuel => new ComponentOutOfFuelException(name, signature, _options.FuelPerCall ?? 0),
-            _ => new ComponentTrapException(name, signature, host is null ? message : $"the host import {_state.PendingHostFunction ?? "(unknown)"} threw {host.GetType().Name}: {host.Message}", host),
+            _ when host is null && failure.Code == ComponentTrapCode.OutOfFuel => new ComponentOutOfFuelException(name, signature, _options.FuelPerCall ?? 0),
+            _ when host is null => NativeError.Trap(name, signature, failure),
+            _ => NativeError.Trap(name, signature, failure, host, $"the host import {_state.PendingHostFunction ?? "(unknown)"} threw {host.GetType().Name}: {host.Message}"),
         };
         _interrupt.Reason = InterruptReason.None;
         _poison = exception;

@@ -60,9 +60,7 @@ internal sealed unsafe class HostFunction
         }
         catch (Exception e)
         {
-            _state.PendingHostException = e;
-            _state.PendingHostFunction = $"'{QualifiedName}' ({Function.Signature})";
-            return NativeError.Create($"host function '{QualifiedName}' ({Function.Signature}) threw {e.GetType().Name}: {e.Message}");
+            return CallbackBridge.Captured(_state, e, "host function", $"'{QualifiedName}' ({Function.Signature})");
         }
         finally
         {
@@ -78,25 +76,11 @@ internal sealed unsafe class HostFunction
     {
         try
         {
-            var function = (HostFunction)GCHandle.FromIntPtr(env).Target!;
-            return function.Invoke(args, argCount, results, resultCount);
+            return CallbackBridge.Target<HostFunction>(env).Invoke(args, argCount, results, resultCount);
         }
         catch (Exception e)
         {
-            return NativeError.Create("WasmDynamic host callback failed: " + e.Message);
-        }
-    }
-
-    [UnmanagedCallersOnly(CallConvs = [typeof(CallConvCdecl)])]
-    public static void Free(nint env)
-    {
-        try
-        {
-            GCHandle.FromIntPtr(env).Free();
-        }
-        catch (Exception)
-        {
-            // Nothing may unwind into native code.
+            return CallbackBridge.Unexpected("host callback", e);
         }
     }
 }

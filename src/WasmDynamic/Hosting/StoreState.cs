@@ -1,4 +1,5 @@
 using WasmDynamic.Marshalling;
+using WasmDynamic.Native;
 using WasmDynamic.Wit;
 
 namespace WasmDynamic.Hosting;
@@ -7,7 +8,7 @@ namespace WasmDynamic.Hosting;
 /// Per-store state that native callbacks reach through a <see cref="System.Runtime.InteropServices.GCHandle"/>. It
 /// holds no reference to the <see cref="ComponentInstance"/>, so a forgotten instance can still be finalized.
 /// </summary>
-internal sealed class StoreState : IDisposable, IResourceSite
+internal sealed class StoreState : IDisposable, IResourceSite, IHostExceptionSink
 {
     public StoreState()
     {
@@ -40,6 +41,12 @@ internal sealed class StoreState : IDisposable, IResourceSite
 
     /// <summary>The innermost running host import, for deadlock messages.</summary>
     public volatile HostFunction? CurrentImport;
+
+    public void Capture(Exception exception, string where)
+    {
+        PendingHostException = exception;
+        PendingHostFunction = where;
+    }
 
     public uint AddHostResource(object value, uint tag, bool owned) => HostResources.Add(value, tag, owned);
 
