@@ -10,17 +10,6 @@ internal sealed class HostResourceTable
     private readonly Dictionary<uint, (object Value, uint Tag, bool Owned)> _entries = new();
     private uint _next;
 
-    public int Count
-    {
-        get
-        {
-            lock (_entries)
-            {
-                return _entries.Count;
-            }
-        }
-    }
-
     public uint Add(object value, uint tag, bool owned)
     {
         lock (_entries)

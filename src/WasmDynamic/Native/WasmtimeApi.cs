@@ -6,7 +6,6 @@ namespace WasmDynamic.Native;
 internal static unsafe partial class WasmtimeApi
 {
     [LibraryImport(WasmtimeLibrary.Name)] public static partial nint wasm_config_new();
-    [LibraryImport(WasmtimeLibrary.Name)] public static partial void wasm_config_delete(nint config);
     [LibraryImport(WasmtimeLibrary.Name)] public static partial void wasmtime_config_wasm_component_model_set(nint config, [MarshalAs(UnmanagedType.U1)] bool enable);
     [LibraryImport(WasmtimeLibrary.Name)] public static partial void wasmtime_config_wasm_component_model_async_set(nint config, [MarshalAs(UnmanagedType.U1)] bool enable);
     [LibraryImport(WasmtimeLibrary.Name)] public static partial void wasmtime_config_concurrency_support_set(nint config, [MarshalAs(UnmanagedType.U1)] bool enable);
@@ -30,7 +29,6 @@ internal static unsafe partial class WasmtimeApi
     [LibraryImport(WasmtimeLibrary.Name)] public static partial nint wasmtime_context_set_fuel(nint context, ulong fuel);
     [LibraryImport(WasmtimeLibrary.Name)]
     public static partial void wasmtime_store_epoch_deadline_callback(nint store, delegate* unmanaged[Cdecl]<nint, nint, ulong*, byte*, nint> callback, nint data, delegate* unmanaged[Cdecl]<nint, void> finalizer);
-    [LibraryImport(WasmtimeLibrary.Name)] public static partial nint wasmtime_context_get_fuel(nint context, ulong* fuel);
 
     [LibraryImport(WasmtimeLibrary.Name)] public static partial nint wasmtime_error_new(byte* message);
     [LibraryImport(WasmtimeLibrary.Name)] public static partial void wasmtime_error_message(nint error, ByteVec* message);
