@@ -15,7 +15,7 @@ namespace WasmDynamic;
 public abstract class ComponentResource : IDisposable, IDynamicMetaObjectProvider
 {
     /// <summary>Called by emitted constructors.</summary>
-    protected ComponentResource(object handle)
+    private protected ComponentResource(object handle)
     {
         Handle = (ResourceHandle)handle;
         Invokers = Handle.Binding.Invokers;

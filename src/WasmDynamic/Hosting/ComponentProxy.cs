@@ -16,7 +16,7 @@ public abstract class ComponentProxy : IDynamicMetaObjectProvider
     internal readonly FunctionInvoker[] Invokers;
 
     /// <summary>Called by emitted constructors.</summary>
-    protected ComponentProxy(object binding)
+    private protected ComponentProxy(object binding)
     {
         var b = (ProxyBinding)binding;
         Invokers = b.Invokers;

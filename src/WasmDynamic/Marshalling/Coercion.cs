@@ -11,7 +11,7 @@ namespace WasmDynamic.Marshalling;
 /// in-range integer literals for any integer type, anonymous objects or dictionaries for records, any sequence for
 /// lists, names for enums and flags. Failures throw <see cref="ComponentArgumentException"/> naming the parameter.
 /// </summary>
-public static class Coercion
+internal static class Coercion
 {
     /// <summary>Converts <paramref name="value"/> for parameter <paramref name="parameter"/> of <paramref name="signature"/>.</summary>
     /// <typeparam name="T">The CLR parameter type.</typeparam>
