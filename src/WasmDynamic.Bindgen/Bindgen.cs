@@ -55,7 +55,7 @@ public static class Bindgen
     {
         ArgumentNullException.ThrowIfNull(name);
         ArgumentNullException.ThrowIfNull(world);
-        var files = new Emitter(CSharpNames.Namespace(name), world).Run();
+        var files = Emitter.Run(CSharpNames.Namespace(name), world);
         var result = new SortedDictionary<string, byte[]>(StringComparer.Ordinal);
         foreach (var (file, text) in files)
         {
@@ -75,14 +75,7 @@ public static class Bindgen
     /// <exception cref="ArgumentException">The world exports no interface named <paramref name="interfaceName"/>.</exception>
     public static string Fingerprint(WitWorld world, string interfaceName)
     {
-        ArgumentNullException.ThrowIfNull(world);
         ArgumentNullException.ThrowIfNull(interfaceName);
-        if (interfaceName.Length == 0)
-        {
-            return WitFingerprint.Compute(string.Empty, world.ExportedFunctions);
-        }
-
-        var iface = world.FindExport(interfaceName) ?? throw new ArgumentException($"The world exports no interface named '{interfaceName}'.", nameof(interfaceName));
-        return WitFingerprint.Compute(iface.Name, iface.Functions);
+        return WitFingerprint.Of(world, interfaceName);
     }
 }

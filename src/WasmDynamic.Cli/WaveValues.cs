@@ -3,6 +3,7 @@ using System.Numerics;
 using System.Reflection;
 using System.Runtime.CompilerServices;
 using System.Text;
+using WasmDynamic.Binding;
 using WasmDynamic.Wit;
 
 namespace WasmDynamic.Cli;
@@ -25,14 +26,8 @@ internal static class WaveValues
         {
             case WitTypeKind.Bool:
                 return node is WaveLabel { Escaped: false, Payload: null, Name: "true" or "false" } b ? b.Name == "true" : throw Mismatch(node, wit, "true or false");
-            case WitTypeKind.S8: return Integer<sbyte>(node, wit);
-            case WitTypeKind.U8: return Integer<byte>(node, wit);
-            case WitTypeKind.S16: return Integer<short>(node, wit);
-            case WitTypeKind.U16: return Integer<ushort>(node, wit);
-            case WitTypeKind.S32: return Integer<int>(node, wit);
-            case WitTypeKind.U32: return Integer<uint>(node, wit);
-            case WitTypeKind.S64: return Integer<long>(node, wit);
-            case WitTypeKind.U64: return Integer<ulong>(node, wit);
+            case var kind when ClrTypeMap.Primitive(kind) is { IsInteger: true } integer:
+                return Integer(node, wit, integer.Clr);
             case WitTypeKind.F32: return (float)Float(node, wit);
             case WitTypeKind.F64: return Float(node, wit);
             case WitTypeKind.Char:
@@ -83,6 +78,22 @@ internal static class WaveValues
         WaveLabel l => l.Payload is null ? $"the label '{l.Name}'" : $"'{l.Name}(…)'",
         _ => "a value",
     };
+
+    private static readonly MethodInfo IntegerDefinition = typeof(WaveValues).GetMethod(nameof(Integer), 1, BindingFlags.NonPublic | BindingFlags.Static, [typeof(WaveNode), typeof(WitType)])!;
+
+    /// <summary>An integer of the CLR type the policy's type map gives WIT <paramref name="wit"/>.</summary>
+    private static object Integer(WaveNode node, WitType wit, Type clr)
+    {
+        try
+        {
+            return IntegerDefinition.MakeGenericMethod(clr).Invoke(null, [node, wit])!;
+        }
+        catch (TargetInvocationException e) when (e.InnerException is not null)
+        {
+            System.Runtime.ExceptionServices.ExceptionDispatchInfo.Throw(e.InnerException);
+            throw;
+        }
+    }
 
     private static T Integer<T>(WaveNode node, WitType wit)
         where T : struct, IBinaryInteger<T>, IMinMaxValue<T>
@@ -346,7 +357,7 @@ internal static class WaveValues
             case WitTypeKind.Bool:
                 sb.Append((bool)value! ? "true" : "false");
                 return;
-            case WitTypeKind.S8 or WitTypeKind.U8 or WitTypeKind.S16 or WitTypeKind.U16 or WitTypeKind.S32 or WitTypeKind.U32 or WitTypeKind.S64 or WitTypeKind.U64:
+            case var kind when ClrTypeMap.Primitive(kind) is { IsInteger: true }:
                 sb.Append(Convert.ToString(value, CultureInfo.InvariantCulture));
                 return;
             case WitTypeKind.F32:

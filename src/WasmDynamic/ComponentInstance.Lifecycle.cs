@@ -52,7 +52,7 @@ public sealed unsafe partial class ComponentInstance
         }
 
         var world = component.World;
-        var usesWasi = world.Imports.Any(i => HostBinder.IsWasi(i.Name));
+        var usesWasi = world.Imports.Any(i => Binding.BindingNames.IsWasi(i.Name));
         if (usesWasi)
         {
             WasiSetup.Configure(Context, _options.Wasi);

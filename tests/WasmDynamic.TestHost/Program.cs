@@ -25,6 +25,7 @@ try
         "recursion-from-import-on-small-thread" => Scenarios.OnThread(512 * 1024, () => Scenarios.RecursionFromImport(component)),
         "first-use-racing-dispose-and-recreate" => Scenarios.FirstUseRacingDisposeAndRecreate(component),
         "recreate-that-fails" => Scenarios.RecreateThatFails(component.Runtime),
+        "async-fiber-callbacks-under-gc" => AsyncScenarios.FiberCallbacksUnderGc(component.Runtime, Path.Combine(Path.GetDirectoryName(args[1])!, "async-host.wat")),
         _ => throw new ArgumentException($"unknown scenario '{scenario}'"),
     };
     Console.WriteLine("OK " + detail);
@@ -201,5 +202,67 @@ internal static class Scenarios
         failing = false;
         outcomes.Add("add " + (uint)instance.Exports.Add(2u, 2u));
         return string.Join(", ", outcomes) + $"; pokes={pokes}";
+    }
+}
+
+internal static class AsyncScenarios
+{
+    /// <summary>
+    /// 1,000 stores, one async call each, all waiting 100 ms at once on an awaited host import, while a thread forces
+    /// full collections: with managed callbacks on the guest's fiber this crashes the process; with the native fiber
+    /// callbacks it must finish, correct, in well under 1.5 s on the default thread pool.
+    /// </summary>
+    public static string FiberCallbacksUnderGc(WasmDynamic.ComponentRuntime runtime, string fixture)
+    {
+        using var component = runtime.Load(fixture);
+        using var raw = new WasmDynamic.Tests.RawAsync(runtime, component);
+        raw.AddImport("wait", async call =>
+        {
+            var ms = WasmDynamic.Tests.RawAsync.ArgU32(call, 0);
+            await Task.Delay(100);
+            WasmDynamic.Tests.RawAsync.SetResult(call, WasmDynamic.Tests.RawAsync.U32(ms * 2));
+        });
+        foreach (var name in new[] { "greet", "many" })
+        {
+            raw.AddImport(name, _ => throw new InvalidOperationException(name + " must not be called"));
+        }
+
+        raw.AddHostResource("res", 7);
+        var stop = false;
+        var collections = 0;
+        var collector = new Thread(() => { while (!Volatile.Read(ref stop)) { GC.Collect(2, GCCollectionMode.Forced, blocking: true, compacting: true); collections++; Thread.Sleep(1); } }) { IsBackground = true };
+        collector.Start();
+        try
+        {
+            async Task<uint> One(uint i)
+            {
+                using var store = raw.NewStore();
+                await store.InstantiateAsync();
+                return (await store.CallAsync("run", [WasmDynamic.Tests.RawAsync.U32(i)], hasResult: true)).U32;
+            }
+
+            One(0).GetAwaiter().GetResult();
+            var watch = System.Diagnostics.Stopwatch.StartNew();
+            var results = Task.WhenAll(Enumerable.Range(0, 1000).Select(i => One((uint)i))).GetAwaiter().GetResult();
+            watch.Stop();
+            for (var i = 0; i < results.Length; i++)
+            {
+                if (results[i] != (uint)(i * 2 + 1))
+                {
+                    throw new InvalidOperationException($"call {i} returned {results[i]}");
+                }
+            }
+
+            if (watch.ElapsedMilliseconds > 1500)
+            {
+                throw new InvalidOperationException($"1000 instances waiting 100 ms took {watch.ElapsedMilliseconds} ms");
+            }
+
+            return $"1000 instances waited 100 ms each in {watch.ElapsedMilliseconds} ms, {collections} forced collections, {ThreadPool.ThreadCount} pool threads";
+        }
+        finally
+        {
+            Volatile.Write(ref stop, true);
+        }
     }
 }

@@ -1,12 +1,13 @@
 using System.Reflection;
 using System.Reflection.Emit;
 using System.Text;
+using WasmDynamic.Binding;
 using WasmDynamic.Wit;
 
 namespace WasmDynamic.Emit;
 
 /// <summary>
-/// The default CLR type map: WIT primitives to CLR primitives, and an emitted CLR type for each WIT record
+/// The default CLR type map as runtime types (the shapes are <see cref="ClrTypeMap"/>'s): an emitted CLR type for each WIT record
 /// (a <see cref="ComponentRecord"/> class), enum (a CLR enum), flags (a <c>[Flags]</c> enum) and variant
 /// (a <see cref="ComponentVariant"/> class with a nested class per case).
 /// </summary>
@@ -16,12 +17,14 @@ internal sealed class DataTypeEmitter
     private readonly object _sync;
     private readonly Func<WitHandle, Type> _handleType;
     private readonly Dictionary<WitType, Type> _emitted = new();
+    private readonly RuntimeTypes _builder;
 
     public DataTypeEmitter(ModuleScope scope, object sync, Func<WitHandle, Type> handleType)
     {
         _scope = scope;
         _sync = sync;
         _handleType = handleType;
+        _builder = new RuntimeTypes(this);
     }
 
     public Type ClrType(WitType wit)
@@ -32,55 +35,10 @@ internal sealed class DataTypeEmitter
         }
     }
 
-    private Type Map(WitType wit)
+    private Type Map(WitType wit) => ClrTypeMap.Map(wit, _builder, BindingProfile.Dynamic);
+
+    private Type Named(WitType wit)
     {
-        // `type a = b`: the alias is b's CLR type.
-        while (wit.AliasOf is { } target)
-        {
-            wit = target;
-        }
-
-        switch (wit)
-        {
-            case WitPrimitive p:
-                return p.Kind switch
-                {
-                    WitTypeKind.Bool => typeof(bool),
-                    WitTypeKind.S8 => typeof(sbyte),
-                    WitTypeKind.U8 => typeof(byte),
-                    WitTypeKind.S16 => typeof(short),
-                    WitTypeKind.U16 => typeof(ushort),
-                    WitTypeKind.S32 => typeof(int),
-                    WitTypeKind.U32 => typeof(uint),
-                    WitTypeKind.S64 => typeof(long),
-                    WitTypeKind.U64 => typeof(ulong),
-                    WitTypeKind.F32 => typeof(float),
-                    WitTypeKind.F64 => typeof(double),
-                    WitTypeKind.Char => typeof(Rune),
-                    WitTypeKind.String => typeof(string),
-                    _ => throw new NotSupportedException($"WIT '{wit}' has no CLR mapping yet."),
-                };
-            case WitList l:
-                return l.Element.Kind == WitTypeKind.U8 ? typeof(byte[]) : Map(l.Element).MakeArrayType();
-            case WitTuple t:
-                return TupleType(t.Types.Select(Map).ToArray());
-            case WitOption o:
-            {
-                var inner = Map(o.Inner);
-                if (o.Inner.Kind == WitTypeKind.Option)
-                {
-                    return typeof(Option<>).MakeGenericType(inner);
-                }
-
-                return inner.IsValueType ? typeof(Nullable<>).MakeGenericType(inner) : inner;
-            }
-
-            case WitResult r:
-                return typeof(Result<,>).MakeGenericType(r.Ok is null ? typeof(Unit) : Map(r.Ok), r.Err is null ? typeof(Unit) : Map(r.Err));
-            case WitHandle h:
-                return _handleType(h);
-        }
-
         if (_emitted.TryGetValue(wit, out var existing))
         {
             return existing;
@@ -98,6 +56,27 @@ internal sealed class DataTypeEmitter
         return type;
     }
 
+    /// <summary>The policy's shapes as runtime types; named types are emitted into this world's module.</summary>
+    private sealed class RuntimeTypes(DataTypeEmitter owner) : IClrTypeBuilder<Type>
+    {
+        public Type Primitive(ClrPrimitive primitive) => primitive.Clr;
+
+        public Type Bytes() => typeof(byte[]);
+
+        public Type List(Type element, bool readOnlyList) => readOnlyList ? typeof(IReadOnlyList<>).MakeGenericType(element) : element.MakeArrayType();
+
+        public Type Tuple(IReadOnlyList<Type> items) => TupleType(items.ToArray());
+
+        public Type Option(Type inner, bool wrapped) =>
+            wrapped ? typeof(Option<>).MakeGenericType(inner) : inner.IsValueType ? typeof(Nullable<>).MakeGenericType(inner) : inner;
+
+        public Type Result(Type? ok, Type? err) => typeof(Result<,>).MakeGenericType(ok ?? typeof(Unit), err ?? typeof(Unit));
+
+        public Type Handle(WitHandle handle) => owner._handleType(handle);
+
+        public Type Named(WitType type) => owner.Named(type);
+    }
+
     private static Type TupleType(Type[] items) => items.Length switch
     {
         0 => typeof(ValueTuple),
@@ -107,14 +86,12 @@ internal sealed class DataTypeEmitter
         4 => typeof(ValueTuple<,,,>).MakeGenericType(items),
         5 => typeof(ValueTuple<,,,,>).MakeGenericType(items),
         6 => typeof(ValueTuple<,,,,,>).MakeGenericType(items),
-        7 => typeof(ValueTuple<,,,,,,>).MakeGenericType(items),
-        _ => throw new NotSupportedException("Tuples of more than 7 elements are not supported yet."),
+        _ => typeof(ValueTuple<,,,,,,>).MakeGenericType(items),
     };
 
     private string TypeName(WitType wit, string fallback)
     {
-        var ns = "WasmDynamic.Emitted" + (string.IsNullOrEmpty(wit.Owner) ? string.Empty : "." + string.Join(".", Naming.ToPascalCase(WitName.Parse(wit.Owner).WithoutVersion.Replace(':', '.').Replace('/', '.')).Split('_', StringSplitOptions.RemoveEmptyEntries)));
-        return _scope.UniqueName(ns, Naming.ToPascalCase(wit.Name ?? fallback));
+        return _scope.UniqueName(BindingNames.EmittedNamespace(wit.Owner), Naming.ToPascalCase(wit.Name ?? fallback));
     }
 
     private Type EmitRecord(WitRecord r)
@@ -200,18 +177,18 @@ internal sealed class DataTypeEmitter
 
     private Type EmitFlags(WitFlags f)
     {
-        if (f.Flags.Count > 64)
+        if (f.Flags.Count > ClrTypeMap.MaxFlagsInEnum)
         {
             return typeof(HashSet<string>);
         }
 
-        var underlying = f.Flags.Count <= 32 ? typeof(uint) : typeof(ulong);
+        var underlying = ClrTypeMap.FlagsUnderlying(f.Flags.Count);
         var eb = _scope.Module.DefineEnum(TypeName(f, "Flags"), TypeAttributes.Public, underlying);
         eb.SetCustomAttribute(new CustomAttributeBuilder(typeof(FlagsAttribute).GetConstructor(Type.EmptyTypes)!, []));
-        eb.DefineLiteral("None", underlying == typeof(uint) ? (object)0u : 0ul);
+        eb.DefineLiteral("None", Convert.ChangeType(0UL, underlying, System.Globalization.CultureInfo.InvariantCulture));
         for (var i = 0; i < f.Flags.Count; i++)
         {
-            var lit = eb.DefineLiteral(Naming.ToPascalCase(f.Flags[i]), underlying == typeof(uint) ? (object)(1u << i) : 1ul << i);
+            var lit = eb.DefineLiteral(Naming.ToPascalCase(f.Flags[i]), Convert.ChangeType(1UL << i, underlying, System.Globalization.CultureInfo.InvariantCulture));
             lit.SetCustomAttribute(new CustomAttributeBuilder(Tokens.WitNameCtor, [f.Flags[i]]));
         }
 

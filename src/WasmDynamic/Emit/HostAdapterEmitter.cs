@@ -5,25 +5,20 @@ using WasmDynamic.Native;
 
 namespace WasmDynamic.Emit;
 
-/// <summary>What an emitted host adapter reads: the target object and the converters, typed by the IL that uses them.</summary>
-internal sealed class HostAdapterClosure
+/// <summary>What an emitted host adapter reads: the converters, typed by the IL that uses them.</summary>
+internal sealed class HostAdapterClosure(ValueConverter[] parameters, ValueConverter? result)
 {
-    public HostAdapterClosure(object? target, ValueConverter[] parameters, ValueConverter? result)
-    {
-        Target = target;
-        Parameters = parameters;
-        Result = result;
-    }
+    public readonly ValueConverter[] Parameters = parameters;
 
-    public object? Target { get; }
-
-    public ValueConverter[] Parameters { get; }
-
-    public ValueConverter? Result { get; }
+    public readonly ValueConverter? Result = result;
 }
 
-/// <summary>Calls a host method with arguments lifted from native values and lowers its result.</summary>
-internal unsafe delegate void HostAdapter(Val* args, Val* results, MarshalContext cx);
+/// <summary>
+/// Calls a host method on <paramref name="target"/> (the host object or delegate; null for a static method, a
+/// constructor or a resource method, whose object is <c>self</c>) with arguments lifted from native values, and lowers
+/// its result. The target is an argument, so one adapter serves every instance bound with the same host types.
+/// </summary>
+internal unsafe delegate void HostAdapter(object? target, Val* args, Val* results, MarshalContext cx);
 
 /// <summary>
 /// Emits, per imported function, an adapter that lifts each argument with its typed converter straight into the host
@@ -31,22 +26,23 @@ internal unsafe delegate void HostAdapter(Val* args, Val* results, MarshalContex
 /// </summary>
 internal static class HostAdapterEmitter
 {
-    private static readonly FieldInfo TargetField = typeof(HostAdapterClosure).GetField("<Target>k__BackingField", BindingFlags.NonPublic | BindingFlags.Instance)!;
-    private static readonly FieldInfo ParametersField = typeof(HostAdapterClosure).GetField("<Parameters>k__BackingField", BindingFlags.NonPublic | BindingFlags.Instance)!;
-    private static readonly FieldInfo ResultField = typeof(HostAdapterClosure).GetField("<Result>k__BackingField", BindingFlags.NonPublic | BindingFlags.Instance)!;
+
+    private static readonly FieldInfo ParametersField = typeof(HostAdapterClosure).GetField(nameof(HostAdapterClosure.Parameters))!;
+    private static readonly FieldInfo ResultField = typeof(HostAdapterClosure).GetField(nameof(HostAdapterClosure.Result))!;
 
     /// <summary>
-    /// Emits the adapter for <paramref name="method"/>: a method on <paramref name="target"/>, a static method, a
+    /// Emits the adapter for <paramref name="method"/>: a method on the adapter's target, a static method, a
     /// constructor (a resource's <c>[constructor]</c>), or, with <paramref name="selfFromArguments"/>, an instance
     /// method called on the host object that the guest's first argument (<c>self</c>) designates.
     /// </summary>
-    public static HostAdapter Emit(MethodBase method, object? target, bool selfFromArguments, ValueConverter[] parameters, ValueConverter? result)
+    public static HostAdapter Emit(MethodBase method, bool selfFromArguments, ValueConverter[] parameters, ValueConverter? result)
     {
-        var dm = new DynamicMethod($"host_{method.Name}", typeof(void), [typeof(HostAdapterClosure), typeof(Val*), typeof(Val*), typeof(MarshalContext)], typeof(HostAdapterEmitter).Module, skipVisibility: true);
+        // args: 0 closure, 1 target, 2 args, 3 results, 4 cx
+        var dm = new DynamicMethod($"host_{method.Name}", typeof(void), [typeof(HostAdapterClosure), typeof(object), typeof(Val*), typeof(Val*), typeof(MarshalContext)], typeof(HostAdapterEmitter).Module, skipVisibility: true);
         var il = dm.GetILGenerator();
         var returnType = method is MethodInfo mi ? mi.ReturnType : method.DeclaringType!;
 
-        // C#: ((TTarget)closure.Target).Method(((ValueConverter<P0>)closure.Parameters[0]).Lift(args + 0, cx), ...)
+        // C#: ((TTarget)target).Method(((ValueConverter<P0>)closure.Parameters[0]).Lift(args + 0, cx), ...)
         //     or: ((ValueConverter<TSelf>)closure.Parameters[0]).Lift(args + 0, cx).Method(... args + 1 ...)
         //     or: new TResource(...)
         var first = 0;
@@ -58,8 +54,7 @@ internal static class HostAdapterEmitter
         }
         else if (!method.IsStatic && method is MethodInfo)
         {
-            il.Emit(OpCodes.Ldarg_0);
-            il.Emit(OpCodes.Ldfld, TargetField);
+            il.Emit(OpCodes.Ldarg_1);
             il.Emit(OpCodes.Castclass, method.DeclaringType!);
         }
 
@@ -94,8 +89,8 @@ internal static class HostAdapterEmitter
                 il.Emit(OpCodes.Ldfld, ResultField);
                 il.Emit(OpCodes.Castclass, convType);
                 il.Emit(OpCodes.Ldloc, returned);
-                il.Emit(OpCodes.Ldarg_2);
                 il.Emit(OpCodes.Ldarg_3);
+                il.Emit(OpCodes.Ldarg_S, (byte)4);
                 il.Emit(OpCodes.Callvirt, Tokens.Lower(convType));
             }
         }
@@ -104,13 +99,13 @@ internal static class HostAdapterEmitter
             // A void host method for result<_, E>: returning normally is ok.
             il.Emit(OpCodes.Ldarg_0);
             il.Emit(OpCodes.Ldfld, ResultField);
-            il.Emit(OpCodes.Ldarg_2);
             il.Emit(OpCodes.Ldarg_3);
+            il.Emit(OpCodes.Ldarg_S, (byte)4);
             il.Emit(OpCodes.Call, typeof(HostAdapterEmitter).GetMethod(nameof(LowerOk), BindingFlags.NonPublic | BindingFlags.Static)!);
         }
 
         il.Emit(OpCodes.Ret);
-        return (HostAdapter)dm.CreateDelegate(typeof(HostAdapter), new HostAdapterClosure(target, parameters, result));
+        return (HostAdapter)dm.CreateDelegate(typeof(HostAdapter), new HostAdapterClosure(parameters, result));
     }
 
     private static void LiftArgument(ILGenerator il, int index, Type convType)
@@ -121,7 +116,7 @@ internal static class HostAdapterEmitter
         il.Emit(OpCodes.Ldc_I4, index);
         il.Emit(OpCodes.Ldelem_Ref);
         il.Emit(OpCodes.Castclass, convType);
-        il.Emit(OpCodes.Ldarg_1);
+        il.Emit(OpCodes.Ldarg_2);
         if (index > 0)
         {
             il.Emit(OpCodes.Ldc_I4, index * Val.Size);
@@ -129,7 +124,7 @@ internal static class HostAdapterEmitter
             il.Emit(OpCodes.Add);
         }
 
-        il.Emit(OpCodes.Ldarg_3);
+        il.Emit(OpCodes.Ldarg_S, (byte)4);
         il.Emit(OpCodes.Callvirt, Tokens.Lift(convType));
     }
 

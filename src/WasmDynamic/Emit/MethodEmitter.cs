@@ -1,5 +1,6 @@
 using System.Reflection;
 using System.Reflection.Emit;
+using WasmDynamic.Binding;
 using WasmDynamic.Hosting;
 using WasmDynamic.Marshalling;
 using WasmDynamic.Native;
@@ -197,57 +198,40 @@ internal static class MethodEmitter
         return (mb, new Fields(fields.Select(f => f.Name).ToArray(), resultField?.Name));
     }
 
-    /// <summary>A WIT primitive passed as its exact default CLR type, which IL can write and read in place.</summary>
     private sealed record ScalarInfo(ValKind Kind, Type Type);
 
-    private static ScalarInfo? Scalar(Wit.WitType wit, Type clr)
+    /// <summary>A WIT primitive passed as its exact default CLR type (the policy's table), which IL can write and read in place.</summary>
+    private static ScalarInfo? Scalar(Wit.WitType wit, Type clr) => ClrTypeMap.Scalar(wit, clr) is { } p ? new ScalarInfo(p.Kind, p.Clr) : null;
+
+    /// <summary>How IL loads and stores each scalar in place; a kind not listed (char: a Rune) is copied as a struct.</summary>
+    private static readonly Dictionary<ValKind, (OpCode Load, OpCode Store)> ScalarOps = new()
     {
-        (Wit.WitTypeKind Wit, Type Clr, ValKind Kind)[] table =
-        [
-            (Wit.WitTypeKind.Bool, typeof(bool), ValKind.Bool), (Wit.WitTypeKind.S8, typeof(sbyte), ValKind.S8), (Wit.WitTypeKind.U8, typeof(byte), ValKind.U8),
-            (Wit.WitTypeKind.S16, typeof(short), ValKind.S16), (Wit.WitTypeKind.U16, typeof(ushort), ValKind.U16), (Wit.WitTypeKind.S32, typeof(int), ValKind.S32),
-            (Wit.WitTypeKind.U32, typeof(uint), ValKind.U32), (Wit.WitTypeKind.S64, typeof(long), ValKind.S64), (Wit.WitTypeKind.U64, typeof(ulong), ValKind.U64),
-            (Wit.WitTypeKind.F32, typeof(float), ValKind.F32), (Wit.WitTypeKind.F64, typeof(double), ValKind.F64), (Wit.WitTypeKind.Char, typeof(System.Text.Rune), ValKind.Char),
-        ];
-        foreach (var (w, c, k) in table)
+        [ValKind.Bool] = (OpCodes.Ldind_U1, OpCodes.Stind_I1),
+        [ValKind.S8] = (OpCodes.Ldind_I1, OpCodes.Stind_I1),
+        [ValKind.U8] = (OpCodes.Ldind_U1, OpCodes.Stind_I1),
+        [ValKind.S16] = (OpCodes.Ldind_I2, OpCodes.Stind_I2),
+        [ValKind.U16] = (OpCodes.Ldind_U2, OpCodes.Stind_I2),
+        [ValKind.S32] = (OpCodes.Ldind_I4, OpCodes.Stind_I4),
+        [ValKind.U32] = (OpCodes.Ldind_U4, OpCodes.Stind_I4),
+        [ValKind.S64] = (OpCodes.Ldind_I8, OpCodes.Stind_I8),
+        [ValKind.U64] = (OpCodes.Ldind_I8, OpCodes.Stind_I8),
+        [ValKind.F32] = (OpCodes.Ldind_R4, OpCodes.Stind_R4),
+        [ValKind.F64] = (OpCodes.Ldind_R8, OpCodes.Stind_R8),
+    };
+
+    private static void EmitStore(ILGenerator il, ScalarInfo s) => EmitInPlace(il, s, load: false);
+
+    private static void EmitLoad(ILGenerator il, ScalarInfo s) => EmitInPlace(il, s, load: true);
+
+    private static void EmitInPlace(ILGenerator il, ScalarInfo s, bool load)
+    {
+        if (ScalarOps.TryGetValue(s.Kind, out var ops))
         {
-            if (wit is Wit.WitPrimitive && wit.Kind == w && clr == c)
-            {
-                return new ScalarInfo(k, c);
-            }
+            il.Emit(load ? ops.Load : ops.Store);
         }
-
-        return null;
-    }
-
-    private static void EmitStore(ILGenerator il, ScalarInfo s)
-    {
-        switch (s.Kind)
+        else
         {
-            case ValKind.Bool or ValKind.S8 or ValKind.U8: il.Emit(OpCodes.Stind_I1); break;
-            case ValKind.S16 or ValKind.U16: il.Emit(OpCodes.Stind_I2); break;
-            case ValKind.S32 or ValKind.U32: il.Emit(OpCodes.Stind_I4); break;
-            case ValKind.S64 or ValKind.U64: il.Emit(OpCodes.Stind_I8); break;
-            case ValKind.F32: il.Emit(OpCodes.Stind_R4); break;
-            case ValKind.F64: il.Emit(OpCodes.Stind_R8); break;
-            default: il.Emit(OpCodes.Stobj, s.Type); break;
-        }
-    }
-
-    private static void EmitLoad(ILGenerator il, ScalarInfo s)
-    {
-        switch (s.Kind)
-        {
-            case ValKind.Bool or ValKind.U8: il.Emit(OpCodes.Ldind_U1); break;
-            case ValKind.S8: il.Emit(OpCodes.Ldind_I1); break;
-            case ValKind.S16: il.Emit(OpCodes.Ldind_I2); break;
-            case ValKind.U16: il.Emit(OpCodes.Ldind_U2); break;
-            case ValKind.S32: il.Emit(OpCodes.Ldind_I4); break;
-            case ValKind.U32: il.Emit(OpCodes.Ldind_U4); break;
-            case ValKind.S64 or ValKind.U64: il.Emit(OpCodes.Ldind_I8); break;
-            case ValKind.F32: il.Emit(OpCodes.Ldind_R4); break;
-            case ValKind.F64: il.Emit(OpCodes.Ldind_R8); break;
-            default: il.Emit(OpCodes.Ldobj, s.Type); break;
+            il.Emit(load ? OpCodes.Ldobj : OpCodes.Stobj, s.Type);
         }
     }
 

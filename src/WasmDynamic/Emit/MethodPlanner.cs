@@ -1,37 +1,34 @@
 using System.Reflection;
+using WasmDynamic.Binding;
 using WasmDynamic.Marshalling;
 using WasmDynamic.Wit;
 
 namespace WasmDynamic.Emit;
 
-/// <summary>Matches WIT functions to CLR methods: the default type map, or a user interface checked as a whole.</summary>
+/// <summary>
+/// Plans emitted methods: the default type map (names from <see cref="BindingNames"/>), or a user interface checked as
+/// a whole with the policy's <see cref="SignatureMatcher"/>.
+/// </summary>
 internal static class MethodPlanner
 {
-    /// <summary>The .NET method name the default map gives a function.</summary>
-    public static string DefaultName(WitFunction f) => f.Kind switch
+    /// <param name="world">The world's types.</param>
+    /// <param name="functions">The functions of one interface or resource, in the component's order.</param>
+    /// <param name="selfType">The class of <c>this</c> for resource methods; null for an interface's functions.</param>
+    /// <param name="reserved">Names the members must not take (a resource class's <c>Dispose</c>).</param>
+    public static List<MethodPlan> Default(WorldTypes world, IEnumerable<WitFunction> functions, Type? selfType, params string[] reserved)
     {
-        WitFunctionKind.Constructor => Naming.ToPascalCase(f.ResourceName!),
-        WitFunctionKind.Static => Naming.ToPascalCase(f.ResourceName!) + Naming.ToPascalCase(f.ShortName),
-        _ => Naming.ToPascalCase(f.ShortName),
-    };
-
-    public static List<MethodPlan> Default(WorldTypes world, WitInterface? iface, IEnumerable<WitFunction> functions, Type? selfType)
-    {
+        // A function whose types the default map cannot express yet (maps, streams…) is left out of the default proxy
+        // rather than failing the whole interface; GetInterface<T> reports it if asked.
+        var bound = functions.Where(f => Marshallable.WhyNot(f, BindingProfile.Dynamic) is null).ToList();
+        var names = BindingNames.MemberNames(bound, reserved);
         var plans = new List<MethodPlan>();
-        foreach (var f in functions)
+        for (var k = 0; k < bound.Count; k++)
         {
-            try
-            {
-                var ps = selfType is null ? f.Parameters.ToList() : f.Parameters.Skip(1).ToList();
-                var types = ps.Select(p => world.DataTypes.ClrType(p.Type)).ToArray();
-                var returnType = f.Result is null ? typeof(void) : world.DataTypes.ClrType(f.Result);
-                plans.Add(new MethodPlan(f, DefaultName(f), types, ps.Select(p => Naming.ToCamelCase(p.Name)).ToArray(), returnType, null, selfType));
-            }
-            catch (NotSupportedException)
-            {
-                // A function whose types the default map cannot express yet (maps, streams…) is left out of the
-                // default proxy rather than failing the whole interface; GetInterface<T> reports it if asked.
-            }
+            var f = bound[k];
+            var ps = BindingMessages.ClrParameters(f).ToList();
+            var types = ps.Select(p => world.DataTypes.ClrType(p.Type)).ToArray();
+            var returnType = f.Result is null ? typeof(void) : world.DataTypes.ClrType(f.Result);
+            plans.Add(new MethodPlan(f, names[k], types, ps.Select(p => Naming.ToCamelCase(p.Name)).ToArray(), returnType, null, selfType));
         }
 
         return plans;
@@ -68,7 +65,7 @@ internal static class MethodPlanner
             var witName = m.GetCustomAttribute<WitNameAttribute>()?.Name;
             var index = byName.Find(witName ?? m.Name, out var ambiguous);
             var f = index >= 0 ? available[index] : null;
-            var clrSig = $"{ConverterFactory.Describe(m.ReturnType)} {m.Name}({string.Join(", ", m.GetParameters().Select(p => ConverterFactory.Describe(p.ParameterType) + " " + p.Name))})";
+            var clrSig = BindingMessages.Signature(m);
             if (ambiguous is not null)
             {
                 problems.Add($"{clr.Name}.{clrSig}: {FunctionNameIndex.Ambiguity(witName ?? m.Name, ambiguous)} Rename the method or put [WitName(\"…\")] on it.");
@@ -86,36 +83,21 @@ internal static class MethodPlanner
             var ps = m.GetParameters();
             if (ps.Length != witParams.Count)
             {
-                problems.Add($"{where}: takes {witParams.Count} parameter(s) but the C# method takes {ps.Length}; a fitting C# signature is {Suggest(world, f, m.Name, selfType is not null)}.");
+                problems.Add($"{where}: takes {witParams.Count} parameter(s) but the C# method takes {ps.Length}; a fitting C# signature is {Suggest(world, f, m.Name)}.");
                 continue;
             }
 
-            var before = problems.Count;
             var plan = new MethodPlan(f, m.Name, ps.Select(p => p.ParameterType).ToArray(), ps.Select(p => p.Name ?? "arg").ToArray(), m.ReturnType, m, selfType);
-            var converters = f.Parameters.Select((p, i) => world.Converters.Create(p.Type, plan.WitParameterClrType(i), problems, i == 0 && selfType is not null ? $"{where}, self" : $"{where}, parameter '{p.Name}'")).ToArray();
-            if (f.Result is null)
+            var types = f.Parameters.Select((_, i) => plan.WitParameterClrType(i)).ToArray();
+            var matched = SignatureMatcher.Match(world.Converters, f, types, m.ReturnType, BindingDirection.Export, where, i => i == 0 && selfType is not null ? "self" : $"parameter '{f.Parameters[i].Name}'", problems);
+            if (matched is null)
             {
-                if (m.ReturnType != typeof(void))
-                {
-                    problems.Add($"{where}: returns nothing, so the C# method must return void.");
-                }
-            }
-            else if (m.ReturnType == typeof(void) && f.Result is not WitResult)
-            {
-                problems.Add($"{where}: returns {f.Result}; the C# method must return {world.Converters.DefaultTypeName(f.Result)}.");
-            }
-            else
-            {
-                plan.ResultConverter = world.Converters.Create(f.Result, m.ReturnType, problems, $"{where}, result");
-            }
-
-            if (problems.Count > before)
-            {
-                problems[^1] += $" A fitting C# signature is {Suggest(world, f, m.Name, selfType is not null)}.";
+                problems[^1] += $" A fitting C# signature is {Suggest(world, f, m.Name)}.";
                 continue;
             }
 
-            plan.Converters = converters!;
+            plan.Converters = matched.Parameters;
+            plan.ResultConverter = matched.Result;
             plans.Add(plan);
         }
 
@@ -154,26 +136,25 @@ internal static class MethodPlanner
 
             var ps = m.GetParameters();
             var plan = new MethodPlan(f, m.Name, ps.Select(p => p.ParameterType).ToArray(), ps.Select(p => p.Name ?? "arg").ToArray(), m.ReturnType, m, null);
-            var where = $"{clr.Name}.{m.Name} ↔ {f.Signature}";
-            plan.Converters = f.Parameters.Select((p, i) => world.Converters.Create(p.Type, ps[i].ParameterType, problems, where)!).ToArray();
-            if (f.Result is not null)
+            var matched = SignatureMatcher.Match(world.Converters, f, ps.Select(p => p.ParameterType).ToArray(), m.ReturnType, BindingDirection.Export, $"{clr.Name}.{m.Name} ↔ {f.Signature}", i => $"parameter '{f.Parameters[i].Name}'", problems);
+            if (matched is null)
             {
-                plan.ResultConverter = world.Converters.Create(f.Result, m.ReturnType, problems, where);
+                return null;
             }
 
+            plan.Converters = matched.Parameters;
+            plan.ResultConverter = matched.Result;
             plans.Add(plan);
         }
 
         return problems.Count == 0 ? plans : null;
     }
 
-    private static string Suggest(WorldTypes world, WitFunction f, string name, bool method)
+    private static string Suggest(WorldTypes world, WitFunction f, string name)
     {
         try
         {
-            var rt = f.Result is null ? "void" : world.Converters.DefaultTypeName(f.Result);
-            var ps = method ? f.Parameters.Skip(1) : f.Parameters;
-            return $"{rt} {name}({string.Join(", ", ps.Select(p => world.Converters.DefaultTypeName(p.Type) + " " + Naming.ToCamelCase(p.Name)))})";
+            return BindingMessages.Method(f, name, world.Converters.DefaultTypeName);
         }
         catch (Exception)
         {

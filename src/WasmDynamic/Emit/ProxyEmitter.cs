@@ -1,5 +1,6 @@
 using System.Reflection;
 using System.Reflection.Emit;
+using WasmDynamic.Binding;
 using WasmDynamic.Wit;
 
 namespace WasmDynamic.Emit;
@@ -17,12 +18,11 @@ internal static class ProxyEmitter
         var functions = (iface is null ? world.World.ExportedFunctions : iface.Functions).Where(f => f.Kind != WitFunctionKind.Method).ToList();
         var trusted = false;
         var plans = clrInterface is null
-            ? MethodPlanner.Default(world, iface, functions, selfType: null)
+            ? MethodPlanner.Default(world, functions, selfType: null)
             : MethodPlanner.ForInterface(world, iface, functions, clrInterface, selfType: null, what: iface is null ? "the component's root exports" : $"the exported interface '{iface.Name}'", out trusted);
 
         var scope = world.Scope;
-        var baseName = iface is null ? "RootExports" : Naming.ToPascalCase(iface.ShortName) + "Exports";
-        var name = scope.UniqueName("WasmDynamic.Emitted.Proxies", clrInterface is null ? baseName : clrInterface.Name.TrimStart('I') + "Proxy");
+        var name = scope.UniqueName(BindingNames.ProxyNamespace, BindingNames.ProxyName(iface, clrInterface));
         var tb = scope.Module.DefineType(name, TypeAttributes.Public | TypeAttributes.Sealed | TypeAttributes.Class, typeof(ComponentProxy), clrInterface is null ? Type.EmptyTypes : [clrInterface]);
 
         // C#: public XExports(object binding) : base(binding) { }

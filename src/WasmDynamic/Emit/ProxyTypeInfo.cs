@@ -1,4 +1,5 @@
 using System.Reflection;
+using WasmDynamic.Binding;
 using WasmDynamic.Marshalling;
 using WasmDynamic.Wit;
 
@@ -8,7 +9,7 @@ namespace WasmDynamic.Emit;
 internal sealed record BoundFunction(WitFunction Function, MethodInfo Method, ValueConverter[] Parameters, ValueConverter? Result)
 {
     /// <summary>The CLR signature, for messages.</summary>
-    public string ClrSignature => $"{ConverterFactory.Describe(Method.ReturnType)} {Method.Name}({string.Join(", ", Method.GetParameters().Select(p => ConverterFactory.Describe(p.ParameterType) + " " + p.Name))})";
+    public string ClrSignature => BindingMessages.Signature(Method);
 }
 
 /// <summary>An emitted proxy type and the functions its methods call, in invoker order.</summary>

@@ -19,7 +19,7 @@ internal static class ResourceEmitter
         var methods = world.World.FunctionsOf(info.Resource).Where(f => f.Kind == WitFunctionKind.Method).ToList();
         var selfType = info.ClrInterface ?? (Type)tb;
         var plans = info.ClrInterface is null
-            ? MethodPlanner.Default(world, owner, methods, selfType)
+            ? MethodPlanner.Default(world, methods, selfType, nameof(IDisposable.Dispose))
             : MethodPlanner.ForInterface(world, owner, methods, info.ClrInterface, selfType, $"resource '{info.Resource.Name}' of '{info.Resource.Owner}'");
 
         // C#: public Counter(object handle) : base(handle) { }

@@ -1,4 +1,5 @@
 using System.Collections.Concurrent;
+using WasmDynamic.Binding;
 using WasmDynamic.Marshalling;
 using WasmDynamic.Wit;
 
@@ -76,9 +77,6 @@ internal sealed class WorldTypes
         }
     }
 
-    /// <summary>True when the resource is imported (by an interface or at the world level), i.e. the host implements it.</summary>
-    public static bool IsHostResource(WitResource resource) => resource.Direction == WitDirection.Import;
-
     /// <summary>The tag Wasmtime carries for a host resource type (stable per world).</summary>
     public uint HostTag(WitResource resource)
     {
@@ -109,10 +107,8 @@ internal sealed class WorldTypes
             _depth++;
             try
             {
-                var name = clrInterface is null ? Naming.ToPascalCase(resource.Name!) : clrInterface.Name.TrimStart('I') + "Resource";
-                var ns = "WasmDynamic.Emitted" + (string.IsNullOrEmpty(resource.Owner) ? string.Empty : "." + Naming.ToPascalCase(WitName.Parse(resource.Owner).WithoutVersion.Replace(':', '.').Replace('/', '.')));
                 var tb = Scope.Module.DefineType(
-                    Scope.UniqueName(ns, name),
+                    Scope.UniqueName(BindingNames.EmittedNamespace(resource.Owner), BindingNames.ResourceClassName(resource, clrInterface)),
                     System.Reflection.TypeAttributes.Public | System.Reflection.TypeAttributes.Sealed | System.Reflection.TypeAttributes.Class,
                     typeof(ComponentResource),
                     clrInterface is null ? Type.EmptyTypes : [clrInterface]);
@@ -141,15 +137,15 @@ internal sealed class WorldTypes
         }
     }
 
-    private Type DefaultHandleType(WitHandle handle) => IsHostResource(handle.Resource) ? typeof(object) : ResourceClass(handle.Resource, null).Type;
+    private Type DefaultHandleType(WitHandle handle) => BindingNames.IsHostResource(handle.Resource) ? typeof(object) : ResourceClass(handle.Resource, null).Type;
 
     private ValueConverter? HandleConverter(WitHandle handle, Type clr, List<string> problems, string where)
     {
-        if (IsHostResource(handle.Resource))
+        if (BindingNames.IsHostResource(handle.Resource))
         {
             if (clr.IsValueType)
             {
-                problems.Add($"{where}: WIT '{handle}' is a host resource; it needs the class that implements it, not {ConverterFactory.Describe(clr)}.");
+                problems.Add($"{where}: WIT '{handle}' is a host resource; it needs the class that implements it, not {BindingMessages.Describe(clr)}.");
                 return null;
             }
 
@@ -168,7 +164,7 @@ internal sealed class WorldTypes
         }
         else
         {
-            problems.Add($"{where}: WIT '{handle}' is the component's resource '{handle.Resource.Name}'; declare it as an interface (e.g. I{Naming.ToPascalCase(handle.Resource.Name!)} : IDisposable) with its methods, not {ConverterFactory.Describe(clr)}.");
+            problems.Add($"{where}: WIT '{handle}' is the component's resource '{handle.Resource.Name}'; declare it as an interface (e.g. I{Naming.ToPascalCase(handle.Resource.Name!)} : IDisposable) with its methods, not {BindingMessages.Describe(clr)}.");
             return null;
         }
 

@@ -17,9 +17,11 @@ internal sealed unsafe class HostFunction
     private readonly ValueConverter[] _parameters;
     private readonly ValueConverter? _result;
     private readonly Emit.HostAdapter _adapter;
+    private readonly object? _target;
 
-    public HostFunction(StoreState state, WitFunction function, string qualifiedName, ValueConverter[] parameters, ValueConverter? result, Emit.HostAdapter adapter)
+    public HostFunction(StoreState state, WitFunction function, string qualifiedName, ValueConverter[] parameters, ValueConverter? result, Emit.HostAdapter adapter, object? target)
     {
+        _target = target;
         _state = state;
         Function = function;
         QualifiedName = qualifiedName;
@@ -48,7 +50,7 @@ internal sealed unsafe class HostFunction
 
             try
             {
-                _adapter(args, results, cx);
+                _adapter(_target, args, results, cx);
             }
             catch (ComponentErrorException e) when (_result is IErrorLowering lowering)
             {

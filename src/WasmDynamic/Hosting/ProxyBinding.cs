@@ -1,3 +1,4 @@
+using WasmDynamic.Binding;
 using WasmDynamic.Emit;
 using WasmDynamic.Wit;
 

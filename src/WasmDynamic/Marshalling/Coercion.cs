@@ -2,6 +2,7 @@ using System.Collections;
 using System.Globalization;
 using System.Reflection;
 using System.Text;
+using WasmDynamic.Binding;
 using WasmDynamic.Wit;
 
 namespace WasmDynamic.Marshalling;
@@ -78,7 +79,7 @@ internal static class Coercion
                 return Activator.CreateInstance(target);
             }
 
-            throw Fail($"null cannot be passed as {ConverterFactory.Describe(target)}.", path);
+            throw Fail($"null cannot be passed as {BindingMessages.Describe(target)}.", path);
         }
 
         var source = value.GetType();
@@ -207,7 +208,7 @@ internal static class Coercion
             return VariantFrom(value, target, path);
         }
 
-        throw Fail($"{Show(value)} ({ConverterFactory.Describe(source)}) cannot be converted to {ConverterFactory.Describe(target)}.", path);
+        throw Fail($"{Show(value)} ({BindingMessages.Describe(source)}) cannot be converted to {BindingMessages.Describe(target)}.", path);
     }
 
     private static object RecordFrom(object value, Type target, string path)
@@ -334,9 +335,9 @@ internal static class Coercion
 
     private static string WitTypeName(Type t) => t.GetCustomAttribute<WitNameAttribute>()?.Name ?? Naming.ToKebabCase(t.Name);
 
-    private static string IntegerName(Type t) => t == typeof(byte) ? "u8 (0..255)" : t == typeof(sbyte) ? "s8 (-128..127)" : t == typeof(ushort) ? "u16 (0..65535)"
-        : t == typeof(short) ? "s16 (-32768..32767)" : t == typeof(uint) ? "u32 (0..4294967295)" : t == typeof(int) ? "s32 (-2147483648..2147483647)"
-        : t == typeof(ulong) ? "u64 (0..18446744073709551615)" : "s64 (-9223372036854775808..9223372036854775807)";
+    /// <summary><c>u8 (0..255)</c>: the WIT integer the policy maps to <paramref name="t"/>, with its range.</summary>
+    private static string IntegerName(Type t) =>
+        $"{ClrTypeMap.Primitive(t)!.WitName} ({System.Convert.ToString(t.GetField(nameof(int.MinValue))!.GetValue(null), CultureInfo.InvariantCulture)}..{System.Convert.ToString(t.GetField(nameof(int.MaxValue))!.GetValue(null), CultureInfo.InvariantCulture)})";
 
     private static bool HasSettableMembers(Type t) =>
         (t.GetConstructor(Type.EmptyTypes) is not null && t.GetProperties().Any(p => p.CanWrite))
@@ -348,8 +349,7 @@ internal static class Coercion
         _ => System.Convert.ToDecimal(value, CultureInfo.InvariantCulture),
     };
 
-    private static bool IsInteger(Type t) => t == typeof(int) || t == typeof(uint) || t == typeof(long) || t == typeof(ulong) || t == typeof(short)
-        || t == typeof(ushort) || t == typeof(byte) || t == typeof(sbyte);
+    private static bool IsInteger(Type t) => ClrTypeMap.Primitive(t) is { IsInteger: true };
 
     private static string Show(object? value) => value switch
     {

@@ -1,6 +1,8 @@
 using System.Reflection;
 using System.Text;
+using WasmDynamic.Binding;
 using WasmDynamic.Wit;
+using static WasmDynamic.Binding.BindingMessages;
 
 namespace WasmDynamic.Marshalling;
 
@@ -8,7 +10,7 @@ namespace WasmDynamic.Marshalling;
 /// Chooses and builds the converter for a (WIT type, CLR type) pair: the default type map or the user's own types.
 /// Every mismatch is reported into a problem list instead of thrown, so a whole interface is checked at once.
 /// </summary>
-internal sealed class ConverterFactory
+internal sealed class ConverterFactory : IConverterSource<ValueConverter>
 {
     private readonly Dictionary<(WitType, Type), ValueConverter> _cache = new();
     private readonly Func<WitType, Type> _defaultType;
@@ -54,19 +56,11 @@ internal sealed class ConverterFactory
         switch (wit.Kind)
         {
             case WitTypeKind.Bool: return clr == typeof(bool) ? new BoolConverter() : Fail("bool");
-            case WitTypeKind.S8: return Scalar<sbyte>(wit, clr, Native.ValKind.S8) ?? Fail("sbyte");
-            case WitTypeKind.U8: return Scalar<byte>(wit, clr, Native.ValKind.U8) ?? Fail("byte");
-            case WitTypeKind.S16: return Scalar<short>(wit, clr, Native.ValKind.S16) ?? Fail("short");
-            case WitTypeKind.U16: return Scalar<ushort>(wit, clr, Native.ValKind.U16) ?? Fail("ushort");
-            case WitTypeKind.S32: return Scalar<int>(wit, clr, Native.ValKind.S32) ?? Fail("int");
-            case WitTypeKind.U32: return Scalar<uint>(wit, clr, Native.ValKind.U32) ?? Fail("uint");
-            case WitTypeKind.S64: return Scalar<long>(wit, clr, Native.ValKind.S64) ?? Fail("long");
-            case WitTypeKind.U64: return Scalar<ulong>(wit, clr, Native.ValKind.U64) ?? Fail("ulong");
-            case WitTypeKind.F32: return Scalar<float>(wit, clr, Native.ValKind.F32) ?? Fail("float");
-            case WitTypeKind.F64: return Scalar<double>(wit, clr, Native.ValKind.F64) ?? Fail("double");
             case WitTypeKind.Char:
                 return clr == typeof(Rune) ? new RuneConverter() : clr == typeof(char) ? new CharConverter() : Fail("System.Text.Rune (or char for the BMP)");
             case WitTypeKind.String: return clr == typeof(string) ? new StringConverter() : Fail("string");
+            case var kind when ClrTypeMap.Primitive(kind) is { } p:
+                return clr == p.Clr ? (ValueConverter)Activator.CreateInstance(typeof(ScalarConverter<>).MakeGenericType(p.Clr), wit, p.Kind)! : Fail(p.CSharp);
             case WitTypeKind.List: return List((WitList)wit, clr, problems, where) ?? (problems.Count > 0 ? null : Fail("an array, List<T> or IReadOnlyList<T>"));
             case WitTypeKind.Record: return Record(wit, ((WitRecord)wit).Fields.Select(f => (f.Name, f.Type)).ToArray(), clr, tuple: false, problems, where);
             case WitTypeKind.Tuple: return Tuple((WitTuple)wit, clr, problems, where);
@@ -83,9 +77,6 @@ internal sealed class ConverterFactory
                 return null;
         }
     }
-
-    private static ValueConverter? Scalar<T>(WitType wit, Type clr, Native.ValKind kind)
-        where T : unmanaged => clr == typeof(T) ? new ScalarConverter<T>(wit, kind) : null;
 
     private ValueConverter? List(WitList wit, Type clr, List<string> problems, string where)
     {
@@ -404,47 +395,5 @@ internal sealed class ConverterFactory
         {
             return wit.ToString();
         }
-    }
-
-    /// <summary>A C# spelling of a CLR type: <c>List&lt;int&gt;</c>, <c>uint?</c>.</summary>
-    public static string Describe(Type t)
-    {
-        if (t == typeof(void))
-        {
-            return "void";
-        }
-
-        var u = Nullable.GetUnderlyingType(t);
-        if (u is not null)
-        {
-            return Describe(u) + "?";
-        }
-
-        if (t.IsArray)
-        {
-            return Describe(t.GetElementType()!) + "[]";
-        }
-
-        var alias = t == typeof(int) ? "int" : t == typeof(uint) ? "uint" : t == typeof(long) ? "long" : t == typeof(ulong) ? "ulong"
-            : t == typeof(short) ? "short" : t == typeof(ushort) ? "ushort" : t == typeof(byte) ? "byte" : t == typeof(sbyte) ? "sbyte"
-            : t == typeof(bool) ? "bool" : t == typeof(float) ? "float" : t == typeof(double) ? "double" : t == typeof(string) ? "string"
-            : t == typeof(char) ? "char" : t == typeof(object) ? "object" : null;
-        if (alias is not null)
-        {
-            return alias;
-        }
-
-        if (t.IsGenericType)
-        {
-            if (t.FullName?.StartsWith("System.ValueTuple`", StringComparison.Ordinal) == true)
-            {
-                return "(" + string.Join(", ", t.GetGenericArguments().Select(Describe)) + ")";
-            }
-
-            var name = t.Name[..t.Name.IndexOf('`')];
-            return name + "<" + string.Join(", ", t.GetGenericArguments().Select(Describe)) + ">";
-        }
-
-        return t.Name;
     }
 }

@@ -3,7 +3,7 @@ using System.Text;
 namespace WasmDynamic.Wit;
 
 /// <summary>Maps WIT kebab-case names to .NET names and back.</summary>
-public static class Naming
+internal static class Naming
 {
     /// <summary><c>blue-ish</c> → <c>BlueIsh</c>; <c>[method]counter.get</c> → <c>Get</c>.</summary>
     public static string ToPascalCase(string kebab)

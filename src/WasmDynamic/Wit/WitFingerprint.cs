@@ -54,7 +54,7 @@ public static class WitFingerprint
     }
 
     /// <summary>A named type's definition on one line: <c>record point { x: s32, y: s32 }</c>.</summary>
-    public static string Definition(WitType t)
+    internal static string Definition(WitType t)
     {
         var name = WitPrinter.Identifier(t.Name ?? "_");
         return t switch
@@ -87,7 +87,7 @@ public static class WitFingerprint
     }
 
     /// <summary>The types directly inside <paramref name="t"/>.</summary>
-    public static IEnumerable<WitType> Children(WitType t) => t switch
+    internal static IEnumerable<WitType> Children(WitType t) => t switch
     {
         WitList l => [l.Element],
         WitFixedSizeList l => [l.Element],

@@ -40,7 +40,7 @@ public static class WitPrinter
 
     /// <summary>An identifier, escaped with <c>%</c> when it is a WIT keyword (<c>type</c> → <c>%type</c>).</summary>
     /// <param name="name">The kebab-case name.</param>
-    public static string Identifier(string name)
+    internal static string Identifier(string name)
     {
         ArgumentNullException.ThrowIfNull(name);
         return Keywords.Contains(name) ? "%" + name : name;

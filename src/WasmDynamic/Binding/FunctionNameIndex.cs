@@ -1,11 +1,11 @@
 using WasmDynamic.Wit;
 
-namespace WasmDynamic.Emit;
+namespace WasmDynamic.Binding;
 
 /// <summary>
 /// Finds the function a .NET or WIT name designates among one interface's functions, by precedence: the exact WIT name
-/// (<c>add</c>, <c>[static]x.add</c>) first, then the function's .NET name (<c>Add</c>, <c>XAdd</c>,
-/// <c>CreateCounter</c>), then a freestanding function's short name, and only then a resource function's short name.
+/// (<c>add</c>, <c>[static]x.add</c>) first, then the function's .NET names (<c>Add</c>, <c>XAdd</c>,
+/// <c>CreateCounter</c>, and a constructor's aliases <c>NewCounter</c>, <c>Counter</c>: see <see cref="BindingNames"/>), then a freestanding function's short name, and only then a resource function's short name.
 /// A name that designates two functions of the same precedence is ambiguous; the caller reports the candidates.
 /// </summary>
 internal sealed class FunctionNameIndex
@@ -29,12 +29,14 @@ internal sealed class FunctionNameIndex
         {
             var f = functions[i];
             Add(0, f.Name, i);
-            Add(1, methodNames?[i] ?? MethodPlanner.DefaultName(f), i);
+            Add(1, methodNames?[i] ?? BindingNames.DefaultName(f), i);
+            foreach (var alias in BindingNames.Aliases(f))
+            {
+                Add(1, alias, i);
+            }
+
             if (f.Kind == WitFunctionKind.Constructor)
             {
-                var r = Naming.ToPascalCase(f.ResourceName!);
-                Add(1, "Create" + r, i);
-                Add(1, "New" + r, i);
                 continue;
             }
 
@@ -72,7 +74,7 @@ internal sealed class FunctionNameIndex
 
     /// <summary>The message for an ambiguous name: every candidate with its WIT signature and the name that selects it.</summary>
     public static string Ambiguity(string name, IReadOnlyList<WitFunction> candidates) =>
-        $"'{name}' designates {candidates.Count} functions: {string.Join("; ", candidates.Select(f => $"{f.Name} ({f.Signature}), selected by '{MethodPlanner.DefaultName(f)}' or its WIT name"))}. Use one of those names.";
+        $"'{name}' designates {candidates.Count} functions: {string.Join("; ", candidates.Select(f => $"{f.Name} ({f.Signature}), selected by '{BindingNames.DefaultName(f)}' or its WIT name"))}. Use one of those names.";
 
     private void Add(int tier, string key, int index)
     {

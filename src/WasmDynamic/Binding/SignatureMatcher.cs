@@ -1,0 +1,88 @@
+using WasmDynamic.Wit;
+
+namespace WasmDynamic.Binding;
+
+/// <summary>Which way a call crosses: the host calls a guest export, or the guest calls a host import.</summary>
+internal enum BindingDirection
+{
+    /// <summary>A component export bound onto a user interface (<c>GetInterface&lt;T&gt;</c>).</summary>
+    Export,
+
+    /// <summary>A component import implemented by a host method, delegate or resource class.</summary>
+    Import,
+}
+
+/// <summary>Where converters come from: the marshalling layer's factory, seen through the policy's eyes.</summary>
+internal interface IConverterSource<TConverter>
+    where TConverter : class
+{
+    /// <summary>The converter between <paramref name="wit"/> and <paramref name="clr"/>, or null with the reason added to <paramref name="problems"/>.</summary>
+    TConverter? Create(WitType wit, Type clr, List<string> problems, string where);
+
+    /// <summary>A C# spelling of the default CLR type of <paramref name="wit"/>.</summary>
+    string DefaultTypeName(WitType wit);
+}
+
+/// <summary>A function matched to a CLR signature: a converter per WIT parameter (<c>self</c> first) and one for the result.</summary>
+internal sealed record SignaturePlan<TConverter>(TConverter[] Parameters, TConverter? Result)
+    where TConverter : class;
+
+/// <summary>
+/// THE signature matcher, for both directions: a WIT function against a CLR signature (parameter types with
+/// <c>self</c> first for a resource method, and a return type). It makes each parameter's converter and applies the
+/// result rule once: WIT without a result needs <c>void</c>; <c>void</c> fits a WIT result only for
+/// <c>result&lt;_, E&gt;</c> (ok is returning, err throws or is thrown as <see cref="ComponentErrorException"/>);
+/// anything else gets a converter for the declared type. Every mismatch goes into the problem list.
+/// </summary>
+internal static class SignatureMatcher
+{
+    /// <param name="source">The converters.</param>
+    /// <param name="f">The WIT function.</param>
+    /// <param name="parameterTypes">The CLR type of every WIT parameter, <c>self</c> included.</param>
+    /// <param name="returnType">The CLR return type (<c>void</c> allowed).</param>
+    /// <param name="direction">Which side implements the function (the wording of the result rule).</param>
+    /// <param name="where">The pair being matched, leading each problem.</param>
+    /// <param name="parameterLabel">The label of parameter <c>i</c> in problems: <c>self</c>, <c>parameter 'x'</c>.</param>
+    /// <param name="problems">Where problems go.</param>
+    /// <returns>The plan, or null when a problem was added.</returns>
+    public static SignaturePlan<TConverter>? Match<TConverter>(
+        IConverterSource<TConverter> source, WitFunction f, IReadOnlyList<Type> parameterTypes, Type returnType, BindingDirection direction, string where, Func<int, string> parameterLabel, List<string> problems)
+        where TConverter : class
+    {
+        var before = problems.Count;
+        var parameters = new TConverter?[f.Parameters.Count];
+        for (var i = 0; i < parameters.Length; i++)
+        {
+            parameters[i] = source.Create(f.Parameters[i].Type, parameterTypes[i], problems, $"{where}, {parameterLabel(i)}");
+        }
+
+        var result = MatchResult(source, f, returnType, direction, where, problems);
+        return problems.Count > before ? null : new SignaturePlan<TConverter>(parameters!, result);
+    }
+
+    /// <summary>The result rule alone (see <see cref="SignatureMatcher"/>): the result converter, or null (none needed, or a problem added).</summary>
+    public static TConverter? MatchResult<TConverter>(IConverterSource<TConverter> source, WitFunction f, Type returnType, BindingDirection direction, string where, List<string> problems)
+        where TConverter : class
+    {
+        var (returns, method) = direction == BindingDirection.Export ? ("returns", "the C# method") : ("the import returns", "the method");
+        if (f.Result is null)
+        {
+            if (returnType != typeof(void))
+            {
+                problems.Add(direction == BindingDirection.Export
+                    ? $"{where}: returns nothing, so the C# method must return void."
+                    : $"{where}: the import returns nothing; the method must return void.");
+            }
+
+            return null;
+        }
+
+        if (returnType == typeof(void) && f.Result is not WitResult)
+        {
+            problems.Add($"{where}: {returns} {f.Result}; {method} must return {source.DefaultTypeName(f.Result)}.");
+            return null;
+        }
+
+        return source.Create(f.Result, returnType, problems, $"{where}, result");
+    }
+}

@@ -1,0 +1,41 @@
+using System.Runtime.InteropServices;
+
+namespace WasmDynamic.Native;
+
+/// <summary>
+/// Wasmtime 50's asynchronous component entry points. An async call runs the guest on a fiber (its own stack);
+/// <c>wasmtime_call_future_poll</c> runs it until it finishes (true) or yields (false: a host call is waiting, or an
+/// epoch/fuel yield); a later poll resumes the guest where it stopped. Polls may happen on different threads, one at
+/// a time. Nothing managed may run on the fiber (see <see cref="FiberTrampolines"/>).
+/// </summary>
+internal static unsafe partial class AsyncApi
+{
+    [LibraryImport(WasmtimeLibrary.Name)] public static partial nint wasmtime_component_func_call_async(ComponentFunc* func, nint context, Val* args, nuint argCount, Val* results, nuint resultCount, nint* errorRet);
+    [LibraryImport(WasmtimeLibrary.Name)] public static partial nint wasmtime_component_linker_instantiate_async(nint linker, nint context, nint component, ComponentInstanceNative* instanceOut, nint* errorRet);
+    [LibraryImport(WasmtimeLibrary.Name)] [return: MarshalAs(UnmanagedType.U1)] public static partial bool wasmtime_call_future_poll(nint future);
+    [LibraryImport(WasmtimeLibrary.Name)] public static partial void wasmtime_call_future_delete(nint future);
+    [LibraryImport(WasmtimeLibrary.Name)] public static partial nint wasmtime_component_linker_instance_add_func_async(nint linkerInstance, byte* name, nuint nameLength, nint callback, nint data, nint finalizer);
+    [LibraryImport(WasmtimeLibrary.Name)] public static partial nint wasmtime_component_linker_add_wasip2_async(nint linker);
+    [LibraryImport(WasmtimeLibrary.Name)] public static partial void wasmtime_context_epoch_deadline_async_yield_and_update(nint context, ulong delta);
+    [LibraryImport(WasmtimeLibrary.Name)] public static partial nint wasmtime_context_fuel_async_yield_interval(nint context, ulong interval);
+    [LibraryImport(WasmtimeLibrary.Name)] public static partial void wasmtime_config_async_stack_size_set(nint config, nuint size);
+    [LibraryImport(WasmtimeLibrary.Name)] public static partial nint wasmtime_context_get_data(nint context);
+}
+
+/// <summary>Owns a <c>wasmtime_call_future_t*</c> (an async call or instantiation in progress).</summary>
+/// <remarks>Deleting a future that has not finished cancels it: the guest's fiber is dropped where it stopped.</remarks>
+internal sealed class CallFutureHandle : SafeHandle
+{
+    public CallFutureHandle(nint handle) : base(0, ownsHandle: true) => SetHandle(handle);
+
+    public override bool IsInvalid => handle == 0;
+
+    /// <summary>Runs the guest until it finishes (true) or yields (false).</summary>
+    public bool Poll() => AsyncApi.wasmtime_call_future_poll(IsClosed ? throw new ObjectDisposedException(nameof(CallFutureHandle)) : handle);
+
+    protected override bool ReleaseHandle()
+    {
+        AsyncApi.wasmtime_call_future_delete(handle);
+        return true;
+    }
+}
