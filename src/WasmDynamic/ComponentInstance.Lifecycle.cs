@@ -1,7 +1,8 @@
 using System.Collections.Concurrent;
 using System.Diagnostics;
 using System.Runtime.ExceptionServices;
-using WasmDynamic.Hosting;
+using WasmDynamic.Exports;
+using WasmDynamic.Imports;
 using WasmDynamic.Native;
 
 namespace WasmDynamic;

@@ -1,5 +1,6 @@
 using WasmDynamic.Emit;
-using WasmDynamic.Hosting;
+using WasmDynamic.Exports;
+using WasmDynamic.Imports;
 using WasmDynamic.Marshalling;
 using WasmDynamic.Native;
 using WasmDynamic.Wit;

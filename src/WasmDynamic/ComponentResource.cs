@@ -1,6 +1,6 @@
 using System.Dynamic;
 using System.Linq.Expressions;
-using WasmDynamic.Hosting;
+using WasmDynamic.Exports;
 
 namespace WasmDynamic;
 

@@ -1,7 +1,7 @@
 using System.Reflection;
 using System.Reflection.Emit;
 using WasmDynamic.Binding;
-using WasmDynamic.Hosting;
+using WasmDynamic.Exports;
 using WasmDynamic.Marshalling;
 using WasmDynamic.Native;
 

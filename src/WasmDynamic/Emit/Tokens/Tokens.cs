@@ -1,5 +1,5 @@
 using System.Reflection;
-using WasmDynamic.Hosting;
+using WasmDynamic.Exports;
 using WasmDynamic.Marshalling;
 
 namespace WasmDynamic.Emit;

@@ -2,7 +2,7 @@ using WasmDynamic.Marshalling;
 using WasmDynamic.Native;
 using WasmDynamic.Wit;
 
-namespace WasmDynamic.Hosting;
+namespace WasmDynamic.Exports;
 
 /// <summary>
 /// The guest resource handles one instance has handed to .NET, and the bindings of its emitted resource classes. It

@@ -1,7 +1,7 @@
 using System.Dynamic;
 using System.Linq.Expressions;
 using WasmDynamic.Dynamic;
-using WasmDynamic.Hosting;
+using WasmDynamic.Exports;
 
 namespace WasmDynamic;
 

@@ -2,7 +2,7 @@ using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
 using WasmDynamic.Native;
 
-namespace WasmDynamic.Hosting;
+namespace WasmDynamic.Imports;
 
 /// <summary>Native callbacks for host-implemented resources.</summary>
 internal static class HostResourceCallbacks

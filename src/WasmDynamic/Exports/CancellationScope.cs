@@ -1,4 +1,4 @@
-namespace WasmDynamic.Hosting;
+namespace WasmDynamic.Exports;
 
 /// <summary>
 /// One <see cref="ComponentInstance.CancelCallsOn"/> scope: the token that cancels this flow's calls into one

@@ -1,4 +1,4 @@
-namespace WasmDynamic.Hosting;
+namespace WasmDynamic.Imports;
 
 /// <summary>
 /// The host objects standing behind host-implemented resource handles of one store, by rep. When the guest drops

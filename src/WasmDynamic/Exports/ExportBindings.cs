@@ -1,7 +1,7 @@
 using WasmDynamic.Emit;
 using WasmDynamic.Wit;
 
-namespace WasmDynamic.Hosting;
+namespace WasmDynamic.Exports;
 
 /// <summary>
 /// One instance's export side: its proxy objects (one per interface and bound CLR interface) and its function

@@ -3,7 +3,7 @@ using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
 using WasmDynamic.Native;
 
-namespace WasmDynamic.Hosting;
+namespace WasmDynamic.Exports;
 
 /// <summary>Why a call was interrupted.</summary>
 internal enum InterruptReason

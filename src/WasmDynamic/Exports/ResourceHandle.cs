@@ -2,7 +2,7 @@ using WasmDynamic.Marshalling;
 using WasmDynamic.Native;
 using WasmDynamic.Wit;
 
-namespace WasmDynamic.Hosting;
+namespace WasmDynamic.Exports;
 
 /// <summary>Per instance and resource class: the invokers its emitted methods call.</summary>
 internal sealed class ResourceBinding

@@ -3,7 +3,7 @@ using WasmDynamic.Marshalling;
 using WasmDynamic.Native;
 using WasmDynamic.Wit;
 
-namespace WasmDynamic.Hosting;
+namespace WasmDynamic.Exports;
 
 /// <summary>
 /// Calls one exported component function of one instance. Emitted proxy methods use it as

@@ -4,7 +4,7 @@ using WasmDynamic.Marshalling;
 using WasmDynamic.Native;
 using WasmDynamic.Wit;
 
-namespace WasmDynamic.Hosting;
+namespace WasmDynamic.Imports;
 
 /// <summary>
 /// One imported function implemented by a .NET method: lifts the guest's arguments, calls the method, lowers its

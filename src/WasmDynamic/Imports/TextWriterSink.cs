@@ -3,7 +3,7 @@ using System.Runtime.InteropServices;
 using System.Text;
 using WasmDynamic.Native;
 
-namespace WasmDynamic.Hosting;
+namespace WasmDynamic.Imports;
 
 /// <summary>Receives a guest's stdout/stderr bytes from WASI and passes them on as <see cref="WasiOutput"/> says.</summary>
 internal sealed unsafe class TextWriterSink

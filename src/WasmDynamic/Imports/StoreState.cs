@@ -2,7 +2,7 @@ using WasmDynamic.Marshalling;
 using WasmDynamic.Native;
 using WasmDynamic.Wit;
 
-namespace WasmDynamic.Hosting;
+namespace WasmDynamic.Imports;
 
 /// <summary>
 /// Per-store state that native callbacks reach through a <see cref="System.Runtime.InteropServices.GCHandle"/>. It

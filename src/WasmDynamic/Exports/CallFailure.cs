@@ -1,6 +1,7 @@
+using WasmDynamic.Imports;
 using WasmDynamic.Native;
 
-namespace WasmDynamic.Hosting;
+namespace WasmDynamic.Exports;
 
 /// <summary>
 /// What a failed export call becomes: the instance was disposed under it, its time ran out, it was cancelled, it ran

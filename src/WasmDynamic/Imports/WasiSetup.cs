@@ -1,6 +1,6 @@
 using WasmDynamic.Native;
 
-namespace WasmDynamic.Hosting;
+namespace WasmDynamic.Imports;
 
 /// <summary>Gives a store its WASI context as <see cref="WasiOptions"/> describe it (sandboxed unless opened up).</summary>
 internal static unsafe class WasiSetup

@@ -2,7 +2,7 @@ using System.Runtime.InteropServices;
 using System.Text;
 using WasmDynamic.Native;
 
-namespace WasmDynamic.Hosting;
+namespace WasmDynamic.Imports;
 
 /// <summary>Builds the linker for one instantiation (WASI, host functions, empty type-only instances) and looks up exports.</summary>
 internal static unsafe class Linking
