@@ -1,3 +1,4 @@
+// Over 400 lines on purpose: the command-line definition of every command and its action, one command per method.
 using System.CommandLine;
 using WasmDynamic.Wit;
 

@@ -1,3 +1,4 @@
+// Slightly over 400 lines: the whole public exception family in one place, so its hierarchy reads at a glance.
 namespace WasmDynamic;
 
 /// <summary>The base of every exception WasmDynamic throws for a component, its bindings or its calls.</summary>
