@@ -1,7 +1,6 @@
 using System.Reflection;
 using System.Reflection.Emit;
 using WasmDynamic.Binding;
-using WasmDynamic.Exports;
 using WasmDynamic.Marshalling;
 using WasmDynamic.Native;
 
@@ -68,7 +67,7 @@ internal static class MethodEmitter
         //   } finally { inv.End(); }
         //   return result;
         var il = mb.GetILGenerator();
-        var inv = il.DeclareLocal(typeof(FunctionInvoker));
+        var inv = il.DeclareLocal(typeof(ExportCall));
         var args = il.DeclareLocal(typeof(nint));
         var result = plan.ReturnType == typeof(void) ? null : il.DeclareLocal(plan.ReturnType);
         il.Emit(OpCodes.Ldarg_0);

@@ -1,4 +1,5 @@
 using System.Runtime.InteropServices;
+using WasmDynamic.Emit;
 using WasmDynamic.Marshalling;
 using WasmDynamic.Native;
 using WasmDynamic.Wit;
@@ -10,7 +11,7 @@ namespace WasmDynamic.Exports;
 /// <c>Begin</c> → lower each argument into <see cref="Val"/> slots → <c>Call</c> → lift the result → <c>End</c>.
 /// The argument and result buffers are native memory owned by the invoker and reused by every call.
 /// </summary>
-internal sealed unsafe class FunctionInvoker : IDisposable
+internal sealed unsafe class FunctionInvoker : ExportCall, IDisposable
 {
     private readonly ComponentInstance _owner;
     private readonly ComponentFunc* _func;
@@ -49,10 +50,10 @@ internal sealed unsafe class FunctionInvoker : IDisposable
     /// <summary>The name used in messages: <c>demo:calc/types@0.1.0#area</c> or <c>add</c>.</summary>
     public string QualifiedName { get; }
 
-    public MarshalContext Context => _owner.ArgumentContext;
+    public override MarshalContext Context => _owner.ArgumentContext;
 
     /// <summary>Enters the instance and returns the argument slots.</summary>
-    public Val* Begin()
+    public override Val* Begin()
     {
         _owner.EnterCall(this);
         if (!_resolved)
@@ -73,7 +74,7 @@ internal sealed unsafe class FunctionInvoker : IDisposable
     }
 
     /// <summary>Calls the function with the lowered arguments; returns the result slot.</summary>
-    public Val* Call()
+    public override Val* Call()
     {
         // The guest may use up to max_wasm_stack below this frame: with less stack left, run it where there is more.
         var error = StackBounds.HasRoom(_owner.StackNeeded) ? CallNative() : _owner.CallOnBigStack(this);
@@ -91,7 +92,7 @@ internal sealed unsafe class FunctionInvoker : IDisposable
         ComponentApi.wasmtime_component_func_call(_func, _owner.Context, _args, (nuint)_argCount, _hasResult ? _result : null, _hasResult ? 1u : 0u);
 
     /// <summary>Frees the result, resets the argument arena and leaves the instance (always, from a finally).</summary>
-    public void End()
+    public override void End()
     {
         if (_resultLive)
         {
@@ -106,11 +107,11 @@ internal sealed unsafe class FunctionInvoker : IDisposable
     }
 
     /// <summary>Called from an emitted method's catch: the argument error located at WIT parameter <paramref name="index"/>.</summary>
-    public Exception ArgumentFailed(ComponentArgumentException e, int index) =>
+    public override Exception ArgumentFailed(ComponentArgumentException e, int index) =>
         index < 0 || index >= Function.Parameters.Count ? e : e.At(QualifiedName, Function.Signature, Function.Parameters[index].Name);
 
     /// <summary>Called from an emitted method's catch: an <c>err</c> result, with this function named.</summary>
-    public Exception ErrorReturned(ComponentErrorException e) => e.Function is not null ? e : new ComponentErrorException(e.Payload, QualifiedName);
+    public override Exception ErrorReturned(ComponentErrorException e) => e.Function is not null ? e : new ComponentErrorException(e.Payload, QualifiedName);
 
     public void Dispose()
     {
