@@ -21,8 +21,12 @@ public static class Program
             return Paired.Run(ArtifactsPath());
         }
 
+        // --in-process: the same job without building a separate executable (on a loaded machine that build can pass
+        // BenchmarkDotNet's two-minute build timeout).
+        var inProcess = args.Contains("--in-process");
+        args = args.Where(a => a != "--in-process").ToArray();
         var config = ManualConfig.Create(DefaultConfig.Instance)
-            .AddJob(BenchJobs.Short)
+            .AddJob(inProcess ? BenchJobs.Short.WithToolchain(new BenchmarkDotNet.Toolchains.InProcess.Emit.InProcessEmitToolchain(TimeSpan.FromMinutes(30), logOutput: true)) : BenchJobs.Short)
             .AddColumn(StatisticColumn.Median)
             .AddExporter(MarkdownExporter.GitHub)
             .AddExporter(CsvExporter.Default)

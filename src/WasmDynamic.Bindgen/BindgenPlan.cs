@@ -82,15 +82,13 @@ internal sealed class BindgenPlan
 
         foreach (var e in World.Exports)
         {
-            var shortName = Pascal(e.ShortName);
-            var pkg = e.ParsedName.Package is null ? shortName : Pascal(e.ParsedName.Package) + shortName;
-            Exports.Add(new Iface(e, _top.Claim("I" + shortName, "I" + pkg), IsExport: true));
+            var pkg = e.ParsedName.Package is null ? e.ShortName : e.ParsedName.Package + "-" + e.ShortName;
+            Exports.Add(new Iface(e, _top.Claim(BindingNames.InterfaceName(e.ShortName), BindingNames.InterfaceName(pkg)), IsExport: true));
         }
 
         foreach (var i in World.Imports.Where(i => !BindingNames.IsWasi(i.Name)))
         {
-            var shortName = Pascal(i.ShortName);
-            Imports.Add(new Iface(i, _top.Claim("I" + shortName, "I" + shortName + "Import"), IsExport: false));
+            Imports.Add(new Iface(i, _top.Claim(BindingNames.InterfaceName(i.ShortName), BindingNames.InterfaceName(i.ShortName) + "Import"), IsExport: false));
         }
 
         if (World.ImportedFunctions.Count > 0)
@@ -184,7 +182,7 @@ internal sealed class BindgenPlan
             var owner = string.IsNullOrEmpty(t.Owner) ? string.Empty : Pascal(WitName.Parse(t.Owner).Interface);
             var name = kind switch
             {
-                TypeKind.GuestResource => _top.Claim("I" + baseName, "I" + owner + baseName),
+                TypeKind.GuestResource => _top.Claim(BindingNames.InterfaceName(t.Name ?? "resource"), "I" + owner + baseName),
                 _ => _top.Claim(baseName, owner + baseName),
             };
             var named = new NamedType(t, name, kind);

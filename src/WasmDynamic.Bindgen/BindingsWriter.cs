@@ -114,18 +114,11 @@ internal sealed class BindingsWriter(BindgenPlan plan, CSharpTypes types, Sorted
                     w.Line();
                     w.Line($"// Public methods named as WasmDynamic matches them, whatever way {i.Name} is implemented.");
                     w.Open($"private sealed class {adapter}({i.Name} target)");
-                    var first = true;
-                    foreach (var f in functions)
+                    Separated(w, functions, f =>
                     {
-                        if (!first)
-                        {
-                            w.Line();
-                        }
-
-                        first = false;
                         var ps = f.Parameters.Select(p => Escape(Camel(p.Name)));
                         EmitMethod(w, f, Pascal(f.ShortName), export: false, body: $"target.{Pascal(f.ShortName)}({string.Join(", ", ps)})", modifiers: "public ");
-                    }
+                    });
 
                     w.Close();
                 });

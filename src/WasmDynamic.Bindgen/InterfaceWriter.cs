@@ -24,17 +24,7 @@ internal sealed class InterfaceWriter(BindgenPlan plan, CSharpTypes types, Sorte
         w.Line($"[global::WasmDynamic.GeneratedBinding({Literal(i.WitName)}, {Literal(WitFingerprint.Compute(i.WitName, i.AllFunctions(Plan.World)))})]");
         w.Open($"public interface {i.Name}");
         var names = BindingNames.MemberNames(i.Bound, i.Name);
-        var first = true;
-        for (var k = 0; k < i.Bound.Count; k++)
-        {
-            if (!first)
-            {
-                w.Line();
-            }
-
-            first = false;
-            EmitMethod(w, i.Bound[k], names[k], export: true, body: null);
-        }
+        var first = Separated(w, Enumerable.Range(0, i.Bound.Count), k => EmitMethod(w, i.Bound[k], names[k], export: true, body: null));
 
         EmitSkipped(w, i, first);
         w.Close();
@@ -57,17 +47,7 @@ internal sealed class InterfaceWriter(BindgenPlan plan, CSharpTypes types, Sorte
             : $"The imported interface <c>{Xml(i.Wit.Name)}</c>, implemented by the host. Supply an implementation with\n<c>new ComponentImports().{add}(new MyImpl())</c> ({BindgenPlan.BindingsClass}), or with\n<c>imports.Add({Xml(Literal(i.Wit.Name))}, obj)</c> for an object whose public methods match by name.");
         w.Line(WitAttr(i.WitName));
         w.Open($"public interface {i.Name}");
-        var first = true;
-        foreach (var f in freestanding)
-        {
-            if (!first)
-            {
-                w.Line();
-            }
-
-            first = false;
-            EmitMethod(w, f, Pascal(f.ShortName), export: false, body: null);
-        }
+        var first = Separated(w, freestanding, f => EmitMethod(w, f, Pascal(f.ShortName), export: false, body: null));
 
         EmitSkipped(w, i, first);
         w.Close();

@@ -23,23 +23,17 @@ internal sealed class ResourceWriter(BindgenPlan plan, CSharpTypes types, Sorted
         var methods = functions.Where(f => f.Kind == WitFunctionKind.Method).ToList();
         var bound = methods.Where(f => BindgenPlan.Unsupported(f) is null).ToList();
         var names = BindingNames.MemberNames(bound, t.Name, nameof(IDisposable.Dispose));
-        var first = true;
-        foreach (var f in methods)
+        Separated(w, methods, f =>
         {
-            if (!first)
-            {
-                w.Line();
-            }
-
-            first = false;
             if (BindgenPlan.Unsupported(f) is { } why)
             {
                 w.Line($"// Not bound: '{f.Signature}': {why}.");
-                continue;
             }
-
-            EmitMethod(w, f, names[bound.IndexOf(f)], export: true, body: null);
-        }
+            else
+            {
+                EmitMethod(w, f, names[bound.IndexOf(f)], export: true, body: null);
+            }
+        });
 
         w.Close();
         Save(t.Name, w);
@@ -96,17 +90,7 @@ internal sealed class ResourceWriter(BindgenPlan plan, CSharpTypes types, Sorted
             w.Line($"public interface {t.StaticsName}<TSelf>");
             w.Open($"    where TSelf : {t.Name}, {t.StaticsName}<TSelf>");
             var staticScope = new NameScope(false, t.StaticsName);
-            var first = true;
-            foreach (var f in statics)
-            {
-                if (!first)
-                {
-                    w.Line();
-                }
-
-                first = false;
-                EmitMethod(w, f, staticScope.Claim(Pascal(f.ShortName), Pascal(f.ShortName) + "Static"), export: false, body: null, modifiers: "static abstract ");
-            }
+            Separated(w, statics, f => EmitMethod(w, f, staticScope.Claim(Pascal(f.ShortName), Pascal(f.ShortName) + "Static"), export: false, body: null, modifiers: "static abstract "));
 
             w.Close();
         }

@@ -80,9 +80,11 @@ internal abstract class SourceWriter
         w.Line($"public override int GetHashCode() => {Equality}.Hash({string.Join(", ", members.Select(m => "(object?)" + m))});");
     }
 
-    protected static void EmitSkipped(CodeWriter w, Iface i, bool first)
+    /// <summary>Writes each of <paramref name="items"/>, a blank line between two (and before the first unless <paramref name="first"/>).</summary>
+    /// <returns>True when nothing was written and <paramref name="first"/> was true.</returns>
+    protected static bool Separated<T>(CodeWriter w, IEnumerable<T> items, Action<T> write, bool first = true)
     {
-        foreach (var (f, why) in i.Skipped)
+        foreach (var item in items)
         {
             if (!first)
             {
@@ -90,7 +92,12 @@ internal abstract class SourceWriter
             }
 
             first = false;
-            w.Line($"// Not bound: '{f.Signature}': {why}.");
+            write(item);
         }
+
+        return first;
     }
+
+    protected static void EmitSkipped(CodeWriter w, Iface i, bool first) =>
+        Separated(w, i.Skipped, s => w.Line($"// Not bound: '{s.Function.Signature}': {s.Why}."), first);
 }

@@ -16,8 +16,12 @@ namespace WasmDynamic;
 public sealed partial class ComponentInstance
 {
     /// <summary>Looks <paramref name="invoker"/>'s function up in the current store (on the thread holding the instance).</summary>
-    internal ComponentFunc LookUp(FunctionInvoker invoker) =>
-        Linking.GetFunc(Component, _native, Context, invoker.InterfaceName, invoker.Function.Name);
+    internal ComponentFunc LookUp(FunctionInvoker invoker) => invoker.Bulk is { } twin
+        ? Linking.GetFunc(Component, _native, Context, null, twin.HiddenName)
+        : Linking.GetFunc(Component, _native, Context, invoker.InterfaceName, invoker.Function.Name);
+
+    /// <summary>The hidden bulk-bytes twin of an exported function in this instance's component, or null.</summary>
+    internal BulkAdapter.BulkFunction? BulkTwin(string? interfaceName, string function) => Component.Bulk?.Find(interfaceName, function);
 
     internal void EnterCall(FunctionInvoker invoker)
     {
@@ -385,7 +389,7 @@ public sealed partial class ComponentInstance
             ComponentApi.wasmtime_component_resource_any_delete(any);
             if (error != 0)
             {
-                var e = NativeError.Trap(drop, signature, NativeError.Take(error));
+                var e = NativeError.Trap(drop, signature, WithoutTwins(NativeError.Take(error)));
                 _poison = e;
                 throw e;
             }

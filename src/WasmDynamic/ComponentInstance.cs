@@ -194,10 +194,19 @@ public sealed partial class ComponentInstance : IDisposable
 
     internal StoreState State => _state;
 
+    /// <summary>A failure whose message and frames read as without the bulk adapter (its frames dropped, offsets moved back).</summary>
+    private NativeFailure WithoutTwins(NativeFailure failure) =>
+        Component.Bulk is null ? failure : failure with
+        {
+            Message = BulkAdapter.Backtraces.Rewrite(failure.Message, Component.Bulk),
+            Frames = failure.Frames.Count == 0 ? failure.Frames : BulkAdapter.Backtraces.Rewrite(string.Join('\n', failure.Frames), Component.Bulk).Split('\n')
+                .Select(f => System.Text.RegularExpressions.Regex.Replace(f, @"^(\d+:)\s+", "$1 ")).ToList(),
+        };
+
     /// <summary>The exception for a failed call of <paramref name="invoker"/>; it poisons the instance.</summary>
     internal Exception CallFailed(FunctionInvoker invoker, nint error)
     {
-        _poison = CallFailure.Classify(NativeError.Take(error), invoker.QualifiedName, invoker.Function.Signature, _interrupt, _state, _options);
+        _poison = CallFailure.Classify(WithoutTwins(NativeError.Take(error)), invoker.QualifiedName, invoker.Function.Signature, _interrupt, _state, _options);
         return _poison;
     }
 

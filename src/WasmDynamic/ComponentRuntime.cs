@@ -341,7 +341,7 @@ public sealed class ComponentRuntime : IDisposable
                 return null;
             }
 
-            var shared = new WasmComponent(this, new ComponentHandle(clone), name, existing.World);
+            var shared = new WasmComponent(this, new ComponentHandle(clone), name, existing.World) { Bulk = existing.Bulk };
             Remember(key, shared);
             return shared;
         }
@@ -361,6 +361,27 @@ public sealed class ComponentRuntime : IDisposable
 
     private WasmComponent CompileNew(ReadOnlySpan<byte> binary, string name)
     {
+        if (Options.BulkByteAdapter && BulkAdapter.Wrapping.TryLoad(this, binary, name) is { } wrapped)
+        {
+            return wrapped;
+        }
+
+        // Wasmtime validated the binary; the world (names and identities of its types) is read from the same bytes.
+        var handle = CompileOrLoad(binary, name);
+        try
+        {
+            return new WasmComponent(this, handle, name, Wit.WitWorld.Read(binary, name));
+        }
+        catch
+        {
+            handle.Dispose();
+            throw;
+        }
+    }
+
+    /// <summary>The compiled code of <paramref name="binary"/>: from the disk cache, or compiled (and then cached).</summary>
+    internal ComponentHandle CompileOrLoad(ReadOnlySpan<byte> binary, string name)
+    {
         ComponentHandle? handle = null;
         if (_cache is null)
         {
@@ -377,16 +398,7 @@ public sealed class ComponentRuntime : IDisposable
             }
         }
 
-        // Wasmtime validated the binary; the world (names and identities of its types) is read from the same bytes.
-        try
-        {
-            return new WasmComponent(this, handle, name, Wit.WitWorld.Read(binary, name));
-        }
-        catch
-        {
-            handle.Dispose();
-            throw;
-        }
+        return handle;
     }
 
     /// <summary>How many loads the on-disk cache served (see <see cref="ComponentRuntimeOptions.UseCompiledComponentCache"/>).</summary>

@@ -26,6 +26,20 @@ public sealed class ComponentRuntimeOptions
     /// </summary>
     public bool ConcurrencySupport { get; init; }
 
+    /// <summary>
+    /// Moves <c>list&lt;u8&gt;</c> arguments and results of exported functions as one buffer instead of one native value
+    /// per byte (Wasmtime's C API has no bytes fast path: about 17 ns per byte). On load, the component is wrapped in a
+    /// generated component that nests it unchanged, forwards its imports, re-exports its exports and adds, for each
+    /// exported function whose parameters and result are scalars, strings and byte lists, a hidden twin that takes the
+    /// bytes as an ASCII string (8 characters per 7 bytes) and passes them to the function through the canonical ABI.
+    /// The world, <see cref="WasmComponent.ToWit"/> and bindgen show the original component; calls, results and
+    /// errors are the same. Off by default. With it on, the adapter's core code and memory are part of the instance:
+    /// fuel (<see cref="InstanceOptions.FuelPerCall"/>) and the instance limits of <see cref="InstanceOptions"/>
+    /// (memories, instances, bytes per memory) count them too, and a trap's backtrace may show its frames.
+    /// Components whose shape the generator does not handle load as they are.
+    /// </summary>
+    public bool BulkByteAdapter { get; init; }
+
     /// <summary>Enables fuel metering (instruction budgets, see <see cref="InstanceOptions.FuelPerCall"/>). Off by default.</summary>
     public bool ConsumeFuel { get; init; }
 

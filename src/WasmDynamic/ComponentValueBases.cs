@@ -23,7 +23,7 @@ public abstract class ComponentRecord : IEquatable<ComponentRecord>
         var b = other.GetFieldValues();
         for (var i = 0; i < a.Length; i++)
         {
-            if (!Structural.Equal(a[i], b[i]))
+            if (!WitEquality.Equal(a[i], b[i]))
             {
                 return false;
             }
@@ -42,7 +42,7 @@ public abstract class ComponentRecord : IEquatable<ComponentRecord>
         h.Add(GetType());
         foreach (var v in GetFieldValues())
         {
-            h.Add(Structural.Hash(v));
+            h.Add(WitEquality.Hash(v));
         }
 
         return h.ToHashCode();
@@ -78,13 +78,13 @@ public abstract class ComponentVariant : IEquatable<ComponentVariant>
     public abstract object? Payload { get; }
 
     /// <inheritdoc/>
-    public bool Equals(ComponentVariant? other) => other is not null && other.GetType() == GetType() && Structural.Equal(Payload, other.Payload);
+    public bool Equals(ComponentVariant? other) => other is not null && other.GetType() == GetType() && WitEquality.Equal(Payload, other.Payload);
 
     /// <inheritdoc/>
     public override bool Equals(object? obj) => Equals(obj as ComponentVariant);
 
     /// <inheritdoc/>
-    public override int GetHashCode() => HashCode.Combine(GetType(), Structural.Hash(Payload));
+    public override int GetHashCode() => HashCode.Combine(GetType(), WitEquality.Hash(Payload));
 
     /// <inheritdoc/>
     public override string ToString() => Payload is null && !HasPayload ? Case : $"{Case}({ComponentRecord.Format(Payload)})";

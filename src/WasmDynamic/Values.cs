@@ -76,13 +76,13 @@ public readonly struct Result<T, E> : IEquatable<Result<T, E>>
 
     /// <inheritdoc/>
     public bool Equals(Result<T, E> other) =>
-        IsOk == other.IsOk && (IsOk ? Structural.Equal(_value, other._value) : Structural.Equal(_error, other._error));
+        IsOk == other.IsOk && (IsOk ? WitEquality.Equal(_value, other._value) : WitEquality.Equal(_error, other._error));
 
     /// <inheritdoc/>
     public override bool Equals(object? obj) => obj is Result<T, E> other && Equals(other);
 
     /// <inheritdoc/>
-    public override int GetHashCode() => IsOk ? HashCode.Combine(1, Structural.Hash(_value)) : HashCode.Combine(2, Structural.Hash(_error));
+    public override int GetHashCode() => IsOk ? HashCode.Combine(1, WitEquality.Hash(_value)) : HashCode.Combine(2, WitEquality.Hash(_error));
 
     /// <inheritdoc/>
     public override string ToString() => IsOk ? $"Ok({_value})" : $"Err({_error})";
@@ -133,13 +133,13 @@ public readonly struct Option<T> : IEquatable<Option<T>>
     public static Option<T> Some(T value) => new(value);
 
     /// <inheritdoc/>
-    public bool Equals(Option<T> other) => HasValue == other.HasValue && (!HasValue || Structural.Equal(_value, other._value));
+    public bool Equals(Option<T> other) => HasValue == other.HasValue && (!HasValue || WitEquality.Equal(_value, other._value));
 
     /// <inheritdoc/>
     public override bool Equals(object? obj) => obj is Option<T> other && Equals(other);
 
     /// <inheritdoc/>
-    public override int GetHashCode() => HasValue ? HashCode.Combine(1, Structural.Hash(_value)) : 0;
+    public override int GetHashCode() => HasValue ? HashCode.Combine(1, WitEquality.Hash(_value)) : 0;
 
     /// <inheritdoc/>
     public override string ToString() => HasValue ? $"Some({_value})" : "None";
@@ -149,62 +149,4 @@ public readonly struct Option<T> : IEquatable<Option<T>>
 
     /// <summary>Compares by value.</summary>
     public static bool operator !=(Option<T> left, Option<T> right) => !left.Equals(right);
-}
-
-/// <summary>Value equality that looks into arrays and lists, used by records, results and options.</summary>
-internal static class Structural
-{
-    public static bool Equal(object? a, object? b)
-    {
-        if (ReferenceEquals(a, b))
-        {
-            return true;
-        }
-
-        if (a is null || b is null)
-        {
-            return false;
-        }
-
-        if (a is System.Collections.IList la && b is System.Collections.IList lb && a is not string)
-        {
-            if (la.Count != lb.Count)
-            {
-                return false;
-            }
-
-            for (var i = 0; i < la.Count; i++)
-            {
-                if (!Equal(la[i], lb[i]))
-                {
-                    return false;
-                }
-            }
-
-            return true;
-        }
-
-        return a.Equals(b);
-    }
-
-    public static int Hash(object? a)
-    {
-        if (a is null)
-        {
-            return 0;
-        }
-
-        if (a is System.Collections.IList l && a is not string)
-        {
-            var h = new HashCode();
-            foreach (var x in l)
-            {
-                h.Add(Hash(x));
-            }
-
-            return h.ToHashCode();
-        }
-
-        return a.GetHashCode();
-    }
 }

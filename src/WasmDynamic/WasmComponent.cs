@@ -31,6 +31,12 @@ public sealed partial class WasmComponent : IDisposable
 
     internal ComponentHandle Handle { get; }
 
+    /// <summary>
+    /// When <see cref="Handle"/> is the bulk-bytes wrapper of the loaded component: which functions have a hidden twin.
+    /// Null when the handle is the component itself.
+    /// </summary>
+    internal BulkAdapter.BulkPlan? Bulk { get; init; }
+
     /// <summary>The world as WIT text, in the layout of <c>wasm-tools component wit</c> / <c>jco wit</c>.</summary>
     public string ToWit() => World.ToWit();
 

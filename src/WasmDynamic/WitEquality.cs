@@ -3,9 +3,9 @@ using System.ComponentModel;
 namespace WasmDynamic;
 
 /// <summary>
-/// Value equality for the records <c>WasmDynamic.Bindgen</c> generates whose fields hold lists: sequences (and tuples
-/// of them) compare element by element, where C# records would compare list references. Generated code calls it;
-/// it is not meant to be called by hand.
+/// Value equality that looks into sequences and tuples, element by element, where C# would compare list references:
+/// the one rule behind emitted records, <see cref="Option{T}"/>, <see cref="Result{T, E}"/> and the records
+/// <c>WasmDynamic.Bindgen</c> generates (generated code calls it; it is not meant to be called by hand).
 /// </summary>
 [EditorBrowsable(EditorBrowsableState.Never)]
 public static class WitEquality

@@ -7,14 +7,14 @@ namespace WasmDynamic.Tests;
 
 /// <summary>
 /// The folders of src/WasmDynamic form one chain, each using only those before it:
-/// Native → Wit → Binding → Marshalling → Emit → Imports → Exports → Dynamic → facade (the root namespace).
+/// Native → Wit → BulkAdapter (the load-time component rewrite) → Binding → Marshalling → Emit → Imports → Exports → Dynamic → facade (the root namespace).
 /// The public vocabulary in the root namespace that every layer speaks (exceptions, WIT values, attributes, options,
 /// the bases emitted types derive from) is the first link. References are read from the compiled assembly: base
 /// types, interfaces, fields, signatures, attributes and every token inside method bodies.
 /// </summary>
 public class ArchitectureTests
 {
-    private static readonly string[] Chain = ["Contract", "Native", "Wit", "Binding", "Marshalling", "Emit", "Imports", "Exports", "Dynamic", "Facade"];
+    private static readonly string[] Chain = ["Contract", "Native", "Wit", "BulkAdapter", "Binding", "Marshalling", "Emit", "Imports", "Exports", "Dynamic", "Facade"];
 
     /// <summary>Root-namespace types that every layer may use: the public vocabulary, not the facade.</summary>
     private static readonly HashSet<string> ContractTypes =
@@ -65,6 +65,8 @@ public class ArchitectureTests
         "WasmDynamic.Dynamic.ProxyMetaObject → WasmDynamic.ComponentInstance",
         "WasmDynamic.Dynamic.ProxyMetaObject → WasmDynamic.WasmComponent",
         "WasmDynamic.ComponentRecord → WasmDynamic.Wit.Naming",
+        "WasmDynamic.BulkAdapter.Wrapping → WasmDynamic.ComponentRuntime",
+        "WasmDynamic.BulkAdapter.Wrapping → WasmDynamic.WasmComponent",
     ];
 
     private static string? Layer(Type t)
@@ -76,6 +78,7 @@ public class ArchitectureTests
             "WasmDynamic" => ContractTypes.Contains(t.Name) ? "Contract" : ExportTypes.Contains(t.Name) ? "Exports" : "Facade",
             "WasmDynamic.Native" => "Native",
             "WasmDynamic.Wit" or "WasmDynamic.Wit.Binary" => "Wit",
+            "WasmDynamic.BulkAdapter" => "BulkAdapter",
             "WasmDynamic.Binding" => "Binding",
             "WasmDynamic.Marshalling" => "Marshalling",
             "WasmDynamic.Emit" => "Emit",

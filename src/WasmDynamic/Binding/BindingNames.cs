@@ -23,6 +23,9 @@ internal static class BindingNames
     public static string WithoutInterfacePrefix(string name) =>
         name.Length > 1 && name[0] == 'I' && char.IsUpper(name[1]) ? name[1..] : name;
 
+    /// <summary>The C# interface name for a WIT name (<c>counter</c> → <c>ICounter</c>): the inverse of <see cref="WithoutInterfacePrefix"/>.</summary>
+    public static string InterfaceName(string witName) => "I" + Naming.ToPascalCase(witName);
+
     /// <summary>
     /// The .NET name the default map gives an exported function, before names are made unique in their scope:
     /// <c>[constructor]counter</c> → <c>CreateCounter</c>, <c>[static]counter.merge</c> → <c>CounterMerge</c>,

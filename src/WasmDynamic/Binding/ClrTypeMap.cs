@@ -5,10 +5,17 @@ using WasmDynamic.Wit;
 namespace WasmDynamic.Binding;
 
 /// <summary>
-/// Which consumer reads the type map. The two agree on every WIT type but one, written here so the difference is a
-/// decision and not a drift: bindgen prints <c>list&lt;T&gt;</c> (T not <c>u8</c>) as <c>IReadOnlyList&lt;T&gt;</c>, so
-/// generated signatures accept any list a caller has, while <c>dynamic</c> and the emitted proxies return and take
-/// <c>T[]</c> (what the runtime builds). <c>GetInterface&lt;T&gt;</c> accepts both, so generated code binds unchanged.
+/// Which consumer reads the type map. The two agree on every WIT type but these, written here so each difference is a
+/// decision and not a drift (<c>PolicyContractTests</c> holds both sides to it):
+/// <list type="bullet">
+/// <item>bindgen prints <c>list&lt;T&gt;</c> (T not <c>u8</c>) as <c>IReadOnlyList&lt;T&gt;</c>, so generated signatures
+/// accept any list a caller has, while <c>dynamic</c> and the emitted proxies return and take <c>T[]</c> (what the
+/// runtime builds); <c>GetInterface&lt;T&gt;</c> accepts both, so generated code binds unchanged;</item>
+/// <item>a handle of a host resource is <c>object</c> for <c>dynamic</c> (any host object) and the generated abstract
+/// class for bindgen; a guest resource is the emitted class for <c>dynamic</c> and the generated interface for bindgen
+/// (<see cref="BindingNames"/> names both).</item>
+/// </list>
+/// Flags are <c>byte</c>/<c>ushort</c>/<c>uint</c>/<c>ulong</c> enums by flag count in both, as the canonical ABI stores them.
 /// </summary>
 internal enum BindingProfile
 {

@@ -164,7 +164,7 @@ internal sealed class WorldTypes
         }
         else
         {
-            problems.Add($"{where}: WIT '{handle}' is the component's resource '{handle.Resource.Name}'; declare it as an interface (e.g. I{Naming.ToPascalCase(handle.Resource.Name!)} : IDisposable) with its methods, not {BindingMessages.Describe(clr)}.");
+            problems.Add($"{where}: WIT '{handle}' is the component's resource '{handle.Resource.Name}'; declare it as an interface (e.g. {BindingNames.InterfaceName(handle.Resource.Name!)} : IDisposable) with its methods, not {BindingMessages.Describe(clr)}.");
             return null;
         }
 

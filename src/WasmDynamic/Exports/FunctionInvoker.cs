@@ -36,10 +36,14 @@ internal sealed unsafe class FunctionInvoker : ExportCall, IDisposable
         _hasResult = function.Result is not null;
         _func = (ComponentFunc*)NativeMemory.AllocZeroed((nuint)sizeof(ComponentFunc));
         _args = (Val*)NativeMemory.AllocZeroed((nuint)Math.Max(_argCount, 1) * Val.Size);
+        Bulk = owner.BulkTwin(interfaceName, function.Name);
         _result = (Val*)NativeMemory.AllocZeroed(Val.Size);
     }
 
     public WitFunction Function { get; }
+
+    /// <summary>The wrapper's hidden twin this invoker calls instead of the function, or null (the plain path).</summary>
+    public BulkAdapter.BulkFunction? Bulk { get; }
 
     /// <summary>The exported interface the function belongs to, or null for a root function.</summary>
     public string? InterfaceName { get; }
@@ -70,12 +74,19 @@ internal sealed unsafe class FunctionInvoker : ExportCall, IDisposable
             }
         }
 
+        Context.MarkBulkSlots(_args, Bulk?.BulkParameters ?? 0);
         return _args;
     }
 
     /// <summary>Calls the function with the lowered arguments; returns the result slot.</summary>
     public override Val* Call()
     {
+        if (Bulk is { } bulk)
+        {
+            Context.MarkBulkSlots(null, 0);
+            BulkValues.FixArguments(_args, bulk.BulkParameters, Context);
+        }
+
         // The guest may use up to max_wasm_stack below this frame: with less stack left, run it where there is more.
         var error = StackBounds.HasRoom(_owner.StackNeeded) ? CallNative() : _owner.CallOnBigStack(this);
         if (error != 0)
@@ -103,6 +114,7 @@ internal sealed unsafe class FunctionInvoker : ExportCall, IDisposable
             NativeMemory.Clear(_result, Val.Size);
         }
 
+        Context.MarkBulkSlots(null, 0);
         _owner.ExitCall();
     }
 

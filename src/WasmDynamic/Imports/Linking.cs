@@ -99,7 +99,7 @@ internal static unsafe class Linking
             var error = ComponentApi.wasmtime_component_linker_instantiate(linker.Pointer, context, component.Handle.Pointer, &instance);
             if (error != 0)
             {
-                var message = NativeError.TakeMessage(error);
+                var message = BulkAdapter.Backtraces.Rewrite(NativeError.TakeMessage(error), component.Bulk);
                 var host = state.PendingHostException;
                 state.PendingHostException = null;
                 if (host is null && IsLimit(message))

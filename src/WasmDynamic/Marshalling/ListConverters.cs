@@ -64,6 +64,14 @@ internal sealed unsafe class ListConverter<TElem, TColl> : ValueConverter<TColl>
 
     private void LowerSpan(ReadOnlySpan<TElem> items, Val* dst, MarshalContext cx)
     {
+        if (typeof(TElem) == typeof(byte) && cx.IsBulkSlot(dst))
+        {
+            var bytes = System.Runtime.InteropServices.MemoryMarshal.CreateReadOnlySpan(
+                ref System.Runtime.CompilerServices.Unsafe.As<TElem, byte>(ref System.Runtime.InteropServices.MemoryMarshal.GetReference(items)), items.Length);
+            BulkValues.Lower(bytes, dst, cx);
+            return;
+        }
+
         var vals = cx.AllocVals(&dst->Vec, items.Length, tuple: false);
         for (var i = 0; i < items.Length; i++)
         {
@@ -105,6 +113,11 @@ internal sealed unsafe class ListConverter<TElem, TColl> : ValueConverter<TColl>
 
     public override TColl Lift(Val* src, MarshalContext cx)
     {
+        if (typeof(TElem) == typeof(byte) && src->Kind == ValKind.String)
+        {
+            return _fromArray((TElem[])(object)BulkValues.Lift(src));
+        }
+
         ExpectKind(src, ValKind.List, Wit);
         var count = checked((int)src->Vec.Size);
         var array = count == 0 ? Array.Empty<TElem>() : new TElem[count];
@@ -133,6 +146,12 @@ internal sealed unsafe class ByteArrayConverter(WitType wit) : ValueConverter<by
             value = ListConverter<byte, byte[]>.Reinterpreted(value);
         }
 
+        if (cx.IsBulkSlot(dst))
+        {
+            BulkValues.Lower(value, dst, cx);
+            return;
+        }
+
         dst->Kind = ValKind.List;
         var vals = cx.AllocVals(&dst->Vec, value.Length, tuple: false);
         for (var i = 0; i < value.Length; i++)
@@ -144,6 +163,11 @@ internal sealed unsafe class ByteArrayConverter(WitType wit) : ValueConverter<by
 
     public override byte[] Lift(Val* src, MarshalContext cx)
     {
+        if (src->Kind == ValKind.String)
+        {
+            return BulkValues.Lift(src);
+        }
+
         ExpectKind(src, ValKind.List, Wit);
         var count = checked((int)src->Vec.Size);
         var result = count == 0 ? Array.Empty<byte>() : new byte[count];

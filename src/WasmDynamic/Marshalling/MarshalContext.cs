@@ -24,6 +24,23 @@ internal sealed unsafe class MarshalContext : IDisposable
     /// <summary>True when values are built for Wasmtime to own and free (host results).</summary>
     public bool Owned { get; }
 
+    /// <summary>The argument slots of the call being lowered, when it goes to a bulk-bytes twin (else null).</summary>
+    private Val* _bulkArgs;
+
+    /// <summary>Bit <c>i</c>: argument slot <c>i</c> is a <c>list&lt;u8&gt;</c> the twin takes as a string.</summary>
+    private ulong _bulkMask;
+
+    /// <summary>Marks the argument slots whose <c>list&lt;u8&gt;</c> goes to a bulk-bytes twin as a string (0: none).</summary>
+    public void MarkBulkSlots(Val* args, ulong mask)
+    {
+        _bulkArgs = args;
+        _bulkMask = mask;
+    }
+
+    /// <summary>True when <paramref name="dst"/> is a marked argument slot (never a nested value: those live in the arena).</summary>
+    public bool IsBulkSlot(Val* dst) =>
+        _bulkMask != 0 && dst >= _bulkArgs && dst < _bulkArgs + 64 && ((_bulkMask >> (int)(dst - _bulkArgs)) & 1) != 0;
+
     private readonly List<nint> _deleteAfterCall = new();
 
     /// <summary>Scratch memory (arguments, or temporaries in owned mode).</summary>

@@ -1,0 +1,125 @@
+using WasmDynamic.Wit;
+
+namespace WasmDynamic.BulkAdapter;
+
+/// <summary>
+/// One exported function that has a hidden fast twin in the wrapper: its <c>list&lt;u8&gt;</c> parameters and result
+/// travel as <see cref="Marshalling.Base128"/> strings through <see cref="HiddenName"/>, a root export of the wrapper.
+/// </summary>
+/// <param name="Interface">The exported interface (its export name), or null for a root function.</param>
+/// <param name="Function">The function as the original component's world declares it.</param>
+/// <param name="HiddenName">The wrapper's root export that takes the bytes as strings.</param>
+/// <param name="BulkParameters">Bit <c>i</c> set: parameter <c>i</c> is a <c>list&lt;u8&gt;</c> sent as a string.</param>
+/// <param name="BulkResult">The result is a <c>list&lt;u8&gt;</c> returned as a string.</param>
+internal sealed record BulkFunction(string? Interface, WitFunction Function, string HiddenName, ulong BulkParameters, bool BulkResult);
+
+/// <summary>Which exports of a component get a hidden fast twin, and the rule that decides it.</summary>
+internal sealed class BulkPlan
+{
+    /// <summary>Wasmtime passes at most 16 flat core parameters directly; beyond, they go through memory.</summary>
+    private const int MaxFlatParams = 16;
+
+    private readonly Dictionary<(string?, string), BulkFunction> _functions;
+
+    private BulkPlan(List<BulkFunction> functions)
+    {
+        Functions = functions;
+        _functions = functions.ToDictionary(f => (f.Interface, f.Function.Name));
+    }
+
+    public IReadOnlyList<BulkFunction> Functions { get; }
+
+    /// <summary>Where the original component's bytes start in the wrapper (set by <see cref="WrapperGenerator"/>).</summary>
+    public int OriginalOffset { get; set; }
+
+    /// <summary>The original component's length in bytes.</summary>
+    public int OriginalLength { get; set; }
+
+    /// <summary>The fast twin of <paramref name="function"/>, or null when it has none.</summary>
+    public BulkFunction? Find(string? interfaceName, string function) =>
+        _functions.TryGetValue((interfaceName, function), out var f) ? f : null;
+
+    /// <summary>The functions of <paramref name="world"/> worth a twin; null when there are none.</summary>
+    public static BulkPlan? For(WitWorld world)
+    {
+        var taken = new HashSet<string>(world.ExportOrder, StringComparer.Ordinal);
+        var list = new List<BulkFunction>();
+        void Consider(string? iface, WitFunction f)
+        {
+            if (!Eligible(f, out var mask, out var result))
+            {
+                return;
+            }
+
+            var name = "wasmdynamic-bulk-x" + list.Count.ToString(System.Globalization.CultureInfo.InvariantCulture);
+            while (!taken.Add(name))
+            {
+                name += "x";
+            }
+
+            list.Add(new BulkFunction(iface, f, name, mask, result));
+        }
+
+        foreach (var f in world.ExportedFunctions)
+        {
+            Consider(null, f);
+        }
+
+        foreach (var i in world.Exports)
+        {
+            foreach (var f in i.Functions)
+            {
+                Consider(i.Name, f);
+            }
+        }
+
+        return list.Count == 0 ? null : new BulkPlan(list);
+    }
+
+    /// <summary>True for <c>list&lt;u8&gt;</c>.</summary>
+    public static bool IsBytes(WitType t) => t is WitList { Element: WitPrimitive { PrimitiveKind: WitTypeKind.U8 } };
+
+    /// <summary>Scalars, strings and byte lists: what the adapter's core module passes through or decodes.</summary>
+    private static bool Simple(WitType t) =>
+        IsBytes(t) || t is WitPrimitive { PrimitiveKind: not WitTypeKind.ErrorContext };
+
+    private static bool Eligible(WitFunction f, out ulong mask, out bool result)
+    {
+        mask = 0;
+        result = f.Result is { } r && IsBytes(r);
+        if (f.IsAsync || f.Parameters.Count > MaxFlatParams || (f.Result is { } res && !Simple(res)))
+        {
+            return false;
+        }
+
+        var flat = 0;
+        for (var i = 0; i < f.Parameters.Count; i++)
+        {
+            var t = f.Parameters[i].Type;
+            if (!Simple(t))
+            {
+                return false;
+            }
+
+            flat += FlatCount(t);
+            if (IsBytes(t))
+            {
+                mask |= 1UL << i;
+            }
+        }
+
+        return flat <= MaxFlatParams && (mask != 0 || result);
+    }
+
+    /// <summary>How many core values a simple type flattens to.</summary>
+    public static int FlatCount(WitType t) => IsBytes(t) || t.Kind == WitTypeKind.String ? 2 : 1;
+
+    /// <summary>The core type of a scalar (strings and lists are two i32s).</summary>
+    public static string CoreType(WitType t) => t.Kind switch
+    {
+        WitTypeKind.S64 or WitTypeKind.U64 => "i64",
+        WitTypeKind.F32 => "f32",
+        WitTypeKind.F64 => "f64",
+        _ => "i32",
+    };
+}

@@ -1,0 +1,52 @@
+using WasmDynamic.Native;
+using WasmDynamic.Wit;
+
+namespace WasmDynamic.BulkAdapter;
+
+/// <summary>Loading a component through its bulk-bytes wrapper, when it has functions worth one.</summary>
+internal static class Wrapping
+{
+    /// <summary>
+    /// The component loaded as its wrapper, or null when it has no byte-list functions, its shape is outside the
+    /// generator's, or the wrapper does not compile (then the caller compiles the original, and reports its errors).
+    /// </summary>
+    public static WasmComponent? TryLoad(ComponentRuntime runtime, ReadOnlySpan<byte> binary, string name)
+    {
+        byte[]? wrapper;
+        WitWorld world;
+        BulkPlan? plan;
+        try
+        {
+            world = WitWorld.Read(binary, name);
+            plan = BulkPlan.For(world);
+            wrapper = plan is null ? null : WrapperGenerator.Generate(binary, plan);
+        }
+        catch (WasmDynamicException)
+        {
+            // Not readable before validation: the plain path compiles it and says what is wrong.
+            return null;
+        }
+        catch (Exception e) when (e is not OutOfMemoryException)
+        {
+            // The generator met a shape it does not expect: the component loads as it is.
+            return null;
+        }
+
+        if (wrapper is null)
+        {
+            return null;
+        }
+
+        ComponentHandle handle;
+        try
+        {
+            handle = runtime.CompileOrLoad(wrapper, name);
+        }
+        catch (ComponentLoadException)
+        {
+            return null;
+        }
+
+        return new WasmComponent(runtime, handle, name, world) { Bulk = plan };
+    }
+}

@@ -1,0 +1,405 @@
+using System.Collections.Immutable;
+using System.Diagnostics;
+using System.Text;
+using FluentAssertions;
+using WasmDynamic.BulkAdapter;
+using WasmDynamic.Marshalling;
+using WasmDynamic.Native;
+using WasmDynamic.Wit;
+using Xunit;
+using Xunit.Abstractions;
+
+namespace WasmDynamic.Tests;
+
+public interface IBulkBytes
+{
+    uint Sum(byte[] x);
+
+    byte[] RoundtripListU8(byte[] x);
+}
+
+public interface IBulkByteLists
+{
+    uint Sum(List<byte> x);
+
+    List<byte> RoundtripListU8(IReadOnlyList<byte> x);
+}
+
+public interface IBulkByteSequences
+{
+    uint Sum(IEnumerable<byte> x);
+
+    ImmutableArray<byte> RoundtripListU8(ImmutableArray<byte> x);
+}
+
+public interface IBulkTraps
+{
+    byte[] Check(byte[] data, uint limit);
+
+    uint Count(string label, byte[] data);
+}
+
+/// <summary>
+/// The bulk-bytes adapter (<see cref="ComponentRuntimeOptions.BulkByteAdapter"/>): the same component loaded with it on
+/// and off must be indistinguishable except for speed — the same world, results and exceptions.
+/// </summary>
+public class BulkAdapterTests(ITestOutputHelper output)
+{
+    private static readonly string[] Fixtures =
+    [
+        "compound.wat", "host-resources-more.wat", "host-resources.wat", "host-roundtrip.wat", "imports.wat",
+        "resource-containers.wat", "resources.wat", "scalars.wat", "strings.wat", "wasi-env.wat", "wasi-files.wat",
+        "wasi-random.wat", "wasi-stdout.wat", "wit/alltypes.wat", "wit/keywords.wat", "wit/map.wat", "wit/uses.wat",
+        "wit/world.wat", "identity/abort.wat", "identity/same-shape.wat", "identity/things.wat", "identity/random.wat",
+        "identity/world-types.wat", "identity/import-export.wat", "identity/same-shape-exports.wat", "identity/renamed-use.wat",
+    ];
+
+    // A guest that traps from inside a function taking bytes (unreachable when a byte exceeds the limit), and one that
+    // mixes a string with bytes.
+    private const string TrapsWat = """
+        (component
+          (core module $m
+            (memory (export "memory") 1)
+            (global $heap (mut i32) (i32.const 64))
+            (func $realloc (export "realloc") (param i32 i32 i32 i32) (result i32)
+              (local $p i32)
+              (local.set $p (global.get $heap))
+              (global.set $heap (i32.add (local.get $p) (i32.add (local.get 3) (i32.const 8))))
+              (if (i32.gt_u (global.get $heap) (i32.shl (memory.size) (i32.const 16)))
+                (then (drop (memory.grow (i32.add (i32.shr_u (local.get 3) (i32.const 16)) (i32.const 1))))))
+              (local.get $p))
+            (func (export "check") (param $p i32) (param $n i32) (param $limit i32) (result i32)
+              (local $i i32)
+              (block $done (loop $next
+                (br_if $done (i32.ge_u (local.get $i) (local.get $n)))
+                (if (i32.gt_u (i32.load8_u (i32.add (local.get $p) (local.get $i))) (local.get $limit)) (then unreachable))
+                (local.set $i (i32.add (local.get $i) (i32.const 1)))
+                (br $next)))
+              (i32.store (i32.const 0) (local.get $p))
+              (i32.store (i32.const 4) (local.get $n))
+              (i32.const 0))
+            (func (export "count") (param i32 i32 i32 i32) (result i32)
+              (i32.add (local.get 1) (local.get 3))))
+          (core instance $i (instantiate $m))
+          (func (export "check") (param "data" (list u8)) (param "limit" u32) (result (list u8))
+            (canon lift (core func $i "check") (memory (core memory $i "memory")) (realloc (core func $i "realloc"))))
+          (func (export "count") (param "label" string) (param "data" (list u8)) (result u32)
+            (canon lift (core func $i "count") (memory (core memory $i "memory")) (realloc (core func $i "realloc")) string-encoding=utf8)))
+        """;
+
+    private static string Fixture(string name) => Path.Combine(AppContext.BaseDirectory, "Fixtures", name);
+
+    private static ComponentRuntime Runtime(bool bulk) =>
+        new(new ComponentRuntimeOptions { UseCompiledComponentCache = false, BulkByteAdapter = bulk });
+
+    [Fact]
+    public void Base128_round_trips_every_length_and_byte_value()
+    {
+        var random = new Random(16);
+        for (var n = 0; n < 200; n++)
+        {
+            var data = new byte[n];
+            random.NextBytes(data);
+            var encoded = new byte[Base128.EncodedLength(n)];
+            unsafe
+            {
+                fixed (byte* s = data)
+                fixed (byte* e = encoded)
+                {
+                    Base128.Encode(s, n, e);
+                    encoded.Should().OnlyContain(b => b < 0x80, "the encoding is ASCII, hence valid UTF-8");
+                    Base128.DecodedLength(e, encoded.Length).Should().Be(n);
+                    var back = new byte[n];
+                    fixed (byte* b = back)
+                    {
+                        Base128.Decode(e, n, b);
+                    }
+
+                    back.Should().Equal(data);
+                }
+            }
+        }
+    }
+
+    [Fact]
+    public void The_wrapped_component_shows_the_original_world_and_hides_the_twins()
+    {
+        using var plain = Runtime(false);
+        using var bulk = Runtime(true);
+        var wrapped = 0;
+        foreach (var fixture in Fixtures)
+        {
+            using var p = plain.Load(Fixture(fixture));
+            using var b = bulk.Load(Fixture(fixture));
+            b.ToWit().Should().Be(p.ToWit(), fixture);
+            b.World.Should().Be(p.World, fixture);
+            b.ToWit().Should().NotContain("wasmdynamic", fixture);
+            output.WriteLine($"{fixture}: planned {BulkPlan.For(p.World)?.Functions.Count ?? 0}, wrapped {b.Bulk is not null}");
+            if (b.Bulk is not null)
+            {
+                wrapped++;
+                p.Bulk.Should().BeNull();
+            }
+        }
+
+        output.WriteLine($"{wrapped} of {Fixtures.Length} fixtures wrapped");
+        wrapped.Should().BeGreaterThanOrEqualTo(3, "strings, host-roundtrip and wasi-random have functions of scalars and byte lists");
+    }
+
+    [Fact]
+    public void Every_byte_list_function_of_every_fixture_gives_the_same_results_and_exceptions_through_both_paths()
+    {
+        using var plain = Runtime(false);
+        using var bulk = Runtime(true);
+        var random = new Random(1616);
+        var calls = 0;
+        var functions = 0;
+        var succeeded = 0;
+        // host-roundtrip twice: its imports trapping as unimplemented, and implemented (the twin's inner call calls the host).
+        foreach (var source in Fixtures.Append("traps").Append("host-roundtrip.wat+host"))
+        {
+            var fixture = source.Replace("+host", string.Empty, StringComparison.Ordinal);
+            WasmComponent Load(ComponentRuntime runtime) => fixture == "traps" ? runtime.LoadText(TrapsWat) : runtime.Load(Fixture(fixture));
+            using var b = Load(bulk);
+            if (b.Bulk is not { } plan)
+            {
+                continue;
+            }
+
+            using var p = Load(plain);
+            var options = source.EndsWith("+host", StringComparison.Ordinal)
+                ? new InstanceOptions { Imports = new ComponentImports().Add("demo:host/values@0.1.0", new EchoHost()), RecreateAfterTrap = true }
+                : new InstanceOptions { TrapUnimplementedImports = true, RecreateAfterTrap = true };
+            using var pi = p.Instantiate(options);
+            using var bi = b.Instantiate(options);
+            foreach (var f in plan.Functions)
+            {
+                functions++;
+                var name = f.Interface is null ? f.Function.Name : f.Interface + "#" + f.Function.Name;
+                for (var n = 0; n < 40; n++)
+                {
+                    var args = f.Function.Parameters.Select(x => Arbitrary(x.Type, random, n)).ToArray();
+                    var expected = Outcome(() => pi.Invoke(name, args));
+                    var actual = Outcome(() => bi.Invoke(name, args));
+                    if (actual != expected)
+                    {
+                        output.WriteLine("EXPECTED " + expected + "\nACTUAL " + actual);
+                    }
+
+                    actual.Should().Be(expected, $"{source} {name} call {n}");
+                    calls++;
+                    succeeded += expected.StartsWith("ok ", StringComparison.Ordinal) ? 1 : 0;
+                }
+            }
+        }
+
+        output.WriteLine($"{functions} functions, {calls} calls compared, {succeeded} returned");
+        functions.Should().BeGreaterThanOrEqualTo(7);
+        succeeded.Should().BeGreaterThan(calls / 2, "most calls return; the traps are the unimplemented imports and the trap fixture's");
+    }
+
+    [Fact]
+    public void Typed_proxies_of_every_byte_collection_shape_and_dynamic_calls_agree_with_the_plain_path()
+    {
+        using var plain = Runtime(false);
+        using var bulk = Runtime(true);
+        using var p = plain.Load(Fixture("strings.wat"));
+        using var b = bulk.Load(Fixture("strings.wat"));
+        b.Bulk.Should().NotBeNull();
+        using var pi = p.Instantiate();
+        using var bi = b.Instantiate();
+        var random = new Random(3);
+        foreach (var length in new[] { 0, 1, 6, 7, 8, 13, 14, 15, 100, 4096, 70_000 })
+        {
+            var data = new byte[length];
+            random.NextBytes(data);
+            var sum = (uint)data.Sum(x => x);
+            bi.GetInterface<IBulkBytes>("").Sum(data).Should().Be(sum);
+            bi.GetInterface<IBulkBytes>("").RoundtripListU8(data).Should().Equal(data);
+            bi.GetInterface<IBulkByteLists>("").Sum(data.ToList()).Should().Be(sum);
+            bi.GetInterface<IBulkByteLists>("").RoundtripListU8(data.ToList()).Should().Equal(data);
+            bi.GetInterface<IBulkByteSequences>("").Sum(data.Select(x => x)).Should().Be(sum);
+            bi.GetInterface<IBulkByteSequences>("").RoundtripListU8(data.ToImmutableArray()).Should().Equal(data);
+            ((byte[])bi.Exports.RoundtripListU8(data)).Should().Equal(data);
+            ((uint)bi.Exports.Sum(data)).Should().Be(sum);
+            pi.GetInterface<IBulkBytes>("").RoundtripListU8(data).Should().Equal(data);
+        }
+
+        // Arguments the plain path refuses are refused alike: a null array, an out-of-range covariant sbyte[].
+        Outcome(() => bi.GetInterface<IBulkBytes>("").Sum(null!)).Should().Be(Outcome(() => pi.GetInterface<IBulkBytes>("").Sum(null!)));
+        object covariant = new sbyte[] { 1, -1 };
+        Outcome(() => bi.GetInterface<IBulkBytes>("").Sum((byte[])covariant)).Should().Be(Outcome(() => pi.GetInterface<IBulkBytes>("").Sum((byte[])covariant)));
+        Outcome(() => bi.GetInterface<IBulkByteSequences>("").Sum((IEnumerable<byte>)covariant)).Should().Be(Outcome(() => pi.GetInterface<IBulkByteSequences>("").Sum((IEnumerable<byte>)covariant)));
+    }
+
+    [Fact]
+    public void A_trap_inside_the_original_function_surfaces_as_it_does_without_the_adapter()
+    {
+        using var plain = Runtime(false);
+        using var bulk = Runtime(true);
+        using var p = plain.LoadText(TrapsWat);
+        using var b = bulk.LoadText(TrapsWat);
+        b.Bulk!.Functions.Should().HaveCount(2);
+        var data = Enumerable.Range(0, 300).Select(i => (byte)i).ToArray();
+        using (var pi = p.Instantiate())
+        using (var bi = b.Instantiate())
+        {
+            bi.GetInterface<IBulkTraps>("").Check(data, 255).Should().Equal(data);
+            bi.GetInterface<IBulkTraps>("").Count("héllo", data).Should().Be(306);
+            var expected = Outcome(() => pi.GetInterface<IBulkTraps>("").Check(data, 200));
+            var actual = Outcome(() => bi.GetInterface<IBulkTraps>("").Check(data, 200));
+            expected.Should().StartWith("ComponentTrapException");
+            actual.Should().Be(expected);
+
+            // The store is poisoned the same way afterwards.
+            Outcome(() => bi.GetInterface<IBulkTraps>("").Check(data, 255)).Should().Be(Outcome(() => pi.GetInterface<IBulkTraps>("").Check(data, 255)));
+        }
+    }
+
+    [Fact]
+    public void A_timeout_inside_the_original_function_surfaces_as_it_does_without_the_adapter()
+    {
+        const string Spin = """
+            (component
+              (core module $m
+                (memory (export "memory") 1)
+                (func (export "realloc") (param i32 i32 i32 i32) (result i32) (i32.const 64))
+                (func (export "spin") (param i32 i32) (result i32) (loop $l (br $l)) (i32.const 0)))
+              (core instance $i (instantiate $m))
+              (func (export "spin") (param "data" (list u8)) (result u32)
+                (canon lift (core func $i "spin") (memory (core memory $i "memory")) (realloc (core func $i "realloc")))))
+            """;
+        using var plain = Runtime(false);
+        using var bulk = Runtime(true);
+        using var p = plain.LoadText(Spin);
+        using var b = bulk.LoadText(Spin);
+        b.Bulk.Should().NotBeNull();
+        var options = new InstanceOptions { CallTimeout = TimeSpan.FromMilliseconds(50) };
+        using var pi = p.Instantiate(options);
+        using var bi = b.Instantiate(options);
+        var expected = Outcome(() => pi.Invoke("spin", new byte[] { 1, 2, 3 }));
+        expected.Should().StartWith("ComponentTimeoutException");
+        Outcome(() => bi.Invoke("spin", new byte[] { 1, 2, 3 })).Should().Be(expected);
+    }
+
+    [Fact]
+    public void The_disk_cache_stores_the_compiled_wrapper()
+    {
+        var dir = Path.Combine(Path.GetTempPath(), "wasmdynamic-bulk-cache-" + Guid.NewGuid().ToString("N"));
+        try
+        {
+            var options = new ComponentRuntimeOptions { CacheDirectory = dir, BulkByteAdapter = true };
+            using (var first = new ComponentRuntime(options))
+            using (var c = first.Load(Fixture("strings.wat")))
+            {
+                c.Bulk.Should().NotBeNull();
+                first.CacheHits.Should().Be(0);
+            }
+
+            using var second = new ComponentRuntime(options);
+            using var again = second.Load(Fixture("strings.wat"));
+            second.CacheHits.Should().Be(1);
+            again.Bulk.Should().NotBeNull();
+            using var instance = again.Instantiate();
+            instance.GetInterface<IBulkBytes>("").RoundtripListU8([1, 2, 3, 250]).Should().Equal(1, 2, 3, 250);
+        }
+        finally
+        {
+            Directory.Delete(dir, recursive: true);
+        }
+    }
+
+    [Fact]
+    public void Mutations_of_real_components_load_or_throw_library_exceptions_with_the_adapter_on()
+    {
+        using var bulk = Runtime(true);
+        var seeds = new[] { "strings.wat", "wasi-random.wat", "host-roundtrip.wat", "wit/alltypes.wat" }
+            .Select(f => ComponentLoader.Wat2Wasm(File.ReadAllBytes(Fixture(f)), f)).ToList();
+        var random = new Random(20261216);
+        var budget = Stopwatch.StartNew();
+        int total = 0, loaded = 0, wrapped = 0;
+        while (total < 60 || (budget.Elapsed < TimeSpan.FromSeconds(15) && total < 400))
+        {
+            var seed = seeds[random.Next(seeds.Count)];
+            var input = (byte[])seed.Clone();
+            for (var k = random.Next(1, 3); k > 0; k--)
+            {
+                input[random.Next(8, input.Length)] ^= (byte)(1 << random.Next(8));
+            }
+
+            try
+            {
+                using var c = bulk.Load(input);
+                loaded++;
+                if (c.Bulk is not null)
+                {
+                    wrapped++;
+                }
+            }
+            catch (Exception e) when (e is WasmDynamicException)
+            {
+            }
+
+            total++;
+        }
+
+        output.WriteLine($"{total} mutated inputs, {loaded} loaded ({wrapped} wrapped), in {budget.Elapsed.TotalSeconds:F1} s");
+        total.Should().BeGreaterThanOrEqualTo(60);
+    }
+
+    /// <summary>A random argument of a scalar, string or byte-list type (in the dynamic default type map).</summary>
+    private static object Arbitrary(WitType t, Random r, int n)
+    {
+        if (BulkPlan.IsBytes(t))
+        {
+            var data = new byte[n == 7 ? 70_000 : r.Next(0, 300)];
+            r.NextBytes(data);
+            return data;
+        }
+
+        // Integers stay small: some fixtures allocate what they are asked for.
+        return t.Kind switch
+        {
+            WitTypeKind.Bool => r.Next(2) == 1,
+            WitTypeKind.S8 => (sbyte)r.Next(-128, 128),
+            WitTypeKind.U8 => (byte)r.Next(256),
+            WitTypeKind.S16 => (short)r.Next(-300, 300),
+            WitTypeKind.U16 => (ushort)r.Next(300),
+            WitTypeKind.S32 => r.Next(-300, 300),
+            WitTypeKind.U32 => (uint)r.Next(300),
+            WitTypeKind.S64 => (long)r.Next(-300, 300),
+            WitTypeKind.U64 => (ulong)r.Next(300),
+            WitTypeKind.F32 => (float)(r.NextDouble() * 100),
+            WitTypeKind.F64 => r.NextDouble() * 100,
+            WitTypeKind.Char => new Rune(r.Next(2) == 0 ? r.Next('a', 'z') : r.Next(0x100, 0xD000)),
+            _ => new string(Enumerable.Range(0, r.Next(0, 40)).Select(_ => (char)r.Next(0x20, 0x2FF)).ToArray()),
+        };
+    }
+
+    /// <summary>What a call did, as text: the result (byte arrays spelled out) or the exception's type and message.</summary>
+    private static string Outcome(Func<object?> call)
+    {
+        try
+        {
+            return "ok " + Describe(call());
+        }
+        catch (Exception e)
+        {
+            return e.GetType().Name + ": " + e.Message;
+        }
+    }
+
+    private static string Outcome(Action call) => Outcome(() =>
+    {
+        call();
+        return null;
+    });
+
+    private static string Describe(object? value) => value switch
+    {
+        null => "null",
+        byte[] bytes => "bytes " + Convert.ToHexString(bytes),
+        System.Collections.IEnumerable e and not string => "[" + string.Join(", ", e.Cast<object?>().Select(Describe)) + "]",
+        _ => value.GetType().Name + " " + value,
+    };
+}
