@@ -1,6 +1,6 @@
-using System.CommandLine;
-using System.Reflection;
+// Over 400 lines on purpose: the command-line definition of every command and its action, one command per method.
 using System.Text.RegularExpressions;
+using System.CommandLine;
 using WasmDynamic.Wit;
 
 namespace WasmDynamic.Cli;
@@ -254,22 +254,23 @@ public static partial class Program
                 FuelPerCall = limits.Fuel,
                 MaxMemoryBytes = limits.MaxMemory,
             });
-            ComponentProxy root = instance.Exports;
-            var proxy = iface is null ? root : (ComponentProxy)root[iface.Name];
-            var method = proxy.GetType().GetMethods(BindingFlags.Public | BindingFlags.Instance)
-                .FirstOrDefault(m => m.DeclaringType == proxy.GetType() && m.GetCustomAttribute<WitNameAttribute>()?.Name == function.Name);
-            if (method is null)
+            var qualified = iface is null ? function.Name : $"{iface.Name}#{function.Name}";
+            IReadOnlyList<Type> types;
+            try
+            {
+                types = instance.ParameterTypes(qualified);
+            }
+            catch (ComponentExportNotFoundException)
             {
                 return Fail($"'{function.Signature}' uses types WasmDynamic cannot marshal yet, so it cannot be invoked.");
             }
 
-            var ps = method.GetParameters();
-            var values = new object?[ps.Length];
-            for (var i = 0; i < ps.Length; i++)
+            var values = new object?[types.Count];
+            for (var i = 0; i < types.Count; i++)
             {
                 try
                 {
-                    values[i] = WaveValues.ToClr(arguments[i], function.Parameters[i].Type, ps[i].ParameterType);
+                    values[i] = WaveValues.ToClr(arguments[i], function.Parameters[i].Type, types[i]);
                 }
                 catch (WaveException e)
                 {
@@ -277,17 +278,7 @@ public static partial class Program
                 }
             }
 
-            object? value;
-            try
-            {
-                value = method.Invoke(proxy, values);
-            }
-            catch (TargetInvocationException e) when (e.InnerException is not null)
-            {
-                System.Runtime.ExceptionServices.ExceptionDispatchInfo.Capture(e.InnerException).Throw();
-                throw;
-            }
-
+            var value = instance.Invoke(qualified, values);
             if (function.Result is not null)
             {
                 output.WriteLine(WaveValues.Format(value, function.Result));
@@ -361,30 +352,18 @@ public static partial class Program
                 FuelPerCall = limits.Fuel,
                 MaxMemoryBytes = limits.MaxMemory,
             });
-            ComponentProxy root = instance.Exports;
-            var proxy = (ComponentProxy)root[run.Name];
             object? result;
             try
             {
-                var method = proxy.GetType().GetMethods(BindingFlags.Public | BindingFlags.Instance).First(m => m.DeclaringType == proxy.GetType() && m.Name == "Run" && m.GetParameters().Length == 0);
-                result = method.Invoke(proxy, null);
+                result = instance.Invoke($"{run.Name}#run");
             }
-            catch (TargetInvocationException e) when (e.InnerException is ComponentTrapException trap && ExitStatus().Match(trap.Message) is { Success: true } m)
+            catch (ComponentTrapException trap) when (trap.ExitStatus is { } status)
             {
-                return int.Parse(m.Groups[1].Value, System.Globalization.CultureInfo.InvariantCulture);
-            }
-
-            catch (TargetInvocationException e) when (e.InnerException is not null)
-            {
-                System.Runtime.ExceptionServices.ExceptionDispatchInfo.Capture(e.InnerException).Throw();
-                throw;
+                return status;
             }
 
             return result is Result<Unit, Unit> { IsOk: true } ? 0 : 1;
         }
-
-        [GeneratedRegex(@"[Ee]xit(?:ed)? with i32 exit status (-?\d+)")]
-        private static partial Regex ExitStatus();
 
         private WasiOptions Wasi(IReadOnlyList<string> args, Dictionary<string, string> env, bool inheritEnv, IReadOnlyList<WasiDirectory> dirs, bool stdin) => new()
         {

@@ -1,3 +1,4 @@
+// Over 400 lines on purpose: the WAVE lexer, parser and its error positions are one grammar, read together.
 using System.Globalization;
 using System.Text;
 

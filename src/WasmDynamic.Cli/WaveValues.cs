@@ -1,3 +1,5 @@
+// Over 400 lines on purpose: WAVE to CLR and CLR to WAVE for every WIT type kind, one pair per kind, kept together
+// so the two directions stay symmetric.
 using System.Globalization;
 using System.Numerics;
 using System.Reflection;

@@ -1,29 +1,20 @@
 using System.Collections.Concurrent;
 using System.Diagnostics;
 using System.Runtime.ExceptionServices;
-using WasmDynamic.Hosting;
+using WasmDynamic.Exports;
+using WasmDynamic.Imports;
 using WasmDynamic.Native;
 
 namespace WasmDynamic;
 
-/// <summary>Lifetime and threading of an instance: disposal from any thread, deadlock detection, stack room for calls.</summary>
-public sealed partial class ComponentInstance
+/// <summary>
+/// Lifetime of an instance: creating its store (limits, fuel, WASI, imports), recreating it after a trap, disposal from
+/// any thread at any time, and freeing the store once no call runs.
+/// </summary>
+public sealed unsafe partial class ComponentInstance
 {
     // How long Dispose waits for a call running on another thread to stop after interrupting it.
     private static readonly TimeSpan DisposeWait = TimeSpan.FromSeconds(1);
-
-    // How often a caller waiting for the instance checks for a deadlock.
-    private const int WaitSliceMilliseconds = 20;
-
-    /// <summary>Which instance each thread waits to enter (only threads that found it busy), for deadlock detection.</summary>
-    private static readonly ConcurrentDictionary<int, ComponentInstance> Waiting = new();
-
-    /// <summary>
-    /// The instance whose call this helper thread runs for a caller short of stack: on it, that instance counts as
-    /// entered (its lock is held by the waiting caller).
-    /// </summary>
-    [ThreadStatic]
-    private static ComponentInstance? _actingFor;
 
     private readonly object _disposeGate = new();
     private readonly long? _timeoutTicks;
@@ -34,190 +25,64 @@ public sealed partial class ComponentInstance
     private bool _disposerWaiting;
     private bool _leftToDisposer;
 
-    // The managed thread id running the current outermost call, and that call (for deadlock messages).
-    private volatile int _holder;
-    private volatile FunctionInvoker? _currentCall;
-
-    /// <summary>True on the thread running this instance's call (or the helper thread running it for that thread).</summary>
-    private bool OnCallThread => _lock.IsHeldByCurrentThread || _actingFor == this;
-
-    private static ComponentReentrancyException Reentered(FunctionInvoker invoker) =>
-        new($"Cannot call '{invoker.QualifiedName}' ({invoker.Function.Signature}) from inside a host import of the same instance: the component model forbids re-entering an instance. Call another instance, or return to the guest first.");
-
-    /// <summary>The slow path of entering a busy instance: wait, but never forever in a deadlock.</summary>
-    private void WaitForInstance(FunctionInvoker invoker) => WaitForInstance(invoker.QualifiedName, invoker.Function.Signature);
-
-    /// <summary>
-    /// The slow path of entering a busy instance for <paramref name="call"/> (a function, or a resource drop that runs
-    /// the guest's destructor): wait, but never forever in a deadlock.
-    /// </summary>
-    private void WaitForInstance(string call, string signature)
+    /// <summary>Creates the store and instantiates the component in it (at construction, and to recreate after a trap).</summary>
+    [System.Diagnostics.CodeAnalysis.RequiresUnreferencedCode(Trimming.Reflection)]
+    [System.Diagnostics.CodeAnalysis.RequiresDynamicCode(Trimming.Emit)]
+    private void CreateStore()
     {
-        var me = Environment.CurrentManagedThreadId;
-        Waiting[me] = this;
-        try
+        var component = Component;
+        _state = new StoreState();
+        _store = new StoreHandle(WasmtimeApi.wasmtime_store_new(component.Runtime.Engine.Pointer, 0, null));
+        Context = WasmtimeApi.wasmtime_store_context(_store.Pointer);
+        _state.StoreContext = Context;
+        if (component.Runtime.Options.EpochInterruption)
         {
-            var limit = _options.HostImportWaitTimeoutTicks;
-            long seenImports = -1;
-            var since = Stopwatch.GetTimestamp();
-            string? seenChain = null;
-            while (!_lock.TryEnter(WaitSliceMilliseconds))
-            {
-                // The chain is read without stopping the threads in it, so one reading can mix states from before and
-                // after a thread moved on. A cycle counts only when the same chain is seen on two consecutive slices.
-                var candidate = DeadlockChain(me);
-                var confirmed = candidate is not null && candidate == seenChain;
-                seenChain = candidate;
-                if (confirmed && RefuseInCycle(me) is { } chain)
-                {
-                    throw new ComponentDeadlockException(
-                        $"Deadlock: the call '{call}' ({signature}) on thread {me} waits for component instance '{Component.Name}', {chain}, so none of them could ever return. The waiting call was refused instead. Do not make host imports wait for calls that need the instance they were called from.",
-                        call,
-                        _currentCall?.QualifiedName ?? "(unknown)");
-                }
-
-                var state = _state;
-                var imports = Volatile.Read(ref state.ImportCalls);
-                var now = Stopwatch.GetTimestamp();
-                if (state.ImportDepth > 0 && imports == seenImports)
-                {
-                    if (limit is { } l && now - since >= l)
-                    {
-                        var holding = _currentCall;
-                        var import = state.CurrentImport;
-                        throw new ComponentDeadlockException(
-                            $"The call '{call}' ({signature}) on thread {me} waited {_options.HostImportWaitTimeout!.Value.TotalMilliseconds:0.###} ms for component instance '{Component.Name}', held all that time by the call '{holding?.QualifiedName ?? "(unknown)"}' ({holding?.Function.Signature ?? "?"}) on thread {_holder}, which is inside the host import '{import?.QualifiedName ?? "(unknown)"}' ({import?.Function.Signature ?? "?"}). If that import waits for this call, neither would ever return, so this call was refused. Do not block a host import on another thread's call into the same instance; raise InstanceOptions.HostImportWaitTimeout if the import is legitimately that slow.",
-                            call,
-                            holding?.QualifiedName ?? "(unknown)");
-                    }
-                }
-                else
-                {
-                    // The holder is running guest code, or a new import started: not stuck in one import.
-                    seenImports = state.ImportDepth > 0 ? imports : -1;
-                    since = now;
-                }
-            }
+            // Always one tick ahead: the callback re-arms it, so a running call can be stopped whenever a ticker runs.
+            WasmtimeApi.wasmtime_context_set_epoch_deadline(Context, 1);
+            var handle = CallbackBridge.Handle(_interrupt);
+            WasmtimeApi.wasmtime_store_epoch_deadline_callback(_store.Pointer, &InterruptState.OnDeadline, handle, &CallbackBridge.FreeHandle);
         }
-        finally
+
+        if (_options.HasLimits)
         {
-            Waiting.TryRemove(me, out _);
+            WasmtimeApi.wasmtime_store_limiter(_store.Pointer, _options.MaxMemoryBytes ?? -1, _options.MaxTableElements ?? -1, _options.MaxInstances ?? -1, _options.MaxTables ?? -1, _options.MaxMemories ?? -1);
         }
-    }
 
-    /// <summary>Serializes the decision which call of a cycle is refused, so that exactly one is.</summary>
-    private static readonly object DeadlockGate = new();
-
-    /// <summary>
-    /// Confirms a cycle under <see cref="DeadlockGate"/> and takes this thread out of it before anyone else looks: of
-    /// the threads of one cycle that see it at once, only the first is refused; the others find the cycle broken and
-    /// go on waiting for the instance the refused call is about to release.
-    /// </summary>
-    private string? RefuseInCycle(int me)
-    {
-        lock (DeadlockGate)
+        if (component.Runtime.Options.ConsumeFuel)
         {
-            var chain = DeadlockChain(me);
-            if (chain is not null)
-            {
-                Waiting.TryRemove(me, out _);
-            }
-
-            return chain;
+            // A store starts with no fuel; without a per-call budget, give it all there is.
+            WasmtimeApi.wasmtime_context_set_fuel(Context, _options.FuelPerCall ?? ulong.MaxValue);
         }
+
+        var world = component.World;
+        var usesWasi = world.Imports.Any(i => Binding.BindingNames.IsWasi(i.Name));
+        if (usesWasi)
+        {
+            WasiSetup.Configure(Context, _options.Wasi);
+        }
+
+        var definitions = HostBinder.Bind(component.Name, Types, _options.Imports, _state, usesWasi, _options.TrapUnimplementedImports, out var empty, out var resources);
+        _native = Linking.Instantiate(component, Context, definitions, resources, empty, usesWasi, _options.TrapUnimplementedImports, _state);
     }
 
     /// <summary>
-    /// Follows "thread waits for instance, instance held by thread" from this instance; returns a description when
-    /// it leads back to <paramref name="me"/> (a cycle of calls waiting for each other), otherwise null.
+    /// Throws away the trapped store and instantiates afresh; every invoker looks its function up again in the new
+    /// store. When instantiating fails, the instance stays poisoned (the next call tries again): a call must never run
+    /// against a half-made store with functions of the old one.
     /// </summary>
-    private string? DeadlockChain(int me)
+    [System.Diagnostics.CodeAnalysis.RequiresUnreferencedCode(Trimming.Reflection)]
+    [System.Diagnostics.CodeAnalysis.RequiresDynamicCode(Trimming.Emit)]
+    private void Recreate()
     {
-        var links = new List<string>();
-        var instance = this;
-        for (var i = 0; i < 64; i++)
-        {
-            var holder = instance._holder;
-            var call = instance._currentCall;
-            if (holder == 0 || call is null)
-            {
-                return null;
-            }
+        _exports.UnbindAll();
 
-            links.Add($"held by the call '{call.QualifiedName}' ({call.Function.Signature}) on thread {holder}");
-            if (holder == me)
-            {
-                return string.Join(", which waits for another instance ", links) + " — this very thread";
-            }
-
-            if (!Waiting.TryGetValue(holder, out var next))
-            {
-                return null;
-            }
-
-            links[^1] += $", which waits for component instance '{next.Component.Name}'";
-            instance = next;
-        }
-
-        return null;
+        Resources.ReleaseAll("the instance trapped and was recreated (InstanceOptions.RecreateAfterTrap); the handle belonged to the trapped instance's store, which is gone. Get a new handle from the recreated instance");
+        _store.Dispose();
+        ReportCleanupErrors(DisposeHostResources(_state));
+        _state.Dispose();
+        CreateStore();
+        _poison = null;
     }
-
-    /// <summary>The stack a thread needs left to run a call itself.</summary>
-    internal nuint StackNeeded { get; }
-
-    /// <summary>
-    /// Runs a call on a helper thread with a stack big enough for the guest's limit, for a calling thread with too
-    /// little stack left (a small thread, or a deep .NET stack). The caller keeps the instance's lock and waits; on the
-    /// helper, host imports see the instance as entered. Costs a thread start (~0.1 ms); calls from threads with room
-    /// never take this path.
-    /// </summary>
-    internal nint CallOnBigStack(FunctionInvoker invoker)
-    {
-        nint error = 0;
-        Exception? failure = null;
-        var holder = _holder;
-        var scope = CallScope.Current;
-
-        // Host imports running on the helper may call other instances: they must see this thread's cancellation scopes.
-        var cancellation = CancellationScope.Current;
-        var thread = new Thread(
-            () =>
-            {
-                _actingFor = this;
-                CallScope.Current = scope;
-                CancellationScope.Current = cancellation;
-                _holder = Environment.CurrentManagedThreadId;
-                try
-                {
-                    error = invoker.CallNative();
-                }
-                catch (Exception e)
-                {
-                    failure = e;
-                }
-                finally
-                {
-                    _actingFor = null;
-                    CallScope.Current = null;
-                    CancellationScope.Current = null;
-                }
-            },
-            checked((int)StackNeeded + 1024 * 1024))
-        {
-            IsBackground = true,
-            Name = "WasmDynamic call with a big stack",
-        };
-        thread.UnsafeStart();
-        thread.Join();
-        _holder = holder;
-        if (failure is not null)
-        {
-            ExceptionDispatchInfo.Throw(failure);
-        }
-
-        return error;
-    }
-
     private void DisposeCore()
     {
         if (OnCallThread)
@@ -313,7 +178,7 @@ public sealed partial class ComponentInstance
 
         _freed = true;
         _store?.Dispose();
-        ReleaseResourceBoxes("its component instance was disposed");
+        Resources.ReleaseAll("its component instance was disposed");
         var errors = _state is null ? null : DisposeHostResources(_state);
         if (_holdsTicker)
         {
@@ -321,13 +186,7 @@ public sealed partial class ComponentInstance
             Component.Runtime.ReleaseEpochTicker();
         }
 
-        lock (_invokers)
-        {
-            foreach (var invoker in _invokers.Values)
-            {
-                invoker.Dispose();
-            }
-        }
+        _exports.Dispose();
 
         ArgumentContext.Dispose();
         _state?.Dispose();

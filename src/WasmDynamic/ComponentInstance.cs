@@ -1,6 +1,6 @@
-using System.Runtime.InteropServices;
 using WasmDynamic.Emit;
-using WasmDynamic.Hosting;
+using WasmDynamic.Exports;
+using WasmDynamic.Imports;
 using WasmDynamic.Marshalling;
 using WasmDynamic.Native;
 using WasmDynamic.Wit;
@@ -17,21 +17,17 @@ namespace WasmDynamic;
 /// A caller that waits for an instance whose holding call is deadlocked with it gets a
 /// <see cref="ComponentDeadlockException"/> instead of waiting forever (see <see cref="InstanceOptions.HostImportWaitTimeout"/>).
 /// </remarks>
-public sealed unsafe partial class ComponentInstance : IDisposable
+public sealed partial class ComponentInstance : IDisposable
 {
     private readonly InstanceOptions _options;
     private readonly Lock _lock = new();
-    private readonly Dictionary<string, FunctionInvoker> _invokers = new();
-    private readonly Dictionary<(string Interface, Type? Clr), ComponentProxy> _proxies = new();
+    private readonly ExportBindings _exports;
     private ComponentProxy? _rootExports;
-    private readonly HashSet<ResourceHandle> _resources = new();
-    private readonly Dictionary<Type, ResourceBinding> _resourceBindings = new();
     private readonly InterruptState _interrupt = new();
     private readonly bool _interruptsConfigured;
     private StoreHandle _store = null!;
     private StoreState _state = null!;
     private ComponentInstanceNative _native;
-    private ComponentInstance? _previousScope;
     private int _depth;
     private bool _armed;
     private Exception? _poison;
@@ -43,6 +39,9 @@ public sealed unsafe partial class ComponentInstance : IDisposable
     {
         Component = component;
         Types = component.Types;
+        Resources = new GuestResources(this);
+        _exports = new ExportBindings(this);
+        ArgumentContext = new MarshalContext(owned: false, Resources);
         _options = options;
         if (options.FuelPerCall is not null && !component.Runtime.Options.ConsumeFuel)
         {
@@ -63,8 +62,7 @@ public sealed unsafe partial class ComponentInstance : IDisposable
         StackNeeded = component.Runtime.StackNeeded;
 
         _interrupt.InstanceToken = options.CancellationToken;
-        _interrupt.Timeout = options.CallTimeout;
-        _timeoutTicks = options.CallTimeoutTicks;
+                _timeoutTicks = options.CallTimeoutTicks;
         _interruptsConfigured = _timeoutTicks is not null || options.CancellationToken.CanBeCanceled;
         try
         {
@@ -83,97 +81,6 @@ public sealed unsafe partial class ComponentInstance : IDisposable
         }
     }
 
-    /// <summary>Creates the store and instantiates the component in it (at construction, and to recreate after a trap).</summary>
-    [System.Diagnostics.CodeAnalysis.RequiresUnreferencedCode(Trimming.Reflection)]
-    [System.Diagnostics.CodeAnalysis.RequiresDynamicCode(Trimming.Emit)]
-    private void CreateStore()
-    {
-        var component = Component;
-        _state = new StoreState();
-        _store = new StoreHandle(WasmtimeApi.wasmtime_store_new(component.Runtime.Engine.Pointer, 0, null));
-        Context = WasmtimeApi.wasmtime_store_context(_store.Pointer);
-        if (component.Runtime.Options.EpochInterruption)
-        {
-            // Always one tick ahead: the callback re-arms it, so a running call can be stopped whenever a ticker runs.
-            WasmtimeApi.wasmtime_context_set_epoch_deadline(Context, 1);
-            var handle = GCHandle.ToIntPtr(GCHandle.Alloc(_interrupt));
-            WasmtimeApi.wasmtime_store_epoch_deadline_callback(_store.Pointer, &InterruptState.OnDeadline, handle, &HostFunction.Free);
-        }
-
-        if (_options.HasLimits)
-        {
-            WasmtimeApi.wasmtime_store_limiter(_store.Pointer, _options.MaxMemoryBytes ?? -1, _options.MaxTableElements ?? -1, _options.MaxInstances ?? -1, _options.MaxTables ?? -1, _options.MaxMemories ?? -1);
-        }
-
-        if (component.Runtime.Options.ConsumeFuel)
-        {
-            // A store starts with no fuel; without a per-call budget, give it all there is.
-            WasmtimeApi.wasmtime_context_set_fuel(Context, _options.FuelPerCall ?? ulong.MaxValue);
-        }
-
-        var world = component.World;
-        var usesWasi = world.Imports.Any(i => Binding.BindingNames.IsWasi(i.Name));
-        if (usesWasi)
-        {
-            ConfigureWasi(_options.Wasi);
-        }
-
-        var definitions = HostBinder.Bind(component.Name, Types, _options.Imports, _state, usesWasi, _options.TrapUnimplementedImports, out var empty, out var resources);
-        var previous = CallScope.Current;
-        CallScope.Current = this;
-        try
-        {
-            _native = Linking.Instantiate(component, Context, definitions, resources, empty, usesWasi, _options.TrapUnimplementedImports, _state);
-        }
-        finally
-        {
-            CallScope.Current = previous;
-        }
-    }
-
-    /// <summary>
-    /// Throws away the trapped store and instantiates afresh; every invoker looks its function up again in the new
-    /// store. When instantiating fails, the instance stays poisoned (the next call tries again): a call must never run
-    /// against a half-made store with functions of the old one.
-    /// </summary>
-    [System.Diagnostics.CodeAnalysis.RequiresUnreferencedCode(Trimming.Reflection)]
-    [System.Diagnostics.CodeAnalysis.RequiresDynamicCode(Trimming.Emit)]
-    private void Recreate()
-    {
-        lock (_invokers)
-        {
-            foreach (var invoker in _invokers.Values)
-            {
-                invoker.Unbind();
-            }
-        }
-
-        ReleaseResourceBoxes("the instance trapped and was recreated (InstanceOptions.RecreateAfterTrap); the handle belonged to the trapped instance's store, which is gone. Get a new handle from the recreated instance");
-        _store.Dispose();
-        ReportCleanupErrors(DisposeHostResources(_state));
-        _state.Dispose();
-        CreateStore();
-        _poison = null;
-    }
-
-    private void ReleaseResourceBoxes(string why)
-    {
-        lock (_resources)
-        {
-            // Handles of a store that is going away: only their host-side boxes remain to free.
-            foreach (var handle in _resources)
-            {
-                var any = handle.Invalidate(why);
-                if (any != 0)
-                {
-                    ComponentApi.wasmtime_component_resource_any_delete(any);
-                }
-            }
-
-            _resources.Clear();
-        }
-    }
-
     /// <summary>
     /// Cancels the calls this thread makes into the instance while the returned scope is alive, when
     /// <paramref name="token"/> is signaled: the running call stops with <see cref="ComponentCanceledException"/>.
@@ -186,71 +93,6 @@ public sealed unsafe partial class ComponentInstance : IDisposable
     public IDisposable CancelCallsOn(CancellationToken token) => Component.Runtime.Options.EpochInterruption
         ? new CancellationScope(this, token)
         : throw new ArgumentException("Cancelling calls needs a runtime created with ComponentRuntimeOptions.EpochInterruption = true (the default).", nameof(token));
-
-    private sealed class CancellationScope : IDisposable
-    {
-        // An AsyncLocal, not a thread-static: a scope opened before an await covers the calls after it (which may run
-        // on another thread), and disposing it there does not leave a stale scope on the thread that opened it.
-        private static readonly AsyncLocal<CancellationScope?> Innermost = new();
-
-        /// <summary>The innermost scope open in this flow (carried to a helper thread that runs a call for it).</summary>
-        internal static CancellationScope? Current
-        {
-            get => Innermost.Value;
-            set => Innermost.Value = value;
-        }
-
-        private readonly ComponentInstance _instance;
-        private readonly CancellationScope? _outer;
-        private bool _disposed;
-
-        public CancellationScope(ComponentInstance instance, CancellationToken token)
-        {
-            instance.Component.Runtime.AcquireEpochTicker();
-            _instance = instance;
-            Token = token;
-            _outer = Innermost.Value;
-            Innermost.Value = this;
-            Interlocked.Increment(ref _active);
-        }
-
-        public CancellationToken Token { get; }
-
-        public static CancellationToken For(ComponentInstance instance)
-        {
-            for (var s = Innermost.Value; s is not null; s = s._outer)
-            {
-                if (s._instance == instance && !s._disposed)
-                {
-                    return s.Token;
-                }
-            }
-
-            return default;
-        }
-
-        private static int _active;
-
-        /// <summary>True when some scope is open in this flow (a process-wide count first, so calls without one skip the AsyncLocal).</summary>
-        public static bool Any => Volatile.Read(ref _active) != 0 && Innermost.Value is not null;
-
-        public void Dispose()
-        {
-            if (_disposed)
-            {
-                return;
-            }
-
-            _disposed = true;
-            if (Innermost.Value == this)
-            {
-                Innermost.Value = _outer;
-            }
-
-            Interlocked.Decrement(ref _active);
-            _instance.Component.Runtime.ReleaseEpochTicker();
-        }
-    }
 
     /// <summary>The component this is an instance of.</summary>
     public WasmComponent Component { get; }
@@ -271,7 +113,10 @@ public sealed unsafe partial class ComponentInstance : IDisposable
 
     internal nint Context { get; private set; }
 
-    internal LowerContext ArgumentContext { get; } = new(owned: false);
+    internal MarshalContext ArgumentContext { get; }
+
+    /// <summary>The guest resource handles this instance has handed out; the site of its export calls.</summary>
+    internal GuestResources Resources { get; }
 
     /// <summary>
     /// The root exports typed as <typeparamref name="T"/>, or the exported interface that <typeparamref name="T"/>
@@ -325,214 +170,31 @@ public sealed unsafe partial class ComponentInstance : IDisposable
     public object? Invoke(string function, params object?[] arguments)
     {
         ArgumentNullException.ThrowIfNull(function);
-        arguments ??= [];
-        var hash = function.LastIndexOf('#');
-        WitInterface? iface = null;
-        if (hash >= 0)
-        {
-            iface = WitWorld.Find(Component.World.Exports, function[..hash])
-                ?? throw new ComponentExportNotFoundException(function[..hash], $"an interface exported by component '{Component.Name}'", Component.World.Exports.Select(e => e.Name).ToList());
-        }
-
-        var proxy = RootProxy(iface);
-        var name = hash >= 0 ? function[(hash + 1)..] : function;
-        var index = proxy.Binding.FindFunction(name, out var ambiguity);
-        if (index < 0)
-        {
-            var missing = proxy.Binding.NotFound(name, ambiguity);
-            throw new ComponentExportNotFoundException(missing.Name, missing.Where, missing.Available, missing.Hint);
-        }
-
-        return Dynamic.BoundFunctionReference.Invoke(proxy, proxy.Binding.Info.Functions[index], arguments);
+        var bound = ResolveExport(function, out var proxy);
+        return Dynamic.BoundFunctionReference.Invoke(proxy, bound, arguments ?? []);
     }
 
-    [System.Diagnostics.CodeAnalysis.RequiresUnreferencedCode(Trimming.Reflection)]
-    [System.Diagnostics.CodeAnalysis.RequiresDynamicCode(Trimming.Emit)]
+    /// <summary>
+    /// The CLR parameter types <see cref="Invoke"/> takes for <paramref name="function"/> without conversion (the
+    /// default type map, emitted types included): for tools that build argument values themselves (the CLI's WAVE).
+    /// </summary>
+    /// <exception cref="ComponentExportNotFoundException">No such export.</exception>
+    internal IReadOnlyList<Type> ParameterTypes(string function) =>
+        ResolveExport(function, out _).Method.GetParameters().Select(p => p.ParameterType).ToList();
+
+    private BoundFunction ResolveExport(string function, out ComponentProxy proxy) => _exports.Resolve(function, out proxy);
+
     internal ComponentProxy InterfaceProxy(WitInterface iface) => RootProxy(iface);
 
-    [System.Diagnostics.CodeAnalysis.RequiresUnreferencedCode(Trimming.Reflection)]
-    [System.Diagnostics.CodeAnalysis.RequiresDynamicCode(Trimming.Emit)]
     private ComponentProxy RootProxy(WitInterface? iface) => Proxy(iface, null);
 
-    [System.Diagnostics.CodeAnalysis.RequiresUnreferencedCode(Trimming.Reflection)]
-    [System.Diagnostics.CodeAnalysis.RequiresDynamicCode(Trimming.Emit)]
     private ComponentProxy Proxy(WitInterface? iface, Type? clr)
     {
         ObjectDisposedException.ThrowIf(_disposed, this);
-        var key = (iface?.Name ?? string.Empty, clr);
-        lock (_proxies)
-        {
-            if (_proxies.TryGetValue(key, out var existing))
-            {
-                return existing;
-            }
-
-            var info = Types.Proxy(iface, clr);
-            var invokers = info.Functions.Select(f => Invoker(iface, f.Function)).ToArray();
-            var proxy = (ComponentProxy)Activator.CreateInstance(info.Type, new ProxyBinding(this, info, invokers))!;
-            _proxies[key] = proxy;
-            return proxy;
-        }
+        return _exports.Proxy(iface, clr);
     }
 
-    [System.Diagnostics.CodeAnalysis.RequiresUnreferencedCode(Trimming.Reflection)]
-    [System.Diagnostics.CodeAnalysis.RequiresDynamicCode(Trimming.Emit)]
-    internal FunctionInvoker Invoker(WitInterface? iface, WitFunction f)
-    {
-        var qualified = ProxyEmitter.Qualified(iface, f);
-        lock (_invokers)
-        {
-            if (_invokers.TryGetValue(qualified, out var existing))
-            {
-                return existing;
-            }
-
-            var invoker = new FunctionInvoker(this, f, qualified, iface?.Name);
-            _invokers[qualified] = invoker;
-            return invoker;
-        }
-    }
-
-    /// <summary>Looks <paramref name="invoker"/>'s function up in the current store (on the thread holding the instance).</summary>
-    internal ComponentFunc LookUp(FunctionInvoker invoker) => invoker.Bulk is { } twin
-        ? Linking.GetFunc(Component, _native, Context, null, twin.HiddenName)
-        : Linking.GetFunc(Component, _native, Context, invoker.InterfaceName, invoker.Function.Name);
-
-    /// <summary>The hidden bulk-bytes twin of an exported function in this instance's component, or null.</summary>
-    internal BulkAdapter.BulkFunction? BulkTwin(string? interfaceName, string function) => Component.Bulk?.Find(interfaceName, function);
-
-    [System.Diagnostics.CodeAnalysis.RequiresUnreferencedCode(Trimming.Reflection)]
-    [System.Diagnostics.CodeAnalysis.RequiresDynamicCode(Trimming.Emit)]
-    internal void EnterCall(FunctionInvoker invoker)
-    {
-        if (_actingFor == this)
-        {
-            throw Reentered(invoker);
-        }
-
-        if (!_lock.TryEnter())
-        {
-            WaitForInstance(invoker);
-        }
-
-        if (_disposed)
-        {
-            if (!LeaveToDisposer())
-            {
-                FreeIfDisposed();
-            }
-
-            _lock.Exit();
-            throw new ObjectDisposedException(nameof(ComponentInstance), $"Cannot call '{invoker.QualifiedName}': the component instance is disposed.");
-        }
-
-        if (_poison is not null)
-        {
-            if (_options.RecreateAfterTrap && _depth == 0)
-            {
-                try
-                {
-                    Recreate();
-                }
-                catch
-                {
-                    _lock.Exit();
-                    throw;
-                }
-            }
-            else
-            {
-                _lock.Exit();
-                throw new ComponentInstancePoisonedException(invoker.QualifiedName, _poison);
-            }
-        }
-
-        if (++_depth > 1)
-        {
-            _depth--;
-            _lock.Exit();
-            throw Reentered(invoker);
-        }
-
-        if ((_interruptsConfigured || CancellationScope.Any) && CanceledBeforeCall() is { } canceled)
-        {
-            // Already cancelled: refuse the call before the guest runs (the epoch callback would only see it at a
-            // later tick, so a short call would sometimes run, sometimes not). The instance is left as it was.
-            _depth--;
-            _lock.Exit();
-            throw new ComponentCanceledException(invoker.QualifiedName, invoker.Function.Signature, canceled);
-        }
-
-        _holder = Environment.CurrentManagedThreadId;
-        _currentCall = invoker;
-        _state.PendingHostException = null;
-        _previousScope = CallScope.Current;
-        CallScope.Current = this;
-        if (_interruptsConfigured || CancellationScope.Any)
-        {
-            Arm();
-        }
-
-        if (_options.FuelPerCall is { } fuel)
-        {
-            WasmtimeApi.wasmtime_context_set_fuel(Context, fuel);
-        }
-    }
-
-    /// <summary>The instance's or this thread's cancellation token for this instance, when it is already cancelled.</summary>
-    private CancellationToken? CanceledBeforeCall()
-    {
-        if (_options.CancellationToken.IsCancellationRequested)
-        {
-            return _options.CancellationToken;
-        }
-
-        var token = CancellationScope.For(this);
-        return token.IsCancellationRequested ? token : null;
-    }
-
-    /// <summary>Sets this call's deadline and token, and has Wasmtime check them every epoch tick.</summary>
-    private void Arm()
-    {
-        var token = CancellationScope.For(this);
-        if (!_interruptsConfigured && !token.CanBeCanceled)
-        {
-            return;
-        }
-
-        _interrupt.CallToken = token;
-        _interrupt.Reason = InterruptReason.None;
-        _interrupt.Deadline = _timeoutTicks is { } t ? System.Diagnostics.Stopwatch.GetTimestamp() + t : long.MaxValue;
-        WasmtimeApi.wasmtime_context_set_epoch_deadline(Context, 1);
-        _armed = true;
-    }
-
-    internal void ExitCall()
-    {
-        if (_armed)
-        {
-            // The deadline stays one tick ahead (the callback re-arms it); only this call's token is forgotten.
-            _armed = false;
-            _interrupt.CallToken = default;
-            _interrupt.Deadline = long.MaxValue;
-        }
-
-        ArgumentContext.Reset();
-        CallScope.Current = _previousScope;
-        _previousScope = null;
-        if (--_depth == 0)
-        {
-            _currentCall = null;
-            _holder = 0;
-            if (_disposed && !LeaveToDisposer())
-            {
-                // A Dispose from inside this call (or from another thread that gave up waiting) was deferred to here.
-                FreeIfDisposed();
-            }
-        }
-
-        _lock.Exit();
-    }
+    internal FunctionInvoker Invoker(WitInterface? iface, WitFunction f) => _exports.Invoker(iface, f);
 
     internal bool IsDisposed => _disposed;
 
@@ -545,193 +207,20 @@ public sealed unsafe partial class ComponentInstance : IDisposable
 
     internal StoreState State => _state;
 
-    internal void Track(ResourceHandle handle)
-    {
-        lock (_resources)
+    /// <summary>A failure whose message and frames read as without the bulk adapter (its frames dropped, offsets moved back).</summary>
+    private NativeFailure WithoutTwins(NativeFailure failure) =>
+        Component.Bulk is null ? failure : failure with
         {
-            _resources.Add(handle);
-        }
-    }
+            Message = BulkAdapter.Backtraces.Rewrite(failure.Message, Component.Bulk),
+            Frames = failure.Frames.Count == 0 ? failure.Frames : BulkAdapter.Backtraces.Rewrite(string.Join('\n', failure.Frames), Component.Bulk).Split('\n')
+                .Select(f => System.Text.RegularExpressions.Regex.Replace(f, @"^(\d+:)\s+", "$1 ")).ToList(),
+        };
 
-    internal void Untrack(ResourceHandle handle)
-    {
-        lock (_resources)
-        {
-            _resources.Remove(handle);
-        }
-    }
-
-    /// <summary>Drops a guest resource handle: runs the guest destructor for an owned one, then frees the box.</summary>
-    internal void DropResource(ResourceHandle handle)
-    {
-        var drop = $"[resource-drop]{handle.Binding.Resource.Name}";
-        var signature = $"resource {handle.Binding.Resource.Name}";
-        if (handle.Owned && _depth > 0 && OnCallThread && !_disposed && _poison is null && !handle.IsReleased)
-        {
-            // From inside one of this instance's host imports: the guest destructor would re-enter the instance.
-            throw new ComponentReentrancyException($"Cannot dispose the {handle.Binding.Resource.Name} resource from inside a host import of the component instance that owns it: its guest destructor would re-enter the instance while it is in a call, which the component model forbids. The handle stays valid; dispose it after the call into the instance returns.");
-        }
-
-        var entered = _actingFor != this;
-        if (entered && !_lock.TryEnter())
-        {
-            // Busy: wait like a call does, so a host import that waits for this thread is reported, not a hang.
-            WaitForInstance(drop, signature);
-        }
-
-        try
-        {
-            if (_disposed)
-            {
-                return;
-            }
-
-            var any = handle.Take();
-            if (any == 0)
-            {
-                return;
-            }
-
-            Untrack(handle);
-            if (_poison is not null)
-            {
-                // The store trapped and cannot run a destructor; the handle goes with it. Disposing silently keeps a
-                // using block from hiding the exception that poisoned the instance.
-                ComponentApi.wasmtime_component_resource_any_delete(any);
-                return;
-            }
-
-            var previous = CallScope.Current;
-            CallScope.Current = this;
-            try
-            {
-                var error = handle.Owned ? ComponentApi.wasmtime_component_resource_any_drop(Context, any) : 0;
-                ComponentApi.wasmtime_component_resource_any_delete(any);
-                if (error != 0)
-                {
-                    var message = BulkAdapter.Backtraces.Rewrite(NativeError.TakeMessage(error), Component.Bulk);
-
-                    var e = new ComponentTrapException(drop, signature, message);
-                    _poison = e;
-                    throw e;
-                }
-            }
-            finally
-            {
-                CallScope.Current = previous;
-            }
-        }
-        finally
-        {
-            if (entered)
-            {
-                _lock.Exit();
-            }
-        }
-    }
-
-    /// <summary>The binding (invokers, factory) of an emitted resource class in this instance.</summary>
-    [System.Diagnostics.CodeAnalysis.RequiresUnreferencedCode(Trimming.Reflection)]
-    [System.Diagnostics.CodeAnalysis.RequiresDynamicCode(Trimming.Emit)]
-    internal ResourceBinding ResourceBinding(WitResource resource, Emit.ResourceClassInfo info)
-    {
-        lock (_resourceBindings)
-        {
-            if (_resourceBindings.TryGetValue(info.Type, out var existing))
-            {
-                return existing;
-            }
-
-            var owner = Component.World.DefiningInterface(resource);
-            var invokers = info.Functions.Select(f => Invoker(owner, f)).ToArray();
-            var binding = new ResourceBinding(this, resource, invokers, info);
-            _resourceBindings[info.Type] = binding;
-            return binding;
-        }
-    }
-
+    /// <summary>The exception for a failed call of <paramref name="invoker"/>; it poisons the instance.</summary>
     internal Exception CallFailed(FunctionInvoker invoker, nint error)
     {
-        var message = BulkAdapter.Backtraces.Rewrite(NativeError.TakeMessage(error), Component.Bulk);
-        var host = _state.PendingHostException;
-        _state.PendingHostException = null;
-        var name = invoker.QualifiedName;
-        var signature = invoker.Function.Signature;
-        if (_interrupt.Reason == InterruptReason.Disposed)
-        {
-            _interrupt.Reason = InterruptReason.None;
-            _poison = new ObjectDisposedException(nameof(ComponentInstance), $"The call '{name}' ({signature}) was stopped because the component instance was disposed while it ran.");
-            return _poison;
-        }
-
-        ComponentTrapException exception = _interrupt.Reason switch
-        {
-            InterruptReason.Timeout => new ComponentTimeoutException(name, signature, _options.CallTimeout ?? TimeSpan.Zero),
-            InterruptReason.Canceled => new ComponentCanceledException(name, signature, _interrupt.CallToken.IsCancellationRequested ? _interrupt.CallToken : _interrupt.InstanceToken),
-            _ when host is null && ComponentTrapException.Classify(message, null) == ComponentTrapCode.OutOfFuel => new ComponentOutOfFuelException(name, signature, _options.FuelPerCall ?? 0),
-            _ => new ComponentTrapException(name, signature, host is null ? message : $"the host import {_state.PendingHostFunction ?? "(unknown)"} threw {host.GetType().Name}: {host.Message}", host),
-        };
-        _interrupt.Reason = InterruptReason.None;
-        _poison = exception;
-        return exception;
-    }
-
-    private void ConfigureWasi(WasiOptions wasi)
-    {
-        var config = WasiApi.wasi_config_new();
-        try
-        {
-            if (wasi.Arguments.Count > 0)
-            {
-                using var argv = new Utf8Array(wasi.Arguments);
-                WasiApi.wasi_config_set_argv(config, (nuint)wasi.Arguments.Count, argv.Pointers);
-            }
-
-            var environment = wasi.EffectiveEnvironment();
-            if (environment.Count > 0)
-            {
-                using var names = new Utf8Array(environment.Select(e => e.Key).ToList());
-                using var values = new Utf8Array(environment.Select(e => e.Value).ToList());
-                WasiApi.wasi_config_set_env(config, (nuint)environment.Count, names.Pointers, values.Pointers);
-            }
-
-            var stdin = wasi.StandardInput.Bytes;
-            ByteVec vec;
-            WasmtimeApi.wasm_byte_vec_new_uninitialized(&vec, (nuint)stdin.Length);
-            stdin.CopyTo(new Span<byte>(vec.Data, stdin.Length));
-            WasiApi.wasi_config_set_stdin_bytes(config, &vec);
-
-            var stdout = new TextWriterSink(wasi.StandardOutput, error: false);
-            WasiApi.wasi_config_set_stdout_custom(config, &TextWriterSink.Write, stdout.Handle, &TextWriterSink.Release);
-            var stderr = new TextWriterSink(wasi.StandardError, error: true);
-            WasiApi.wasi_config_set_stderr_custom(config, &TextWriterSink.Write, stderr.Handle, &TextWriterSink.Release);
-
-            foreach (var dir in wasi.Directories)
-            {
-                // Since Wasmtime 49 the C API takes one "mutable" flag instead of directory and file permission bits.
-                if (!Directory.Exists(dir.HostPath) || !WasiApi.wasi_config_preopen_dir(config, dir.HostPath, dir.GuestPath, !dir.ReadOnly))
-                {
-                    throw new WasmDynamicException($"Cannot give the guest the directory '{dir.HostPath}' as '{dir.GuestPath}': it does not exist or cannot be opened.");
-                }
-            }
-
-            if (wasi.AllowNetwork)
-            {
-                WasiApi.wasi_config_inherit_network(config);
-            }
-        }
-        catch
-        {
-            WasiApi.wasi_config_delete(config);
-            throw;
-        }
-
-        // The context takes ownership of the config, even when it reports an error.
-        var error = WasmtimeApi.wasmtime_context_set_wasi(Context, config);
-        if (error != 0)
-        {
-            throw new WasmDynamicException("Wasmtime rejected the WASI configuration: " + NativeError.TakeMessage(error));
-        }
+        _poison = CallFailure.Classify(WithoutTwins(NativeError.Take(error)), invoker.QualifiedName, invoker.Function.Signature, _interrupt, _state, _options);
+        return _poison;
     }
 
     /// <summary>

@@ -1,6 +1,6 @@
 using System.Dynamic;
 using System.Linq.Expressions;
-using WasmDynamic.Hosting;
+using WasmDynamic.Exports;
 
 namespace WasmDynamic;
 
@@ -15,7 +15,7 @@ namespace WasmDynamic;
 public abstract class ComponentResource : IDisposable, IDynamicMetaObjectProvider
 {
     /// <summary>Called by emitted constructors.</summary>
-    protected ComponentResource(object handle)
+    private protected ComponentResource(object handle)
     {
         Handle = (ResourceHandle)handle;
         Invokers = Handle.Binding.Invokers;

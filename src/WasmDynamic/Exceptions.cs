@@ -1,3 +1,4 @@
+// Slightly over 400 lines: the whole public exception family in one place, so its hierarchy reads at a glance.
 namespace WasmDynamic;
 
 /// <summary>The base of every exception WasmDynamic throws for a component, its bindings or its calls.</summary>
@@ -172,13 +173,20 @@ public class ComponentTrapException : WasmDynamicException
 
     /// <summary>Creates the exception; <paramref name="hint"/> says what to do.</summary>
     internal ComponentTrapException(string function, string signature, string reason, ComponentTrapCode code, string? hint, Exception? innerException)
-        : base(Compose(function, signature, reason, code, hint), innerException)
+        : this(function, signature, reason, code, hint, innerException, [], null)
+    {
+    }
+
+    /// <summary>Creates the exception with what Wasmtime reported beside the message (see <c>NativeError.Trap</c>).</summary>
+    internal ComponentTrapException(string function, string signature, string reason, ComponentTrapCode code, string? hint, Exception? innerException, IReadOnlyList<string> frames, int? exitStatus)
+        : base(Compose(function, signature, reason, code, hint, frames), innerException)
     {
         Function = function;
         Signature = signature;
         Reason = reason;
         TrapCode = code;
-        GuestBacktrace = ParseBacktrace(reason);
+        GuestBacktrace = frames;
+        ExitStatus = exitStatus;
     }
 
     /// <summary>The component function that was called.</summary>
@@ -195,6 +203,12 @@ public class ComponentTrapException : WasmDynamicException
 
     /// <summary>The guest frames Wasmtime reported (innermost first), or empty.</summary>
     public IReadOnlyList<string> GuestBacktrace { get; }
+
+    /// <summary>
+    /// The status a WASI guest exited with (<c>wasi:cli/exit</c>), or null when the call did not end by exiting. An
+    /// exit ends the call the same way a trap does.
+    /// </summary>
+    public int? ExitStatus { get; }
 
     internal static ComponentTrapCode Classify(string reason, Exception? inner)
     {
@@ -240,7 +254,7 @@ public class ComponentTrapException : WasmDynamicException
         return cause.Length == 0 ? reason.Trim() : cause;
     }
 
-    private static string Compose(string function, string signature, string reason, ComponentTrapCode code, string? hint)
+    private static string Compose(string function, string signature, string reason, ComponentTrapCode code, string? hint, IReadOnlyList<string> frames)
     {
         var cause = CauseOf(reason);
         var sb = new System.Text.StringBuilder();
@@ -262,7 +276,6 @@ public class ComponentTrapException : WasmDynamicException
             sb.Append(' ').Append(hint);
         }
 
-        var frames = ParseBacktrace(reason);
         if (frames.Count > 0)
         {
             sb.Append(Environment.NewLine).Append("Guest backtrace:");
@@ -277,13 +290,6 @@ public class ComponentTrapException : WasmDynamicException
 
     private static bool IsFrame(string line) => System.Text.RegularExpressions.Regex.IsMatch(line, @"^\d+:\s+(0x[0-9a-f]+\s+-\s+)?\S+!", System.Text.RegularExpressions.RegexOptions.CultureInvariant)
         || System.Text.RegularExpressions.Regex.IsMatch(line, @"^\d+:\s+0x[0-9a-f]+", System.Text.RegularExpressions.RegexOptions.CultureInvariant);
-
-    private static IReadOnlyList<string> ParseBacktrace(string reason)
-    {
-        var at = reason.IndexOf("Caused by:", StringComparison.Ordinal);
-        var head = at < 0 ? reason : reason[..at];
-        return head.Split('\n').Select(l => l.Trim()).Where(IsFrame).ToList();
-    }
 }
 
 /// <summary>A call was stopped before it finished: its time ran out, it was cancelled, or it used up its fuel.</summary>

@@ -1,5 +1,5 @@
 using FluentAssertions;
-using WasmDynamic.Hosting;
+using WasmDynamic.Imports;
 using Xunit;
 
 namespace WasmDynamic.Tests;

@@ -18,7 +18,7 @@ internal sealed class HostAdapterClosure(ValueConverter[] parameters, ValueConve
 /// constructor or a resource method, whose object is <c>self</c>) with arguments lifted from native values, and lowers
 /// its result. The target is an argument, so one adapter serves every instance bound with the same host types.
 /// </summary>
-internal unsafe delegate void HostAdapter(object? target, Val* args, Val* results, LowerContext cx);
+internal unsafe delegate void HostAdapter(object? target, Val* args, Val* results, MarshalContext cx);
 
 /// <summary>
 /// Emits, per imported function, an adapter that lifts each argument with its typed converter straight into the host
@@ -40,12 +40,12 @@ internal static class HostAdapterEmitter
     public static HostAdapter Emit(MethodBase method, bool selfFromArguments, ValueConverter[] parameters, ValueConverter? result)
     {
         // args: 0 closure, 1 target, 2 args, 3 results, 4 cx
-        var dm = new DynamicMethod($"host_{method.Name}", typeof(void), [typeof(HostAdapterClosure), typeof(object), typeof(Val*), typeof(Val*), typeof(LowerContext)], typeof(HostAdapterEmitter).Module, skipVisibility: true);
+        var dm = new DynamicMethod($"host_{method.Name}", typeof(void), [typeof(HostAdapterClosure), typeof(object), typeof(Val*), typeof(Val*), typeof(MarshalContext)], typeof(HostAdapterEmitter).Module, skipVisibility: true);
         var il = dm.GetILGenerator();
         var returnType = method is MethodInfo mi ? mi.ReturnType : method.DeclaringType!;
 
-        // C#: ((TTarget)target).Method(((ValueConverter<P0>)closure.Parameters[0]).Lift(args + 0), ...)
-        //     or: ((ValueConverter<TSelf>)closure.Parameters[0]).Lift(args + 0).Method(... args + 1 ...)
+        // C#: ((TTarget)target).Method(((ValueConverter<P0>)closure.Parameters[0]).Lift(args + 0, cx), ...)
+        //     or: ((ValueConverter<TSelf>)closure.Parameters[0]).Lift(args + 0, cx).Method(... args + 1 ...)
         //     or: new TResource(...)
         var first = 0;
         if (selfFromArguments)
@@ -112,7 +112,7 @@ internal static class HostAdapterEmitter
 
     private static void LiftArgument(ILGenerator il, int index, Type convType)
     {
-        // stack: → converter, args + index*32 → lifted value
+        // stack: → converter, args + index*32, cx → lifted value
         il.Emit(OpCodes.Ldarg_0);
         il.Emit(OpCodes.Ldfld, ParametersField);
         il.Emit(OpCodes.Ldc_I4, index);
@@ -126,8 +126,9 @@ internal static class HostAdapterEmitter
             il.Emit(OpCodes.Add);
         }
 
+        il.Emit(OpCodes.Ldarg_S, (byte)4);
         il.Emit(OpCodes.Callvirt, Tokens.Lift(convType));
     }
 
-    private static unsafe void LowerOk(ValueConverter converter, Val* results, LowerContext cx) => converter.LowerBoxed(Unit.Value, results, cx);
+    private static unsafe void LowerOk(ValueConverter converter, Val* results, MarshalContext cx) => converter.LowerBoxed(Unit.Value, results, cx);
 }

@@ -1,7 +1,6 @@
 using System.Reflection;
 using System.Reflection.Emit;
 using WasmDynamic.Binding;
-using WasmDynamic.Hosting;
 using WasmDynamic.Marshalling;
 using WasmDynamic.Native;
 
@@ -63,14 +62,14 @@ internal static class MethodEmitter
         //       try {
         //           current = 0; s_i_0.Lower(a0, args + 0, inv.Context); ...      (a0 is `this` for a resource method)
         //           Val* r = inv.Call();
-        //           result = s_i_r.Lift(r);          (or: lifted and discarded, for a void result<_, E>)
+        //           result = s_i_r.Lift(r, inv.Context);   (or: lifted and discarded, for a void result<_, E>)
         //       }
         //       catch (ComponentArgumentException e) { throw inv.ArgumentFailed(e, current); }   (names function and parameter)
         //       catch (ComponentErrorException e) { throw inv.ErrorReturned(e); }              (names the function)
         //   } finally { inv.End(); }
         //   return result;
         var il = mb.GetILGenerator();
-        var inv = il.DeclareLocal(typeof(FunctionInvoker));
+        var inv = il.DeclareLocal(typeof(ExportCall));
         var args = il.DeclareLocal(typeof(nint));
         var result = plan.ReturnType == typeof(void) ? null : il.DeclareLocal(plan.ReturnType);
         il.Emit(OpCodes.Ldarg_0);
@@ -146,11 +145,13 @@ internal static class MethodEmitter
         }
         else if (resultField is not null)
         {
-            // stack: r → converter, r → lifted
+            // stack: r → converter, r, context → lifted
             var r = il.DeclareLocal(typeof(nint));
             il.Emit(OpCodes.Stloc, r);
             il.Emit(OpCodes.Ldsfld, resultField);
             il.Emit(OpCodes.Ldloc, r);
+            il.Emit(OpCodes.Ldloc, inv);
+            il.Emit(OpCodes.Callvirt, Tokens.InvokerContext);
             il.Emit(OpCodes.Callvirt, Method(resultField.FieldType, LiftDefinition));
             if (result is not null)
             {

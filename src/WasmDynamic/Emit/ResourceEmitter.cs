@@ -1,36 +1,10 @@
 using System.Linq.Expressions;
 using System.Reflection;
 using System.Reflection.Emit;
-using WasmDynamic.Hosting;
+using WasmDynamic.Marshalling;
 using WasmDynamic.Wit;
 
 namespace WasmDynamic.Emit;
-
-/// <summary>An emitted class for a guest resource: its type, the functions its methods call, and a factory.</summary>
-internal sealed class ResourceClassInfo
-{
-    public ResourceClassInfo(WitResource resource, Type? clrInterface)
-    {
-        Resource = resource;
-        ClrInterface = clrInterface;
-    }
-
-    public WitResource Resource { get; }
-
-    /// <summary>The user interface it implements, or null for the default-map class.</summary>
-    public Type? ClrInterface { get; }
-
-    /// <summary>The created class (null while it is being emitted).</summary>
-    public Type Type { get; set; } = null!;
-
-    /// <summary>The resource's methods, in invoker order.</summary>
-    public WitFunction[] Functions { get; set; } = [];
-
-    /// <summary>The emitted method bound to each of <see cref="Functions"/> (what <c>dynamic</c> calls bind to).</summary>
-    public MethodInfo[] Methods { get; set; } = [];
-
-    public Func<ResourceHandle, object> Create { get; set; } = null!;
-}
 
 /// <summary>
 /// Emits a class per guest resource deriving from <see cref="ComponentResource"/>, whose instance methods call the
@@ -41,7 +15,7 @@ internal sealed class ResourceClassInfo
 [System.Diagnostics.CodeAnalysis.RequiresDynamicCode(Trimming.Emit)]
 internal static class ResourceEmitter
 {
-    public static void Emit(WorldTypes world, ResourceClassInfo info, TypeBuilder tb, List<Action> pendingInits)
+    public static void Emit(WorldTypes world, GuestResourceClass info, TypeBuilder tb, List<Action> pendingInits)
     {
         var owner = world.World.DefiningInterface(info.Resource);
         var methods = world.World.FunctionsOf(info.Resource).Where(f => f.Kind == WitFunctionKind.Method).ToList();
@@ -64,8 +38,8 @@ internal static class ResourceEmitter
         info.Functions = plans.Select(p => p.Function).ToArray();
         var created = type.GetMethods(BindingFlags.Public | BindingFlags.Instance | BindingFlags.DeclaredOnly);
         info.Methods = emitted.Select(e => created.Single(m => m.MetadataToken == e.Method.MetadataToken)).ToArray();
-        var handle = Expression.Parameter(typeof(ResourceHandle), "handle");
-        info.Create = Expression.Lambda<Func<ResourceHandle, object>>(Expression.New(type.GetConstructor([typeof(object)])!, handle), handle).Compile();
+        var handle = Expression.Parameter(typeof(object), "handle");
+        info.Create = Expression.Lambda<Func<object, object>>(Expression.New(type.GetConstructor([typeof(object)])!, handle), handle).Compile();
 
         // Converters can refer to this class (and to classes still being emitted), so they are made once all exist.
         pendingInits.Add(() =>

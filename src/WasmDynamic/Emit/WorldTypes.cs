@@ -23,7 +23,7 @@ internal sealed class WorldTypes
     private static readonly Dictionary<WitWorld, WeakReference<WorldTypes>> Cache = new();
     private readonly ConcurrentDictionary<(string Interface, Type? ClrInterface), Lazy<ProxyTypeInfo>> _proxies = new();
 
-    private readonly Dictionary<(WitResource Resource, Type? ClrInterface), ResourceClassInfo> _resources = new();
+    private readonly Dictionary<(WitResource Resource, Type? ClrInterface), GuestResourceClass> _resources = new();
     private readonly Dictionary<WitResource, uint> _hostTags = new();
     private readonly List<Action> _pendingInits = new();
     private int _depth;
@@ -95,7 +95,7 @@ internal sealed class WorldTypes
     }
 
     /// <summary>The emitted class for a guest resource: the default-map class, or one implementing <paramref name="clrInterface"/>.</summary>
-    public ResourceClassInfo ResourceClass(WitResource resource, Type? clrInterface)
+    public GuestResourceClass ResourceClass(WitResource resource, Type? clrInterface)
     {
         lock (SyncRoot)
         {
@@ -104,7 +104,7 @@ internal sealed class WorldTypes
                 return existing;
             }
 
-            var info = new ResourceClassInfo(resource, clrInterface);
+            var info = new GuestResourceClass(resource, clrInterface);
             _resources[(resource, clrInterface)] = info;
             _depth++;
             try
@@ -155,7 +155,7 @@ internal sealed class WorldTypes
         }
 
         var defaultClass = ResourceClass(handle.Resource, null);
-        ResourceClassInfo info;
+        GuestResourceClass info;
         if (clr == defaultClass.Type || clr == typeof(ComponentResource) || clr == typeof(object))
         {
             info = defaultClass;

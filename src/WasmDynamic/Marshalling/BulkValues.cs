@@ -10,7 +10,7 @@ namespace WasmDynamic.Marshalling;
 internal static unsafe class BulkValues
 {
     /// <summary>Writes <paramref name="bytes"/> into <paramref name="dst"/> as an encoded string (arena memory).</summary>
-    public static void Lower(ReadOnlySpan<byte> bytes, Val* dst, LowerContext cx)
+    public static void Lower(ReadOnlySpan<byte> bytes, Val* dst, MarshalContext cx)
     {
         var length = Base128.EncodedLength(bytes.Length);
         var buffer = (byte*)cx.Arena.Alloc((nuint)length);
@@ -51,7 +51,7 @@ internal static unsafe class BulkValues
     /// Re-encodes marked argument slots that a converter wrote as a list of <c>u8</c> values (one that does not know
     /// the twin's form), so that every marked slot holds a string when the twin is called.
     /// </summary>
-    public static void FixArguments(Val* args, ulong mask, LowerContext cx)
+    public static void FixArguments(Val* args, ulong mask, MarshalContext cx)
     {
         for (var i = 0; mask >> i != 0; i++)
         {

@@ -14,7 +14,7 @@ namespace WasmDynamic.Marshalling;
 /// </summary>
 [System.Diagnostics.CodeAnalysis.RequiresUnreferencedCode(Trimming.Reflection)]
 [System.Diagnostics.CodeAnalysis.RequiresDynamicCode(Trimming.Emit)]
-public static class Coercion
+internal static class Coercion
 {
     /// <summary>Converts <paramref name="value"/> for parameter <paramref name="parameter"/> of <paramref name="signature"/>.</summary>
     /// <typeparam name="T">The CLR parameter type.</typeparam>

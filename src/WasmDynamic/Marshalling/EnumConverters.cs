@@ -22,9 +22,7 @@ internal sealed unsafe class EnumConverter<T> : ValueConverter<T>
         }
     }
 
-    public override bool NeedsFree => true;
-
-    public override void Lower(T value, Val* dst, LowerContext cx)
+    public override void Lower(T value, Val* dst, MarshalContext cx)
     {
         if (!_index.TryGetValue(value, out var i))
         {
@@ -35,7 +33,7 @@ internal sealed unsafe class EnumConverter<T> : ValueConverter<T>
         cx.WriteName(&dst->Bytes, _names[i]);
     }
 
-    public override T Lift(Val* src)
+    public override T Lift(Val* src, MarshalContext cx)
     {
         ExpectKind(src, ValKind.Enum, Wit);
         for (var i = 0; i < _names.Length; i++)
@@ -64,7 +62,7 @@ internal sealed unsafe class FlagsEnumConverter<T> : ValueConverter<T>
         _bits = valuesByFlag.Select(v => Convert.ToUInt64(v, System.Globalization.CultureInfo.InvariantCulture)).ToArray();
     }
 
-    public override void Lower(T value, Val* dst, LowerContext cx)
+    public override void Lower(T value, Val* dst, MarshalContext cx)
     {
         var bits = Convert.ToUInt64(value, System.Globalization.CultureInfo.InvariantCulture);
         var count = 0;
@@ -95,7 +93,7 @@ internal sealed unsafe class FlagsEnumConverter<T> : ValueConverter<T>
         }
     }
 
-    public override T Lift(Val* src)
+    public override T Lift(Val* src, MarshalContext cx)
     {
         ExpectKind(src, ValKind.Flags, Wit);
         ulong bits = 0;
@@ -137,7 +135,7 @@ internal sealed unsafe class FlagsSetConverter<TSet> : ValueConverter<TSet>
         _names = wit.Flags.ToDictionary(f => f, NativeName.Get);
     }
 
-    public override void Lower(TSet value, Val* dst, LowerContext cx)
+    public override void Lower(TSet value, Val* dst, MarshalContext cx)
     {
         var set = value as IReadOnlyCollection<string> ?? value.ToList();
         foreach (var name in set)
@@ -157,7 +155,7 @@ internal sealed unsafe class FlagsSetConverter<TSet> : ValueConverter<TSet>
         }
     }
 
-    public override TSet Lift(Val* src)
+    public override TSet Lift(Val* src, MarshalContext cx)
     {
         ExpectKind(src, ValKind.Flags, Wit);
         var set = new HashSet<string>(StringComparer.Ordinal);

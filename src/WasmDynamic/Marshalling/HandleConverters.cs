@@ -1,4 +1,3 @@
-using WasmDynamic.Hosting;
 using WasmDynamic.Native;
 using WasmDynamic.Wit;
 
@@ -14,46 +13,26 @@ internal sealed unsafe class GuestHandleConverter<T> : ValueConverter<T>
     where T : class
 {
     private readonly WitHandle _handle;
-    private readonly Emit.ResourceClassInfo _class;
+    private readonly GuestResourceClass _class;
 
-    public GuestHandleConverter(WitHandle wit, Emit.ResourceClassInfo resourceClass)
+    public GuestHandleConverter(WitHandle wit, GuestResourceClass resourceClass)
         : base(wit)
     {
         _handle = wit;
         _class = resourceClass;
     }
 
-    public override void Lower(T value, Val* dst, LowerContext cx)
+    public override void Lower(T value, Val* dst, MarshalContext cx)
     {
-        if (value is not ComponentResource resource)
-        {
-            throw new ComponentArgumentException(value is null
-                ? $"A null {typeof(T).Name} was given where WIT '{Wit}' needs a {_handle.Resource.Name} resource."
-                : $"{value.GetType().Name} is not a {_handle.Resource.Name} resource of this component (WIT '{Wit}').");
-        }
-
-        if (resource.Handle.Binding.Resource != _handle.Resource)
-        {
-            throw new ComponentArgumentException($"A {resource.ResourceName} resource was given where WIT '{Wit}' needs a {_handle.Resource.Name}.");
-        }
-
-        if (resource.Handle.Binding.Instance != CallScope.Current)
-        {
-            throw new ComponentArgumentException($"The {resource.ResourceName} resource belongs to another component instance; handles cannot move between instances.");
-        }
-
+        var any = cx.Site.LowerGuestResource(value, _handle, typeof(T));
         dst->Kind = ValKind.Resource;
-        dst->Resource = resource.Handle.ForArgument(transferOwnership: !_handle.IsBorrow, $"as '{Wit}'");
+        dst->Resource = any;
     }
 
-    public override T Lift(Val* src)
+    public override T Lift(Val* src, MarshalContext cx)
     {
         ExpectKind(src, ValKind.Resource, Wit);
-        var instance = CallScope.Require($"A {_handle.Resource.Name} resource");
-        var binding = instance.ResourceBinding(_handle.Resource, _class);
-        var any = ComponentApi.wasmtime_component_resource_any_clone(src->Resource);
-        var handle = new ResourceHandle(binding, any, ComponentApi.wasmtime_component_resource_any_owned(any));
-        return (T)binding.Create(handle);
+        return (T)cx.Site.LiftGuestResource(_class, src->Resource);
     }
 }
 
@@ -74,23 +53,23 @@ internal sealed unsafe class HostHandleConverter<T> : ValueConverter<T>
         _tag = tag;
     }
 
-    public override void Lower(T value, Val* dst, LowerContext cx)
+    public override void Lower(T value, Val* dst, MarshalContext cx)
     {
         if (value is null)
         {
             throw new ComponentArgumentException($"A null {typeof(T).Name} was returned where WIT '{Wit}' needs a {_handle.Resource.Name} resource.");
         }
 
-        var instance = CallScope.Require($"A {_handle.Resource.Name} resource");
-        var rep = instance.State.HostResources.Add(value, _tag, owned: !_handle.IsBorrow);
+        var site = cx.Site;
+        var rep = site.AddHostResource(value, _tag, owned: !_handle.IsBorrow);
         var host = ComponentApi.wasmtime_component_resource_host_new(!_handle.IsBorrow, rep, _tag);
         try
         {
             nint any;
-            var error = ComponentApi.wasmtime_component_resource_host_to_any(instance.Context, host, &any);
+            var error = ComponentApi.wasmtime_component_resource_host_to_any(site.StoreContext, host, &any);
             if (error != 0)
             {
-                instance.State.HostResources.Remove(rep);
+                site.RemoveHostResource(rep);
                 throw new WasmDynamicException($"Wasmtime could not hand a {_handle.Resource.Name} resource to the guest: {NativeError.TakeMessage(error)}");
             }
 
@@ -103,12 +82,12 @@ internal sealed unsafe class HostHandleConverter<T> : ValueConverter<T>
         }
     }
 
-    public override T Lift(Val* src)
+    public override T Lift(Val* src, MarshalContext cx)
     {
         ExpectKind(src, ValKind.Resource, Wit);
-        var instance = CallScope.Require($"A {_handle.Resource.Name} resource");
+        var site = cx.Site;
         nint host;
-        var error = ComponentApi.wasmtime_component_resource_any_to_host(instance.Context, src->Resource, &host);
+        var error = ComponentApi.wasmtime_component_resource_any_to_host(site.StoreContext, src->Resource, &host);
         if (error != 0)
         {
             throw new WasmDynamicException($"The guest passed a handle that is not a host {_handle.Resource.Name}: {NativeError.TakeMessage(error)}");
@@ -118,12 +97,12 @@ internal sealed unsafe class HostHandleConverter<T> : ValueConverter<T>
         {
             var rep = ComponentApi.wasmtime_component_resource_host_rep(host);
             var owned = ComponentApi.wasmtime_component_resource_host_owned(host);
-            var value = instance.State.HostResources.Get(rep, _tag, _handle.Resource.Name!);
+            var value = site.GetHostResource(rep, _tag, _handle.Resource.Name!);
 
             // An own<R> handed to the host leaves the table: the host object now belongs to the host code.
             if (owned)
             {
-                instance.State.HostResources.Remove(rep);
+                site.RemoveHostResource(rep);
             }
 
             return value as T ?? throw new WasmDynamicException($"Host resource {rep} is a {value.GetType().Name}, not a {typeof(T).Name}.");

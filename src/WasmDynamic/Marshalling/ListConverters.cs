@@ -20,7 +20,7 @@ internal sealed unsafe class ListConverter<TElem, TColl> : ValueConverter<TColl>
         _fromArray = fromArray;
     }
 
-    public override void Lower(TColl value, Val* dst, LowerContext cx)
+    public override void Lower(TColl value, Val* dst, MarshalContext cx)
     {
         if (value is null)
         {
@@ -64,7 +64,7 @@ internal sealed unsafe class ListConverter<TElem, TColl> : ValueConverter<TColl>
         }
     }
 
-    private void LowerSpan(ReadOnlySpan<TElem> items, Val* dst, LowerContext cx)
+    private void LowerSpan(ReadOnlySpan<TElem> items, Val* dst, MarshalContext cx)
     {
         if (typeof(TElem) == typeof(byte) && cx.IsBulkSlot(dst))
         {
@@ -113,7 +113,7 @@ internal sealed unsafe class ListConverter<TElem, TColl> : ValueConverter<TColl>
         return e;
     }
 
-    public override TColl Lift(Val* src)
+    public override TColl Lift(Val* src, MarshalContext cx)
     {
         if (typeof(TElem) == typeof(byte) && src->Kind == ValKind.String)
         {
@@ -125,7 +125,7 @@ internal sealed unsafe class ListConverter<TElem, TColl> : ValueConverter<TColl>
         var array = count == 0 ? Array.Empty<TElem>() : new TElem[count];
         for (var i = 0; i < count; i++)
         {
-            array[i] = _element.Lift(src->Vec.Data + i);
+            array[i] = _element.Lift(src->Vec.Data + i, cx);
         }
 
         return _fromArray(array);
@@ -137,7 +137,7 @@ internal sealed unsafe class ListConverter<TElem, TColl> : ValueConverter<TColl>
 [System.Diagnostics.CodeAnalysis.RequiresDynamicCode(Trimming.Emit)]
 internal sealed unsafe class ByteArrayConverter(WitType wit) : ValueConverter<byte[]>(wit)
 {
-    public override void Lower(byte[] value, Val* dst, LowerContext cx)
+    public override void Lower(byte[] value, Val* dst, MarshalContext cx)
     {
         if (value is null)
         {
@@ -165,7 +165,7 @@ internal sealed unsafe class ByteArrayConverter(WitType wit) : ValueConverter<by
         }
     }
 
-    public override byte[] Lift(Val* src)
+    public override byte[] Lift(Val* src, MarshalContext cx)
     {
         if (src->Kind == ValKind.String)
         {

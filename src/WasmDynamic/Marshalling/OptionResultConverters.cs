@@ -7,7 +7,7 @@ namespace WasmDynamic.Marshalling;
 internal sealed unsafe class NullableOptionConverter<T>(WitType wit, ValueConverter<T> inner) : ValueConverter<T?>(wit)
     where T : struct
 {
-    public override void Lower(T? value, Val* dst, LowerContext cx)
+    public override void Lower(T? value, Val* dst, MarshalContext cx)
     {
         dst->Kind = ValKind.Option;
         dst->OptionPayload = null;
@@ -19,10 +19,10 @@ internal sealed unsafe class NullableOptionConverter<T>(WitType wit, ValueConver
         }
     }
 
-    public override T? Lift(Val* src)
+    public override T? Lift(Val* src, MarshalContext cx)
     {
         ExpectKind(src, ValKind.Option, Wit);
-        return src->OptionPayload == null ? null : inner.Lift(src->OptionPayload);
+        return src->OptionPayload == null ? null : inner.Lift(src->OptionPayload, cx);
     }
 }
 
@@ -30,7 +30,7 @@ internal sealed unsafe class NullableOptionConverter<T>(WitType wit, ValueConver
 internal sealed unsafe class ReferenceOptionConverter<T>(WitType wit, ValueConverter<T> inner) : ValueConverter<T?>(wit)
     where T : class
 {
-    public override void Lower(T? value, Val* dst, LowerContext cx)
+    public override void Lower(T? value, Val* dst, MarshalContext cx)
     {
         dst->Kind = ValKind.Option;
         dst->OptionPayload = null;
@@ -42,17 +42,17 @@ internal sealed unsafe class ReferenceOptionConverter<T>(WitType wit, ValueConve
         }
     }
 
-    public override T? Lift(Val* src)
+    public override T? Lift(Val* src, MarshalContext cx)
     {
         ExpectKind(src, ValKind.Option, Wit);
-        return src->OptionPayload == null ? null : inner.Lift(src->OptionPayload);
+        return src->OptionPayload == null ? null : inner.Lift(src->OptionPayload, cx);
     }
 }
 
 /// <summary><c>option&lt;T&gt;</c> as <see cref="Option{T}"/> (nested options, or by the user's choice).</summary>
 internal sealed unsafe class OptionConverter<T>(WitType wit, ValueConverter<T> inner) : ValueConverter<Option<T>>(wit)
 {
-    public override void Lower(Option<T> value, Val* dst, LowerContext cx)
+    public override void Lower(Option<T> value, Val* dst, MarshalContext cx)
     {
         dst->Kind = ValKind.Option;
         dst->OptionPayload = null;
@@ -64,17 +64,17 @@ internal sealed unsafe class OptionConverter<T>(WitType wit, ValueConverter<T> i
         }
     }
 
-    public override Option<T> Lift(Val* src)
+    public override Option<T> Lift(Val* src, MarshalContext cx)
     {
         ExpectKind(src, ValKind.Option, Wit);
-        return src->OptionPayload == null ? Option<T>.None : Option<T>.Some(inner.Lift(src->OptionPayload));
+        return src->OptionPayload == null ? Option<T>.None : Option<T>.Some(inner.Lift(src->OptionPayload, cx));
     }
 }
 
 /// <summary>Shared lowering/lifting of one side of a result (absent sides are <see cref="Unit"/>).</summary>
 internal static unsafe class ResultSide
 {
-    public static Val* Lower<T>(ValueConverter<T>? converter, T value, LowerContext cx)
+    public static Val* Lower<T>(ValueConverter<T>? converter, T value, MarshalContext cx)
     {
         if (converter is null)
         {
@@ -86,7 +86,7 @@ internal static unsafe class ResultSide
         return cx.FinishBox(slot);
     }
 
-    public static T Lift<T>(ValueConverter<T>? converter, Val* payload, WitType wit)
+    public static T Lift<T>(ValueConverter<T>? converter, Val* payload, WitType wit, MarshalContext cx)
     {
         if (converter is null)
         {
@@ -98,19 +98,19 @@ internal static unsafe class ResultSide
             throw new WasmDynamicException($"Wasmtime produced a '{wit}' without its payload.");
         }
 
-        return converter.Lift(payload);
+        return converter.Lift(payload, cx);
     }
 }
 
 /// <summary><c>result&lt;T, E&gt;</c> as <see cref="Result{T, E}"/>.</summary>
 [System.Diagnostics.CodeAnalysis.RequiresUnreferencedCode(Trimming.Reflection)]
 [System.Diagnostics.CodeAnalysis.RequiresDynamicCode(Trimming.Emit)]
-internal sealed unsafe class ResultConverter<T, E>(WitResult wit, ValueConverter<T>? ok, ValueConverter<E>? err) : ValueConverter<Result<T, E>>(wit), Hosting.IErrorLowering
+internal sealed unsafe class ResultConverter<T, E>(WitResult wit, ValueConverter<T>? ok, ValueConverter<E>? err) : ValueConverter<Result<T, E>>(wit), IErrorLowering
 {
     /// <summary>Lowers the err case (a host that threw <see cref="ComponentErrorException"/>).</summary>
-    public void LowerError(object? payload, Val* dst, LowerContext cx) => Lower(Result<T, E>.Err(err is null ? default! : (E)Coercion.To(payload, err, "error")!), dst, cx);
+    public void LowerError(object? payload, Val* dst, MarshalContext cx) => Lower(Result<T, E>.Err(err is null ? default! : (E)Coercion.To(payload, err, "error")!), dst, cx);
 
-    public override void Lower(Result<T, E> value, Val* dst, LowerContext cx)
+    public override void Lower(Result<T, E> value, Val* dst, MarshalContext cx)
     {
         dst->Kind = ValKind.Result;
         dst->ResultPayload = null;
@@ -126,12 +126,12 @@ internal sealed unsafe class ResultConverter<T, E>(WitResult wit, ValueConverter
         }
     }
 
-    public override Result<T, E> Lift(Val* src)
+    public override Result<T, E> Lift(Val* src, MarshalContext cx)
     {
         ExpectKind(src, ValKind.Result, Wit);
         return src->ResultIsOk != 0
-            ? Result<T, E>.Ok(ResultSide.Lift(ok, src->ResultPayload, Wit))
-            : Result<T, E>.Err(ResultSide.Lift(err, src->ResultPayload, Wit));
+            ? Result<T, E>.Ok(ResultSide.Lift(ok, src->ResultPayload, Wit, cx))
+            : Result<T, E>.Err(ResultSide.Lift(err, src->ResultPayload, Wit, cx));
     }
 }
 
@@ -141,11 +141,11 @@ internal sealed unsafe class ResultConverter<T, E>(WitResult wit, ValueConverter
 /// </summary>
 [System.Diagnostics.CodeAnalysis.RequiresUnreferencedCode(Trimming.Reflection)]
 [System.Diagnostics.CodeAnalysis.RequiresDynamicCode(Trimming.Emit)]
-internal sealed unsafe class UnwrapResultConverter<T, E>(WitResult wit, ValueConverter<T>? ok, ValueConverter<E>? err) : ValueConverter<T>(wit), Hosting.IErrorLowering
+internal sealed unsafe class UnwrapResultConverter<T, E>(WitResult wit, ValueConverter<T>? ok, ValueConverter<E>? err) : ValueConverter<T>(wit), IErrorLowering
 {
     public ValueConverter<E>? ErrorConverter => err;
 
-    public override void Lower(T value, Val* dst, LowerContext cx)
+    public override void Lower(T value, Val* dst, MarshalContext cx)
     {
         dst->Kind = ValKind.Result;
         dst->ResultIsOk = 1;
@@ -154,7 +154,7 @@ internal sealed unsafe class UnwrapResultConverter<T, E>(WitResult wit, ValueCon
     }
 
     /// <summary>Lowers the err case (a host that threw <see cref="ComponentErrorException"/>).</summary>
-    public void LowerError(object? payload, Val* dst, LowerContext cx)
+    public void LowerError(object? payload, Val* dst, MarshalContext cx)
     {
         dst->Kind = ValKind.Result;
         dst->ResultIsOk = 0;
@@ -167,15 +167,24 @@ internal sealed unsafe class UnwrapResultConverter<T, E>(WitResult wit, ValueCon
         }
     }
 
-    public override T Lift(Val* src)
+    public override T Lift(Val* src, MarshalContext cx)
     {
         ExpectKind(src, ValKind.Result, Wit);
         if (src->ResultIsOk != 0)
         {
-            return ResultSide.Lift(ok, src->ResultPayload, Wit);
+            return ResultSide.Lift(ok, src->ResultPayload, Wit, cx);
         }
 
         // result<T> has no error type: its payload is null, as ComponentErrorException.Payload documents.
-        throw new ComponentErrorException(err is null ? null : ResultSide.Lift(err, src->ResultPayload, Wit));
+        throw new ComponentErrorException(err is null ? null : ResultSide.Lift(err, src->ResultPayload, Wit, cx));
     }
+}
+
+/// <summary>
+/// A result converter that can lower the err case from a <see cref="ComponentErrorException"/> (a host import that
+/// throws one returns the typed error to the guest instead of trapping).
+/// </summary>
+internal unsafe interface IErrorLowering
+{
+    void LowerError(object? payload, Val* dst, MarshalContext cx);
 }

@@ -6,15 +6,13 @@ namespace WasmDynamic.Marshalling;
 
 internal sealed unsafe class BoolConverter() : ValueConverter<bool>(WitType.Bool)
 {
-    public override bool NeedsFree => false;
-
-    public override void Lower(bool value, Val* dst, LowerContext cx)
+    public override void Lower(bool value, Val* dst, MarshalContext cx)
     {
         dst->Kind = ValKind.Bool;
         dst->Bool = value ? (byte)1 : (byte)0;
     }
 
-    public override bool Lift(Val* src)
+    public override bool Lift(Val* src, MarshalContext cx)
     {
         ExpectKind(src, ValKind.Bool, Wit);
         return src->Bool != 0;
@@ -27,15 +25,13 @@ internal sealed unsafe class ScalarConverter<T>(WitType wit, ValKind kind) : Val
 {
     public ValKind Kind { get; } = kind;
 
-    public override bool NeedsFree => false;
-
-    public override void Lower(T value, Val* dst, LowerContext cx)
+    public override void Lower(T value, Val* dst, MarshalContext cx)
     {
         dst->Kind = Kind;
         *(T*)((byte*)dst + 8) = value;
     }
 
-    public override T Lift(Val* src)
+    public override T Lift(Val* src, MarshalContext cx)
     {
         ExpectKind(src, Kind, Wit);
         return *(T*)((byte*)src + 8);
@@ -44,15 +40,13 @@ internal sealed unsafe class ScalarConverter<T>(WitType wit, ValKind kind) : Val
 
 internal sealed unsafe class RuneConverter() : ValueConverter<Rune>(WitType.Char)
 {
-    public override bool NeedsFree => false;
-
-    public override void Lower(Rune value, Val* dst, LowerContext cx)
+    public override void Lower(Rune value, Val* dst, MarshalContext cx)
     {
         dst->Kind = ValKind.Char;
         dst->U32 = (uint)value.Value;
     }
 
-    public override Rune Lift(Val* src)
+    public override Rune Lift(Val* src, MarshalContext cx)
     {
         ExpectKind(src, ValKind.Char, Wit);
         return new Rune(src->U32);
@@ -62,9 +56,7 @@ internal sealed unsafe class RuneConverter() : ValueConverter<Rune>(WitType.Char
 /// <summary>WIT <c>char</c> as a UTF-16 <see cref="char"/>: only scalar values in the BMP fit.</summary>
 internal sealed unsafe class CharConverter() : ValueConverter<char>(WitType.Char)
 {
-    public override bool NeedsFree => false;
-
-    public override void Lower(char value, Val* dst, LowerContext cx)
+    public override void Lower(char value, Val* dst, MarshalContext cx)
     {
         if (char.IsSurrogate(value))
         {
@@ -75,7 +67,7 @@ internal sealed unsafe class CharConverter() : ValueConverter<char>(WitType.Char
         dst->U32 = value;
     }
 
-    public override char Lift(Val* src)
+    public override char Lift(Val* src, MarshalContext cx)
     {
         ExpectKind(src, ValKind.Char, Wit);
         return src->U32 <= 0xFFFF
@@ -86,7 +78,7 @@ internal sealed unsafe class CharConverter() : ValueConverter<char>(WitType.Char
 
 internal sealed unsafe class StringConverter() : ValueConverter<string>(WitType.String)
 {
-    public override void Lower(string value, Val* dst, LowerContext cx)
+    public override void Lower(string value, Val* dst, MarshalContext cx)
     {
         if (value is null)
         {
@@ -97,7 +89,7 @@ internal sealed unsafe class StringConverter() : ValueConverter<string>(WitType.
         cx.WriteString(&dst->Bytes, value);
     }
 
-    public override string Lift(Val* src)
+    public override string Lift(Val* src, MarshalContext cx)
     {
         ExpectKind(src, ValKind.String, Wit);
         return src->Bytes.Size == 0 ? string.Empty : Encoding.UTF8.GetString(src->Bytes.Data, checked((int)src->Bytes.Size));

@@ -20,11 +20,11 @@ internal abstract unsafe class MemberBinding<TRecord>
 
     public ValueConverter Converter { get; }
 
-    public abstract void Lower(TRecord record, Val* dst, LowerContext cx);
+    public abstract void Lower(TRecord record, Val* dst, MarshalContext cx);
 
-    public abstract void LiftInto(ref TRecord record, Val* src);
+    public abstract void LiftInto(ref TRecord record, Val* src, MarshalContext cx);
 
-    public object? LiftBoxed(Val* src) => Converter.LiftBoxed(src);
+    public object? LiftBoxed(Val* src, MarshalContext cx) => Converter.LiftBoxed(src, cx);
 }
 
 [System.Diagnostics.CodeAnalysis.RequiresUnreferencedCode(Trimming.Reflection)]
@@ -43,16 +43,16 @@ internal sealed unsafe class MemberBinding<TRecord, TField> : MemberBinding<TRec
         _set = MemberAccess.IsWritable(member) ? MemberAccess.Setter<TRecord, TField>(member) : null;
     }
 
-    public override void Lower(TRecord record, Val* dst, LowerContext cx) => _converter.Lower(_get(record), dst, cx);
+    public override void Lower(TRecord record, Val* dst, MarshalContext cx) => _converter.Lower(_get(record), dst, cx);
 
-    public override void LiftInto(ref TRecord record, Val* src)
+    public override void LiftInto(ref TRecord record, Val* src, MarshalContext cx)
     {
         if (_set is null)
         {
             throw new WasmDynamicException($"Member for '{WitName}' is read-only and no constructor takes it.");
         }
 
-        _set(ref record, _converter.Lift(src));
+        _set(ref record, _converter.Lift(src, cx));
     }
 }
 
@@ -84,7 +84,7 @@ internal sealed unsafe class RecordConverter<T> : ValueConverter<T>
         }
     }
 
-    public override void Lower(T value, Val* dst, LowerContext cx)
+    public override void Lower(T value, Val* dst, MarshalContext cx)
     {
         if (value is null)
         {
@@ -128,7 +128,7 @@ internal sealed unsafe class RecordConverter<T> : ValueConverter<T>
         }
     }
 
-    public override T Lift(Val* src)
+    public override T Lift(Val* src, MarshalContext cx)
     {
         ExpectKind(src, _tuple ? ValKind.Tuple : ValKind.Record, Wit);
         var count = _tuple ? (int)src->Vec.Size : (int)src->Record.Size;
@@ -142,7 +142,7 @@ internal sealed unsafe class RecordConverter<T> : ValueConverter<T>
             var args = new object?[count];
             for (var i = 0; i < count; i++)
             {
-                args[i] = _members[i].LiftBoxed(FieldValue(src, i));
+                args[i] = _members[i].LiftBoxed(FieldValue(src, i), cx);
             }
 
             return _construct(args);
@@ -151,7 +151,7 @@ internal sealed unsafe class RecordConverter<T> : ValueConverter<T>
         var record = _create!();
         for (var i = 0; i < count; i++)
         {
-            _members[i].LiftInto(ref record, FieldValue(src, i));
+            _members[i].LiftInto(ref record, FieldValue(src, i), cx);
         }
 
         return record;

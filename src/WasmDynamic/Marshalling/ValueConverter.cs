@@ -19,12 +19,9 @@ internal abstract unsafe class ValueConverter
 
     public Type ClrType { get; }
 
-    /// <summary>True when lifted results hold native heap memory that must be freed (strings, lists…).</summary>
-    public virtual bool NeedsFree => true;
+    public abstract void LowerBoxed(object? value, Val* dst, MarshalContext cx);
 
-    public abstract void LowerBoxed(object? value, Val* dst, LowerContext cx);
-
-    public abstract object? LiftBoxed(Val* src);
+    public abstract object? LiftBoxed(Val* src, MarshalContext cx);
 
     protected static void ExpectKind(Val* src, ValKind kind, WitType wit)
     {
@@ -43,11 +40,11 @@ internal abstract unsafe class ValueConverter<T> : ValueConverter
     {
     }
 
-    public abstract void Lower(T value, Val* dst, LowerContext cx);
+    public abstract void Lower(T value, Val* dst, MarshalContext cx);
 
-    public abstract T Lift(Val* src);
+    public abstract T Lift(Val* src, MarshalContext cx);
 
-    public override void LowerBoxed(object? value, Val* dst, LowerContext cx) => Lower((T)value!, dst, cx);
+    public override void LowerBoxed(object? value, Val* dst, MarshalContext cx) => Lower((T)value!, dst, cx);
 
-    public override object? LiftBoxed(Val* src) => Lift(src);
+    public override object? LiftBoxed(Val* src, MarshalContext cx) => Lift(src, cx);
 }

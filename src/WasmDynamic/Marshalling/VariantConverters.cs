@@ -21,9 +21,9 @@ internal abstract unsafe class VariantCase<T>
     public Type CaseType { get; }
 
     /// <summary>Lowers the payload of <paramref name="value"/> into a new box, or returns null for no payload.</summary>
-    public abstract Val* LowerPayload(T value, LowerContext cx);
+    public abstract Val* LowerPayload(T value, MarshalContext cx);
 
-    public abstract T Lift(Val* payload);
+    public abstract T Lift(Val* payload, MarshalContext cx);
 }
 
 /// <summary>A case without payload: an instance of the case class made by its parameterless constructor.</summary>
@@ -33,9 +33,9 @@ internal sealed unsafe class EmptyVariantCase<T>(string witName, Type caseType) 
 {
     private readonly Func<object> _create = CreateFactory(caseType);
 
-    public override Val* LowerPayload(T value, LowerContext cx) => null;
+    public override Val* LowerPayload(T value, MarshalContext cx) => null;
 
-    public override T Lift(Val* payload) => (T)_create();
+    public override T Lift(Val* payload, MarshalContext cx) => (T)_create();
 
     private static Func<object> CreateFactory(Type t)
     {
@@ -67,21 +67,21 @@ internal sealed unsafe class PayloadVariantCase<T, TPayload> : VariantCase<T>
             System.Linq.Expressions.Expression.Convert(System.Linq.Expressions.Expression.New(ctor, System.Linq.Expressions.Expression.Convert(v, ctor.GetParameters()[0].ParameterType)), typeof(T)), v).Compile();
     }
 
-    public override Val* LowerPayload(T value, LowerContext cx)
+    public override Val* LowerPayload(T value, MarshalContext cx)
     {
         var slot = cx.BeginBox();
         _converter.Lower(_get(value), slot, cx);
         return cx.FinishBox(slot);
     }
 
-    public override T Lift(Val* payload)
+    public override T Lift(Val* payload, MarshalContext cx)
     {
         if (payload == null)
         {
             throw new WasmDynamicException($"Wasmtime produced variant case '{WitName}' without its payload.");
         }
 
-        return _create(_converter.Lift(payload));
+        return _create(_converter.Lift(payload, cx));
     }
 }
 
@@ -98,7 +98,7 @@ internal sealed unsafe class VariantConverter<T> : ValueConverter<T>
         _byType = cases.ToDictionary(c => c.CaseType);
     }
 
-    public override void Lower(T value, Val* dst, LowerContext cx)
+    public override void Lower(T value, Val* dst, MarshalContext cx)
     {
         if (value is null || !_byType.TryGetValue(value.GetType(), out var c))
         {
@@ -113,14 +113,14 @@ internal sealed unsafe class VariantConverter<T> : ValueConverter<T>
         dst->VariantPayload = c.LowerPayload(value, cx);
     }
 
-    public override T Lift(Val* src)
+    public override T Lift(Val* src, MarshalContext cx)
     {
         ExpectKind(src, ValKind.Variant, Wit);
         foreach (var c in _cases)
         {
             if (c.Name.Matches(&src->Bytes))
             {
-                return c.Lift(src->VariantPayload);
+                return c.Lift(src->VariantPayload, cx);
             }
         }
 

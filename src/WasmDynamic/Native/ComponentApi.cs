@@ -12,7 +12,6 @@ internal static unsafe partial class ComponentApi
     [LibraryImport(WasmtimeLibrary.Name)] public static partial nint wasmtime_component_serialize(nint component, ByteVec* ret);
     [LibraryImport(WasmtimeLibrary.Name)] public static partial nint wasmtime_component_deserialize(nint engine, byte* bytes, nuint length, nint* component);
     [LibraryImport(WasmtimeLibrary.Name)] public static partial nint wasmtime_component_type(nint component);
-    [LibraryImport(WasmtimeLibrary.Name)] public static partial nint wasmtime_component_get_export_index(nint component, nint parentIndex, byte* name, nuint nameLength);
     [LibraryImport(WasmtimeLibrary.Name)] public static partial void wasmtime_component_export_index_delete(nint index);
 
     // types/component.h
@@ -34,16 +33,13 @@ internal static unsafe partial class ComponentApi
     [LibraryImport(WasmtimeLibrary.Name)] [return: MarshalAs(UnmanagedType.U1)] public static partial bool wasmtime_component_func_type_param_nth(nint type, nuint nth, byte** name, nuint* nameLength, ValType* ret);
     [LibraryImport(WasmtimeLibrary.Name)] [return: MarshalAs(UnmanagedType.U1)] public static partial bool wasmtime_component_func_type_result(nint type, ValType* ret);
     [LibraryImport(WasmtimeLibrary.Name)] [return: MarshalAs(UnmanagedType.U1)] public static partial bool wasmtime_component_func_type_async(nint type);
-    [LibraryImport(WasmtimeLibrary.Name)] public static partial void wasmtime_component_func_type_delete(nint type);
 
     // types/resource.h
-    [LibraryImport(WasmtimeLibrary.Name)] [return: MarshalAs(UnmanagedType.U1)] public static partial bool wasmtime_component_resource_type_equal(nint a, nint b);
     [LibraryImport(WasmtimeLibrary.Name)] public static partial void wasmtime_component_resource_type_delete(nint type);
     [LibraryImport(WasmtimeLibrary.Name)] public static partial nint wasmtime_component_resource_type_new_host(uint tag);
 
     // types/val.h
     [LibraryImport(WasmtimeLibrary.Name)] public static partial void wasmtime_component_valtype_delete(ValType* type);
-    [LibraryImport(WasmtimeLibrary.Name)] [return: MarshalAs(UnmanagedType.U1)] public static partial bool wasmtime_component_valtype_equal(ValType* a, ValType* b);
     [LibraryImport(WasmtimeLibrary.Name)] public static partial void wasmtime_component_list_type_element(nint type, ValType* ret);
     [LibraryImport(WasmtimeLibrary.Name)] public static partial void wasmtime_component_fixed_length_list_type_element(nint type, ValType* ret);
     [LibraryImport(WasmtimeLibrary.Name)] public static partial nuint wasmtime_component_record_type_field_count(nint type);
@@ -70,8 +66,6 @@ internal static unsafe partial class ComponentApi
 
     // func.h
     [LibraryImport(WasmtimeLibrary.Name)] public static partial nint wasmtime_component_func_call(ComponentFunc* func, nint context, Val* args, nuint argCount, Val* results, nuint resultCount);
-    [LibraryImport(WasmtimeLibrary.Name)] public static partial nint wasmtime_component_func_post_return(ComponentFunc* func, nint context);
-    [LibraryImport(WasmtimeLibrary.Name)] public static partial nint wasmtime_component_func_type(ComponentFunc* func, nint context);
 
     // val.h
     [LibraryImport(WasmtimeLibrary.Name)] public static partial Val* wasmtime_component_val_new(Val* value);
@@ -88,11 +82,9 @@ internal static unsafe partial class ComponentApi
     [LibraryImport(WasmtimeLibrary.Name)] [return: MarshalAs(UnmanagedType.U1)] public static partial bool wasmtime_component_resource_any_owned(nint resource);
     [LibraryImport(WasmtimeLibrary.Name)] public static partial nint wasmtime_component_resource_any_drop(nint context, nint resource);
     [LibraryImport(WasmtimeLibrary.Name)] public static partial void wasmtime_component_resource_any_delete(nint resource);
-    [LibraryImport(WasmtimeLibrary.Name)] public static partial nint wasmtime_component_resource_any_type(nint resource);
     [LibraryImport(WasmtimeLibrary.Name)] public static partial nint wasmtime_component_resource_any_to_host(nint context, nint resource, nint* host);
     [LibraryImport(WasmtimeLibrary.Name)] public static partial nint wasmtime_component_resource_host_new([MarshalAs(UnmanagedType.U1)] bool owned, uint rep, uint type);
     [LibraryImport(WasmtimeLibrary.Name)] public static partial uint wasmtime_component_resource_host_rep(nint host);
-    [LibraryImport(WasmtimeLibrary.Name)] public static partial uint wasmtime_component_resource_host_type(nint host);
     [LibraryImport(WasmtimeLibrary.Name)] [return: MarshalAs(UnmanagedType.U1)] public static partial bool wasmtime_component_resource_host_owned(nint host);
     [LibraryImport(WasmtimeLibrary.Name)] public static partial void wasmtime_component_resource_host_delete(nint host);
     [LibraryImport(WasmtimeLibrary.Name)] public static partial nint wasmtime_component_resource_host_to_any(nint context, nint host, nint* any);

@@ -12,6 +12,14 @@ internal unsafe struct ByteVec
     public readonly string ToUtf8String() => Data == null ? string.Empty : System.Text.Encoding.UTF8.GetString(Data, checked((int)Size));
 }
 
+/// <summary>A vector of pointers (<c>wasm_frame_vec_t</c>): a size and a pointer to the elements.</summary>
+[StructLayout(LayoutKind.Sequential)]
+internal unsafe struct NativeVec
+{
+    public nuint Size;
+    public nint* Data;
+}
+
 /// <summary><c>wasmtime_component_func_t</c>: store id, two private words and a private pointer (32 bytes).</summary>
 [StructLayout(LayoutKind.Explicit, Size = 32)]
 internal struct ComponentFunc

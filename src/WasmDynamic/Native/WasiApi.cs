@@ -10,9 +10,6 @@ internal static unsafe partial class WasiApi
     [LibraryImport(WasmtimeLibrary.Name)] [return: MarshalAs(UnmanagedType.U1)] public static partial bool wasi_config_set_argv(nint config, nuint argc, byte** argv);
     [LibraryImport(WasmtimeLibrary.Name)] [return: MarshalAs(UnmanagedType.U1)] public static partial bool wasi_config_set_env(nint config, nuint envc, byte** names, byte** values);
     [LibraryImport(WasmtimeLibrary.Name)] public static partial void wasi_config_set_stdin_bytes(nint config, ByteVec* bytes);
-    [LibraryImport(WasmtimeLibrary.Name)] public static partial void wasi_config_inherit_stdin(nint config);
-    [LibraryImport(WasmtimeLibrary.Name)] public static partial void wasi_config_inherit_stdout(nint config);
-    [LibraryImport(WasmtimeLibrary.Name)] public static partial void wasi_config_inherit_stderr(nint config);
     [LibraryImport(WasmtimeLibrary.Name, StringMarshalling = StringMarshalling.Utf8)]
     [return: MarshalAs(UnmanagedType.U1)]
     public static partial bool wasi_config_preopen_dir(nint config, string hostPath, string guestPath, [MarshalAs(UnmanagedType.U1)] bool mutable);

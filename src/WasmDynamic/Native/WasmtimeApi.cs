@@ -6,7 +6,6 @@ namespace WasmDynamic.Native;
 internal static unsafe partial class WasmtimeApi
 {
     [LibraryImport(WasmtimeLibrary.Name)] public static partial nint wasm_config_new();
-    [LibraryImport(WasmtimeLibrary.Name)] public static partial void wasm_config_delete(nint config);
     [LibraryImport(WasmtimeLibrary.Name)] public static partial void wasmtime_config_wasm_component_model_set(nint config, [MarshalAs(UnmanagedType.U1)] bool enable);
     [LibraryImport(WasmtimeLibrary.Name)] public static partial void wasmtime_config_wasm_component_model_async_set(nint config, [MarshalAs(UnmanagedType.U1)] bool enable);
     [LibraryImport(WasmtimeLibrary.Name)] public static partial void wasmtime_config_concurrency_support_set(nint config, [MarshalAs(UnmanagedType.U1)] bool enable);
@@ -30,12 +29,22 @@ internal static unsafe partial class WasmtimeApi
     [LibraryImport(WasmtimeLibrary.Name)] public static partial nint wasmtime_context_set_fuel(nint context, ulong fuel);
     [LibraryImport(WasmtimeLibrary.Name)]
     public static partial void wasmtime_store_epoch_deadline_callback(nint store, delegate* unmanaged[Cdecl]<nint, nint, ulong*, byte*, nint> callback, nint data, delegate* unmanaged[Cdecl]<nint, void> finalizer);
-    [LibraryImport(WasmtimeLibrary.Name)] public static partial nint wasmtime_context_get_fuel(nint context, ulong* fuel);
 
     [LibraryImport(WasmtimeLibrary.Name)] public static partial nint wasmtime_error_new(byte* message);
     [LibraryImport(WasmtimeLibrary.Name)] public static partial void wasmtime_error_message(nint error, ByteVec* message);
     [LibraryImport(WasmtimeLibrary.Name)] public static partial void wasmtime_error_delete(nint error);
     [LibraryImport(WasmtimeLibrary.Name)] [return: MarshalAs(UnmanagedType.U1)] public static partial bool wasmtime_error_exit_status(nint error, int* status);
+    [LibraryImport(WasmtimeLibrary.Name)] public static partial void wasmtime_error_wasm_trace(nint error, NativeVec* frames);
+
+    // wasm_trap_t and wasmtime_error_t are one Rust struct (an anyhow::Error) in the C API: the shipped library folds
+    // wasmtime_error_delete and wasm_trap_delete (and wasmtime_error_wasm_trace and wasm_trap_trace) into one symbol.
+    [LibraryImport(WasmtimeLibrary.Name)] [return: MarshalAs(UnmanagedType.U1)] public static partial bool wasmtime_trap_code(nint error, byte* code);
+
+    [LibraryImport(WasmtimeLibrary.Name)] public static partial void wasm_frame_vec_delete(NativeVec* frames);
+    [LibraryImport(WasmtimeLibrary.Name)] public static partial uint wasm_frame_func_index(nint frame);
+    [LibraryImport(WasmtimeLibrary.Name)] public static partial nuint wasm_frame_module_offset(nint frame);
+    [LibraryImport(WasmtimeLibrary.Name)] public static partial ByteVec* wasmtime_frame_func_name(nint frame);
+    [LibraryImport(WasmtimeLibrary.Name)] public static partial ByteVec* wasmtime_frame_module_name(nint frame);
 
     [LibraryImport(WasmtimeLibrary.Name)] public static partial void wasm_byte_vec_new_uninitialized(ByteVec* vec, nuint size);
     [LibraryImport(WasmtimeLibrary.Name)] public static partial void wasm_byte_vec_delete(ByteVec* vec);

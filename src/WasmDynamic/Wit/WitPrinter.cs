@@ -1,3 +1,5 @@
+// Over 400 lines on purpose: one recursive walk whose ordering, naming and `use` rules must be read together to
+// print exactly what `wasm-tools component wit` prints; splitting it by item kind would scatter those rules.
 using System.Text;
 
 namespace WasmDynamic.Wit;

@@ -1,5 +1,4 @@
 using System.Reflection;
-using WasmDynamic.Hosting;
 using WasmDynamic.Marshalling;
 
 namespace WasmDynamic.Emit;
@@ -31,17 +30,17 @@ internal static class Tokens
 
     public static readonly ConstructorInfo ProxyCtor = typeof(ComponentProxy).GetConstructors(All).Single();
 
-    public static readonly MethodInfo InvokerBegin = typeof(FunctionInvoker).GetMethod(nameof(FunctionInvoker.Begin), All)!;
+    public static readonly MethodInfo InvokerBegin = typeof(ExportCall).GetMethod(nameof(ExportCall.Begin), All)!;
 
-    public static readonly MethodInfo InvokerCall = typeof(FunctionInvoker).GetMethod(nameof(FunctionInvoker.Call), All)!;
+    public static readonly MethodInfo InvokerCall = typeof(ExportCall).GetMethod(nameof(ExportCall.Call), All)!;
 
-    public static readonly MethodInfo InvokerEnd = typeof(FunctionInvoker).GetMethod(nameof(FunctionInvoker.End), All)!;
+    public static readonly MethodInfo InvokerEnd = typeof(ExportCall).GetMethod(nameof(ExportCall.End), All)!;
 
-    public static readonly MethodInfo InvokerArgumentFailed = typeof(FunctionInvoker).GetMethod(nameof(FunctionInvoker.ArgumentFailed), All)!;
+    public static readonly MethodInfo InvokerArgumentFailed = typeof(ExportCall).GetMethod(nameof(ExportCall.ArgumentFailed), All)!;
 
-    public static readonly MethodInfo InvokerErrorReturned = typeof(FunctionInvoker).GetMethod(nameof(FunctionInvoker.ErrorReturned), All)!;
+    public static readonly MethodInfo InvokerErrorReturned = typeof(ExportCall).GetMethod(nameof(ExportCall.ErrorReturned), All)!;
 
-    public static readonly MethodInfo InvokerContext = typeof(FunctionInvoker).GetProperty(nameof(FunctionInvoker.Context), All)!.GetMethod!;
+    public static readonly MethodInfo InvokerContext = typeof(ExportCall).GetProperty(nameof(ExportCall.Context), All)!.GetMethod!;
 
     public static MethodInfo Lower(Type converterType) => converterType.GetMethod(nameof(ValueConverter<int>.Lower))!;
 

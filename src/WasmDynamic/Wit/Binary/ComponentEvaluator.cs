@@ -1,3 +1,5 @@
+// Over 400 lines on purpose: one evaluation pass over the index spaces of every scope; each step reads the state the
+// previous ones filled, so the steps stay side by side.
 namespace WasmDynamic.Wit.Binary;
 
 // Evaluation of the parsed component: the index spaces of every scope, filled item by item, with each type given an

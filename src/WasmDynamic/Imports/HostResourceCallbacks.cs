@@ -2,7 +2,7 @@ using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
 using WasmDynamic.Native;
 
-namespace WasmDynamic.Hosting;
+namespace WasmDynamic.Imports;
 
 /// <summary>Native callbacks for host-implemented resources.</summary>
 internal static class HostResourceCallbacks
@@ -19,9 +19,8 @@ internal static class HostResourceCallbacks
     {
         try
         {
-            var target = (Target)GCHandle.FromIntPtr(data).Target!;
-            var state = target.State;
-            if (state.HostResources.Remove(rep) is IDisposable disposable)
+            var target = CallbackBridge.Target<Target>(data);
+            if (target.State.HostResources.Remove(rep) is IDisposable disposable)
             {
                 try
                 {
@@ -29,9 +28,7 @@ internal static class HostResourceCallbacks
                 }
                 catch (Exception e)
                 {
-                    state.PendingHostException = e;
-                    state.PendingHostFunction = $"'{target.Name}' ({disposable.GetType().Name}.Dispose)";
-                    return NativeError.Create($"host resource destructor '{target.Name}' ({disposable.GetType().Name}.Dispose) threw {e.GetType().Name}: {e.Message}");
+                    return CallbackBridge.Captured(target.State, e, "host resource destructor", $"'{target.Name}' ({disposable.GetType().Name}.Dispose)");
                 }
             }
 
@@ -39,7 +36,7 @@ internal static class HostResourceCallbacks
         }
         catch (Exception e)
         {
-            return NativeError.Create("WasmDynamic resource destructor failed: " + e.Message);
+            return CallbackBridge.Unexpected("resource destructor", e);
         }
     }
 }

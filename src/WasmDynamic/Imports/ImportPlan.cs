@@ -3,7 +3,7 @@ using WasmDynamic.Emit;
 using WasmDynamic.Marshalling;
 using WasmDynamic.Wit;
 
-namespace WasmDynamic.Hosting;
+namespace WasmDynamic.Imports;
 
 /// <summary>Where a planned function finds its target in the imports given: an entry, a delegate property of it, or its factory.</summary>
 internal sealed record TargetSource(int Entry, PropertyInfo? Property, Func<Delegate, Delegate>? Wrap)

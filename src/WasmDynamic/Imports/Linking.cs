@@ -2,7 +2,7 @@ using System.Runtime.InteropServices;
 using System.Text;
 using WasmDynamic.Native;
 
-namespace WasmDynamic.Hosting;
+namespace WasmDynamic.Imports;
 
 /// <summary>Builds the linker for one instantiation (WASI, host functions, empty type-only instances) and looks up exports.</summary>
 internal static unsafe class Linking
@@ -143,15 +143,15 @@ internal static unsafe class Linking
     {
         var bytes = Encoding.UTF8.GetBytes(r.Name);
         var type = ComponentApi.wasmtime_component_resource_type_new_host(r.Tag);
-        var handle = GCHandle.ToIntPtr(GCHandle.Alloc(new HostResourceCallbacks.Target(state, $"{r.Instance}#[resource-drop]{r.Name}")));
+        var handle = CallbackBridge.Handle(new HostResourceCallbacks.Target(state, $"{r.Instance}#[resource-drop]{r.Name}"));
         try
         {
             fixed (byte* p = bytes)
             {
-                var error = ComponentApi.wasmtime_component_linker_instance_add_resource(instance, p, (nuint)bytes.Length, type, &HostResourceCallbacks.Destructor, handle, &HostFunction.Free);
+                var error = ComponentApi.wasmtime_component_linker_instance_add_resource(instance, p, (nuint)bytes.Length, type, &HostResourceCallbacks.Destructor, handle, &CallbackBridge.FreeHandle);
                 if (error != 0)
                 {
-                    GCHandle.FromIntPtr(handle).Free();
+                    CallbackBridge.Free(handle);
                     Check(error, component, $"defining host resource '{r.Instance}#{r.Name}'");
                 }
             }
@@ -165,13 +165,13 @@ internal static unsafe class Linking
     private static void AddFunc(nint instance, HostBinder.Definition d, WasmComponent component)
     {
         var bytes = Encoding.UTF8.GetBytes(d.Name);
-        var handle = GCHandle.ToIntPtr(GCHandle.Alloc(d.Function));
+        var handle = CallbackBridge.Handle(d.Function);
         fixed (byte* p = bytes)
         {
-            var error = ComponentApi.wasmtime_component_linker_instance_add_func(instance, p, (nuint)bytes.Length, &HostFunction.Callback, handle, &HostFunction.Free);
+            var error = ComponentApi.wasmtime_component_linker_instance_add_func(instance, p, (nuint)bytes.Length, &HostFunction.Callback, handle, &CallbackBridge.FreeHandle);
             if (error != 0)
             {
-                GCHandle.FromIntPtr(handle).Free();
+                CallbackBridge.Free(handle);
                 Check(error, component, $"defining host function '{d.Function.QualifiedName}'");
             }
         }

@@ -1,4 +1,4 @@
-namespace WasmDynamic.Hosting;
+namespace WasmDynamic.Imports;
 
 /// <summary>
 /// The host objects standing behind host-implemented resource handles of one store, by rep. When the guest drops
@@ -9,17 +9,6 @@ internal sealed class HostResourceTable
 {
     private readonly Dictionary<uint, (object Value, uint Tag, bool Owned)> _entries = new();
     private uint _next;
-
-    public int Count
-    {
-        get
-        {
-            lock (_entries)
-            {
-                return _entries.Count;
-            }
-        }
-    }
 
     public uint Add(object value, uint tag, bool owned)
     {

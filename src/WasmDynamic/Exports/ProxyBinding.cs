@@ -2,7 +2,7 @@ using WasmDynamic.Binding;
 using WasmDynamic.Emit;
 using WasmDynamic.Wit;
 
-namespace WasmDynamic.Hosting;
+namespace WasmDynamic.Exports;
 
 /// <summary>What one proxy object is bound to: its instance, its invokers (in method order) and its type info.</summary>
 [System.Diagnostics.CodeAnalysis.RequiresUnreferencedCode(Trimming.Reflection)]

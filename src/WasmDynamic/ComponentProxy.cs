@@ -1,7 +1,7 @@
 using System.Dynamic;
 using System.Linq.Expressions;
 using WasmDynamic.Dynamic;
-using WasmDynamic.Hosting;
+using WasmDynamic.Exports;
 
 namespace WasmDynamic;
 
@@ -16,7 +16,7 @@ public abstract class ComponentProxy : IDynamicMetaObjectProvider
     internal readonly FunctionInvoker[] Invokers;
 
     /// <summary>Called by emitted constructors.</summary>
-    protected ComponentProxy(object binding)
+    private protected ComponentProxy(object binding)
     {
         var b = (ProxyBinding)binding;
         Invokers = b.Invokers;

@@ -3,7 +3,7 @@ using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
 using WasmDynamic.Native;
 
-namespace WasmDynamic.Hosting;
+namespace WasmDynamic.Exports;
 
 /// <summary>Why a call was interrupted.</summary>
 internal enum InterruptReason
@@ -21,8 +21,6 @@ internal enum InterruptReason
 /// </summary>
 internal sealed unsafe class InterruptState
 {
-    public TimeSpan? Timeout { get; set; }
-
     public long Deadline { get; set; } = long.MaxValue;
 
     public CancellationToken InstanceToken { get; set; }
@@ -39,7 +37,7 @@ internal sealed unsafe class InterruptState
     {
         try
         {
-            var state = (InterruptState)GCHandle.FromIntPtr(data).Target!;
+            var state = CallbackBridge.Target<InterruptState>(data);
             if (state.Disposing)
             {
                 state.Reason = InterruptReason.Disposed;
@@ -63,7 +61,7 @@ internal sealed unsafe class InterruptState
         }
         catch (Exception e)
         {
-            return NativeError.Create("WasmDynamic epoch callback failed: " + e.Message);
+            return CallbackBridge.Unexpected("epoch callback", e);
         }
     }
 }

@@ -1,12 +1,13 @@
+using WasmDynamic.Marshalling;
 using WasmDynamic.Native;
 using WasmDynamic.Wit;
 
-namespace WasmDynamic.Hosting;
+namespace WasmDynamic.Exports;
 
 /// <summary>Per instance and resource class: the invokers its emitted methods call.</summary>
 internal sealed class ResourceBinding
 {
-    public ResourceBinding(ComponentInstance instance, WitResource resource, FunctionInvoker[] invokers, Emit.ResourceClassInfo info)
+    public ResourceBinding(ComponentInstance instance, WitResource resource, FunctionInvoker[] invokers, GuestResourceClass info)
     {
         Instance = instance;
         Resource = resource;
@@ -16,7 +17,7 @@ internal sealed class ResourceBinding
     }
 
     /// <summary>The emitted class: its methods and the WIT functions they call.</summary>
-    public Emit.ResourceClassInfo Info { get; }
+    public GuestResourceClass Info { get; }
 
     public ComponentInstance Instance { get; }
 
@@ -25,7 +26,7 @@ internal sealed class ResourceBinding
     public FunctionInvoker[] Invokers { get; }
 
     /// <summary>Creates the .NET object (an emitted <see cref="ComponentResource"/>) for a handle.</summary>
-    public Func<ResourceHandle, object> Create { get; }
+    public Func<object, object> Create { get; }
 }
 
 /// <summary>
@@ -42,7 +43,7 @@ internal sealed unsafe class ResourceHandle
         Binding = binding;
         _any = any;
         Owned = owned;
-        binding.Instance.Track(this);
+        binding.Instance.Resources.Track(this);
     }
 
     public ResourceBinding Binding { get; }
@@ -71,7 +72,7 @@ internal sealed unsafe class ResourceHandle
         {
             // The guest takes the resource; only our host-side box remains, freed once the call is over.
             _any = 0;
-            Binding.Instance.Untrack(this);
+            Binding.Instance.Resources.Untrack(this);
             Binding.Instance.ArgumentContext.DeleteAfterCall(any);
         }
 

@@ -6,7 +6,7 @@ using WasmDynamic.Emit;
 using WasmDynamic.Marshalling;
 using WasmDynamic.Wit;
 
-namespace WasmDynamic.Hosting;
+namespace WasmDynamic.Imports;
 
 /// <summary>
 /// Matches host objects and delegates to a world's imports and builds a <see cref="HostFunction"/> per imported

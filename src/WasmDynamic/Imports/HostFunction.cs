@@ -4,7 +4,7 @@ using WasmDynamic.Marshalling;
 using WasmDynamic.Native;
 using WasmDynamic.Wit;
 
-namespace WasmDynamic.Hosting;
+namespace WasmDynamic.Imports;
 
 /// <summary>
 /// One imported function implemented by a .NET method: lifts the guest's arguments, calls the method, lowers its
@@ -62,9 +62,7 @@ internal sealed unsafe class HostFunction
         }
         catch (Exception e)
         {
-            _state.PendingHostException = e;
-            _state.PendingHostFunction = $"'{QualifiedName}' ({Function.Signature})";
-            return NativeError.Create($"host function '{QualifiedName}' ({Function.Signature}) threw {e.GetType().Name}: {e.Message}");
+            return CallbackBridge.Captured(_state, e, "host function", $"'{QualifiedName}' ({Function.Signature})");
         }
         finally
         {
@@ -80,31 +78,11 @@ internal sealed unsafe class HostFunction
     {
         try
         {
-            var function = (HostFunction)GCHandle.FromIntPtr(env).Target!;
-            return function.Invoke(args, argCount, results, resultCount);
+            return CallbackBridge.Target<HostFunction>(env).Invoke(args, argCount, results, resultCount);
         }
         catch (Exception e)
         {
-            return NativeError.Create("WasmDynamic host callback failed: " + e.Message);
+            return CallbackBridge.Unexpected("host callback", e);
         }
     }
-
-    [UnmanagedCallersOnly(CallConvs = [typeof(CallConvCdecl)])]
-    public static void Free(nint env)
-    {
-        try
-        {
-            GCHandle.FromIntPtr(env).Free();
-        }
-        catch (Exception)
-        {
-            // Nothing may unwind into native code.
-        }
-    }
-}
-
-/// <summary>A result converter that can lower the err case from a <see cref="ComponentErrorException"/>.</summary>
-internal unsafe interface IErrorLowering
-{
-    void LowerError(object? payload, Val* dst, LowerContext cx);
 }

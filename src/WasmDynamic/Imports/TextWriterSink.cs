@@ -1,8 +1,9 @@
 using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
 using System.Text;
+using WasmDynamic.Native;
 
-namespace WasmDynamic.Hosting;
+namespace WasmDynamic.Imports;
 
 /// <summary>Receives a guest's stdout/stderr bytes from WASI and passes them on as <see cref="WasiOutput"/> says.</summary>
 internal sealed unsafe class TextWriterSink
@@ -16,7 +17,7 @@ internal sealed unsafe class TextWriterSink
     {
         _output = output;
         _error = error;
-        Handle = GCHandle.ToIntPtr(GCHandle.Alloc(this));
+        Handle = CallbackBridge.Handle(this);
     }
 
     /// <summary>A GCHandle owned by Wasmtime from now on; freed by <see cref="Release"/>.</summary>
@@ -114,7 +115,7 @@ internal sealed unsafe class TextWriterSink
     {
         try
         {
-            var sink = (TextWriterSink)GCHandle.FromIntPtr(data).Target!;
+            var sink = CallbackBridge.Target<TextWriterSink>(data);
             lock (sink)
             {
                 sink.Append(new ReadOnlySpan<byte>(buffer, checked((int)length)));

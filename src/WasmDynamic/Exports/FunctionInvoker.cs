@@ -1,9 +1,10 @@
 using System.Runtime.InteropServices;
+using WasmDynamic.Emit;
 using WasmDynamic.Marshalling;
 using WasmDynamic.Native;
 using WasmDynamic.Wit;
 
-namespace WasmDynamic.Hosting;
+namespace WasmDynamic.Exports;
 
 /// <summary>
 /// Calls one exported component function of one instance. Emitted proxy methods use it as
@@ -12,7 +13,7 @@ namespace WasmDynamic.Hosting;
 /// </summary>
 [System.Diagnostics.CodeAnalysis.RequiresUnreferencedCode(Trimming.Reflection)]
 [System.Diagnostics.CodeAnalysis.RequiresDynamicCode(Trimming.Emit)]
-internal sealed unsafe class FunctionInvoker : IDisposable
+internal sealed unsafe class FunctionInvoker : ExportCall, IDisposable
 {
     private readonly ComponentInstance _owner;
     private readonly ComponentFunc* _func;
@@ -55,10 +56,10 @@ internal sealed unsafe class FunctionInvoker : IDisposable
     /// <summary>The name used in messages: <c>demo:calc/types@0.1.0#area</c> or <c>add</c>.</summary>
     public string QualifiedName { get; }
 
-    public LowerContext Context => _owner.ArgumentContext;
+    public override MarshalContext Context => _owner.ArgumentContext;
 
     /// <summary>Enters the instance and returns the argument slots.</summary>
-    public Val* Begin()
+    public override Val* Begin()
     {
         _owner.EnterCall(this);
         if (!_resolved)
@@ -80,7 +81,7 @@ internal sealed unsafe class FunctionInvoker : IDisposable
     }
 
     /// <summary>Calls the function with the lowered arguments; returns the result slot.</summary>
-    public Val* Call()
+    public override Val* Call()
     {
         if (Bulk is { } bulk)
         {
@@ -104,7 +105,7 @@ internal sealed unsafe class FunctionInvoker : IDisposable
         ComponentApi.wasmtime_component_func_call(_func, _owner.Context, _args, (nuint)_argCount, _hasResult ? _result : null, _hasResult ? 1u : 0u);
 
     /// <summary>Frees the result, resets the argument arena and leaves the instance (always, from a finally).</summary>
-    public void End()
+    public override void End()
     {
         if (_resultLive)
         {
@@ -120,45 +121,11 @@ internal sealed unsafe class FunctionInvoker : IDisposable
     }
 
     /// <summary>Called from an emitted method's catch: the argument error located at WIT parameter <paramref name="index"/>.</summary>
-    public Exception ArgumentFailed(ComponentArgumentException e, int index) =>
+    public override Exception ArgumentFailed(ComponentArgumentException e, int index) =>
         index < 0 || index >= Function.Parameters.Count ? e : e.At(QualifiedName, Function.Signature, Function.Parameters[index].Name);
 
     /// <summary>Called from an emitted method's catch: an <c>err</c> result, with this function named.</summary>
-    public Exception ErrorReturned(ComponentErrorException e) => e.Function is not null ? e : new ComponentErrorException(e.Payload, QualifiedName);
-
-    /// <summary>The path <c>dynamic</c> callers and the object API use: arguments already coerced to the converters' types.</summary>
-    public object? InvokeBoxed(object?[] args, ValueConverter[] converters, ValueConverter? resultConverter)
-    {
-        var slots = Begin();
-        try
-        {
-            for (var i = 0; i < args.Length; i++)
-            {
-                try
-                {
-                    converters[i].LowerBoxed(args[i], slots + i, Context);
-                }
-                catch (ComponentArgumentException e)
-                {
-                    throw ArgumentFailed(e, i);
-                }
-            }
-
-            var r = Call();
-            try
-            {
-                return resultConverter?.LiftBoxed(r);
-            }
-            catch (ComponentErrorException e)
-            {
-                throw ErrorReturned(e);
-            }
-        }
-        finally
-        {
-            End();
-        }
-    }
+    public override Exception ErrorReturned(ComponentErrorException e) => e.Function is not null ? e : new ComponentErrorException(e.Payload, QualifiedName);
 
     public void Dispose()
     {

@@ -5,16 +5,21 @@ using WasmDynamic.Native;
 namespace WasmDynamic.Marshalling;
 
 /// <summary>
-/// Where lowered values get their native memory. Call arguments are borrowed by Wasmtime, so they live in a
+/// The explicit context of one direction of a call, passed to every <c>Lower</c> and <c>Lift</c>: the store the values
+/// belong to (<see cref="Site"/>, for resource handles) and where lowered values get their native memory. Call arguments are borrowed by Wasmtime, so they live in a
 /// <see cref="NativeArena"/> and die with the call. Host-function results are freed by Wasmtime, so they must be
 /// made with Wasmtime's own allocators (<see cref="Owned"/>); mixing the two corrupts the heap.
 /// </summary>
-internal sealed unsafe class LowerContext : IDisposable
+internal sealed unsafe class MarshalContext : IDisposable
 {
-    public LowerContext(bool owned)
+    public MarshalContext(bool owned, IResourceSite site)
     {
         Owned = owned;
+        Site = site;
     }
+
+    /// <summary>The store (and instance) the values of this call belong to.</summary>
+    public IResourceSite Site { get; }
 
     /// <summary>True when values are built for Wasmtime to own and free (host results).</summary>
     public bool Owned { get; }

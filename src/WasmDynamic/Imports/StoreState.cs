@@ -1,0 +1,65 @@
+using WasmDynamic.Marshalling;
+using WasmDynamic.Native;
+using WasmDynamic.Wit;
+
+namespace WasmDynamic.Imports;
+
+/// <summary>
+/// Per-store state that native callbacks reach through a <see cref="System.Runtime.InteropServices.GCHandle"/>. It
+/// holds no reference to the <see cref="ComponentInstance"/>, so a forgotten instance can still be finalized.
+/// </summary>
+internal sealed class StoreState : IDisposable, IResourceSite, IHostExceptionSink
+{
+    public StoreState()
+    {
+        ResultContext = new MarshalContext(owned: true, this);
+    }
+
+    /// <summary>
+    /// The context of host calls: host results are freed by Wasmtime, so they are built with its allocators; the
+    /// guest's arguments are lifted with it too.
+    /// </summary>
+    public MarshalContext ResultContext { get; }
+
+    /// <summary>The store's <c>wasmtime_context_t*</c> (set once the store exists).</summary>
+    public nint StoreContext { get; set; }
+
+    /// <summary>Host objects behind host-implemented resource handles.</summary>
+    public HostResourceTable HostResources { get; } = new();
+
+    /// <summary>The exception a host function threw during the current call, rethrown to the export's caller.</summary>
+    public Exception? PendingHostException { get; set; }
+
+    /// <summary>Which import threw <see cref="PendingHostException"/>: its name and WIT signature.</summary>
+    public string? PendingHostFunction { get; set; }
+
+    /// <summary>How many host imports of this store are running now (nested imports count each).</summary>
+    public volatile int ImportDepth;
+
+    /// <summary>How many host imports have started; a waiter that sees it unchanged knows the same import still runs.</summary>
+    public long ImportCalls;
+
+    /// <summary>The innermost running host import, for deadlock messages.</summary>
+    public volatile HostFunction? CurrentImport;
+
+    public void Capture(Exception exception, string where)
+    {
+        PendingHostException = exception;
+        PendingHostFunction = where;
+    }
+
+    public uint AddHostResource(object value, uint tag, bool owned) => HostResources.Add(value, tag, owned);
+
+    public object GetHostResource(uint rep, uint tag, string name) => HostResources.Get(rep, tag, name);
+
+    public void RemoveHostResource(uint rep) => HostResources.Remove(rep);
+
+    // A resource the component exports never appears in an import's signature (imports cannot name export types).
+    public nint LowerGuestResource(object? value, WitHandle handle, Type declared) =>
+        throw new WasmDynamicException($"A {handle.Resource.Name} resource the component exports cannot pass through a host import (WIT '{handle}'); only the component's exports take and return it.");
+
+    public object LiftGuestResource(GuestResourceClass resourceClass, nint any) =>
+        throw new WasmDynamicException($"A {resourceClass.Resource.Name} resource the component exports cannot pass through a host import; only the component's exports take and return it.");
+
+    public void Dispose() => ResultContext.Dispose();
+}
