@@ -221,9 +221,22 @@ public sealed class FiberTrampolineTests : IDisposable
             WasmtimeApi.wasmtime_context_set_epoch_deadline(context, 1);
         });
         await store.InstantiateAsync();
-        using var ticker = new Timer(_ => WasmtimeApi.wasmtime_engine_increment_epoch(_runtime.Engine.Pointer), null, 0, 5);
+        // A dedicated thread, not a timer: a starved thread pool (tests run in parallel) must not stop the ticks.
+        var ticking = true;
+        var engine = _runtime.Engine.Pointer;
+        var ticker = new Thread(() => { while (Volatile.Read(ref ticking)) { WasmtimeApi.wasmtime_engine_increment_epoch(engine); Thread.Sleep(2); } }) { IsBackground = true };
+        ticker.Start();
 
-        var result = await store.CallAsync("spin", [RawAsync.U32(300_000_000)], hasResult: true);
+        Val result;
+        try
+        {
+            result = await store.CallAsync("spin", [RawAsync.U32(300_000_000)], hasResult: true);
+        }
+        finally
+        {
+            Volatile.Write(ref ticking, false);
+            ticker.Join();
+        }
 
         result.U32.Should().Be(300_000_000);
         store.Yields.Should().BeGreaterThan(0, "the guest yielded at epoch ticks");
