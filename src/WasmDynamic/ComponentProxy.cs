@@ -26,7 +26,7 @@ public abstract class ComponentProxy : IDynamicMetaObjectProvider
     internal ProxyBinding Binding { get; }
 
     /// <summary>The instance this proxy calls into.</summary>
-    public ComponentInstance Instance => Binding.Instance;
+    public ComponentInstance Instance => (ComponentInstance)Binding.Instance;
 
     /// <summary>The WIT name of what this proxy exposes: an interface name, or empty for the root functions.</summary>
     public string WitName => Binding.InterfaceName;
@@ -42,5 +42,5 @@ public abstract class ComponentProxy : IDynamicMetaObjectProvider
     DynamicMetaObject IDynamicMetaObjectProvider.GetMetaObject(Expression parameter) => new ProxyMetaObject(parameter, this);
 
     /// <inheritdoc/>
-    public override string ToString() => string.IsNullOrEmpty(WitName) ? $"exports of {Instance.Component.Name}" : WitName;
+    public override string ToString() => string.IsNullOrEmpty(WitName) ? $"exports of {Binding.Instance.ComponentName}" : WitName;
 }
