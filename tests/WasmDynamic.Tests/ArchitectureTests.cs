@@ -47,11 +47,7 @@ public class ArchitectureTests
         "WasmDynamic.ComponentProxy → WasmDynamic.ComponentInstance",
         "WasmDynamic.ComponentResource → WasmDynamic.Dynamic.ResourceMetaObject",
         "WasmDynamic.Exports.ProxyBinding → WasmDynamic.Dynamic.BoundFunctionReference",
-        "WasmDynamic.Imports.Linking → WasmDynamic.ComponentRuntime",
-        "WasmDynamic.Imports.Linking → WasmDynamic.WasmComponent",
         "WasmDynamic.ComponentRecord → WasmDynamic.Wit.Naming",
-        "WasmDynamic.BulkAdapter.Wrapping → WasmDynamic.ComponentRuntime",
-        "WasmDynamic.BulkAdapter.Wrapping → WasmDynamic.WasmComponent",
     ];
 
     private static string? Layer(Type t)
