@@ -35,7 +35,12 @@ public abstract class ComponentProxy : IDynamicMetaObjectProvider
     /// <param name="name">An interface (<c>demo:calc/types</c>, <c>types</c>, <c>Types</c>) or a function (<c>roundtrip-u8</c>).</param>
     /// <exception cref="ArgumentNullException"><paramref name="name"/> is null.</exception>
     /// <exception cref="ComponentExportNotFoundException">No such export.</exception>
-    public dynamic this[string name] => Binding.Lookup(this, name ?? throw new ArgumentNullException(nameof(name), "An export name is needed: pass a function or interface name, e.g. Exports[\"add\"]."));
+    public dynamic this[string name]
+    {
+        [System.Diagnostics.CodeAnalysis.UnconditionalSuppressMessage("Trimming", "IL2026", Justification = "A proxy exists only through members that carry RequiresUnreferencedCode (ComponentInstance.Exports, Invoke, GetInterface, Instantiate).")]
+        [System.Diagnostics.CodeAnalysis.UnconditionalSuppressMessage("AOT", "IL3050", Justification = "As for IL2026: every way to a proxy carries RequiresDynamicCode.")]
+        get => ProxyMetaObject.Lookup(this, name ?? throw new ArgumentNullException(nameof(name), "An export name is needed: pass a function or interface name, e.g. Exports[\"add\"]."));
+    }
 
     [System.Diagnostics.CodeAnalysis.UnconditionalSuppressMessage("Trimming", "IL2026", Justification = "A dynamic operation reaches this object only through members that carry RequiresUnreferencedCode (ComponentInstance.Exports, Invoke, GetInterface, Instantiate).")]
     [System.Diagnostics.CodeAnalysis.UnconditionalSuppressMessage("AOT", "IL3050", Justification = "As for IL2026: every way to this object carries RequiresDynamicCode.")]

@@ -46,7 +46,6 @@ public class ArchitectureTests
         "WasmDynamic.ComponentProxy → WasmDynamic.Dynamic.ProxyMetaObject",
         "WasmDynamic.ComponentProxy → WasmDynamic.ComponentInstance",
         "WasmDynamic.ComponentResource → WasmDynamic.Dynamic.ResourceMetaObject",
-        "WasmDynamic.Exports.ProxyBinding → WasmDynamic.Dynamic.BoundFunctionReference",
         "WasmDynamic.ComponentRecord → WasmDynamic.Wit.Naming",
     ];
 

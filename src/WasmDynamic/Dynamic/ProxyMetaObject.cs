@@ -81,5 +81,10 @@ internal sealed class ProxyMetaObject : DynamicMetaObject
     internal DynamicMetaObject Bind(BoundFunction function, DynamicMetaObject[] args, CallInfo callInfo, Type returnType, Expression target) =>
         DynamicCall.Bind(function.Method, function.Function, 0, Proxy.Binding.Qualified(function.Function), args, callInfo, returnType, target, TypeRestriction);
 
-    private static object Lookup(ComponentProxy proxy, string name) => proxy.Binding.Lookup(proxy, name);
+    /// <summary><c>proxy["name"]</c> and <c>proxy.Name</c>: the interface proxy, or the function as a callable reference.</summary>
+    internal static object Lookup(ComponentProxy proxy, string name)
+    {
+        var (iface, function) = proxy.Binding.Lookup(name);
+        return iface ?? (object)new BoundFunctionReference(proxy, function!);
+    }
 }

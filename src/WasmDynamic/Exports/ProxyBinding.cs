@@ -26,23 +26,26 @@ internal sealed class ProxyBinding
 
     public string InterfaceName => Info.InterfaceName;
 
-    /// <summary><c>proxy["name"]</c>: an exported interface (root proxy only) or a function of this proxy.</summary>
+    /// <summary>
+    /// <c>proxy["name"]</c>: an exported interface (root proxy only) or a function of this proxy; exactly one of the
+    /// two is set (the dynamic layer wraps the function in a callable reference).
+    /// </summary>
     /// <exception cref="ComponentExportNotFoundException">There is no such export.</exception>
-    public object Lookup(ComponentProxy proxy, string name)
+    public (ComponentProxy? Interface, BoundFunction? Function) Lookup(string name)
     {
         if (Info.Interface is null)
         {
             var iface = WitWorld.Find(Instance.World.Exports, name);
             if (iface is not null)
             {
-                return Instance.InterfaceProxy(iface);
+                return (Instance.InterfaceProxy(iface), null);
             }
         }
 
         var index = FindFunction(name, out var ambiguity);
         if (index >= 0)
         {
-            return new Dynamic.BoundFunctionReference(proxy, Info.Functions[index]);
+            return (null, Info.Functions[index]);
         }
 
         var missing = NotFound(name, ambiguity);
