@@ -62,7 +62,7 @@ public sealed unsafe partial class ComponentInstance
         }
 
         var definitions = HostBinder.Bind(component.Name, Types, _options.Imports, _state, usesWasi, _options.TrapUnimplementedImports, out var empty, out var resources);
-        _native = Linking.Instantiate(component, Context, definitions, resources, empty, usesWasi, _options.TrapUnimplementedImports, _state);
+        _native = Linking.Instantiate(new Linking.Target(component.Runtime.Engine.Pointer, component.Handle, component.Name, component.World, component.Bulk), Context, definitions, resources, empty, usesWasi, _options.TrapUnimplementedImports, _state);
     }
 
     /// <summary>

@@ -26,7 +26,7 @@ public abstract class ComponentProxy : IDynamicMetaObjectProvider
     internal ProxyBinding Binding { get; }
 
     /// <summary>The instance this proxy calls into.</summary>
-    public ComponentInstance Instance => Binding.Instance;
+    public ComponentInstance Instance => (ComponentInstance)Binding.Instance;
 
     /// <summary>The WIT name of what this proxy exposes: an interface name, or empty for the root functions.</summary>
     public string WitName => Binding.InterfaceName;
@@ -35,12 +35,17 @@ public abstract class ComponentProxy : IDynamicMetaObjectProvider
     /// <param name="name">An interface (<c>demo:calc/types</c>, <c>types</c>, <c>Types</c>) or a function (<c>roundtrip-u8</c>).</param>
     /// <exception cref="ArgumentNullException"><paramref name="name"/> is null.</exception>
     /// <exception cref="ComponentExportNotFoundException">No such export.</exception>
-    public dynamic this[string name] => Binding.Lookup(this, name ?? throw new ArgumentNullException(nameof(name), "An export name is needed: pass a function or interface name, e.g. Exports[\"add\"]."));
+    public dynamic this[string name]
+    {
+        [System.Diagnostics.CodeAnalysis.UnconditionalSuppressMessage("Trimming", "IL2026", Justification = "A proxy exists only through members that carry RequiresUnreferencedCode (ComponentInstance.Exports, Invoke, GetInterface, Instantiate).")]
+        [System.Diagnostics.CodeAnalysis.UnconditionalSuppressMessage("AOT", "IL3050", Justification = "As for IL2026: every way to a proxy carries RequiresDynamicCode.")]
+        get => ProxyMetaObject.Lookup(this, name ?? throw new ArgumentNullException(nameof(name), "An export name is needed: pass a function or interface name, e.g. Exports[\"add\"]."));
+    }
 
     [System.Diagnostics.CodeAnalysis.UnconditionalSuppressMessage("Trimming", "IL2026", Justification = "A dynamic operation reaches this object only through members that carry RequiresUnreferencedCode (ComponentInstance.Exports, Invoke, GetInterface, Instantiate).")]
     [System.Diagnostics.CodeAnalysis.UnconditionalSuppressMessage("AOT", "IL3050", Justification = "As for IL2026: every way to this object carries RequiresDynamicCode.")]
     DynamicMetaObject IDynamicMetaObjectProvider.GetMetaObject(Expression parameter) => new ProxyMetaObject(parameter, this);
 
     /// <inheritdoc/>
-    public override string ToString() => string.IsNullOrEmpty(WitName) ? $"exports of {Instance.Component.Name}" : WitName;
+    public override string ToString() => string.IsNullOrEmpty(WitName) ? $"exports of {Binding.Instance.ComponentName}" : WitName;
 }

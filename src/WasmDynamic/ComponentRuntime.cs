@@ -361,9 +361,9 @@ public sealed class ComponentRuntime : IDisposable
 
     private WasmComponent CompileNew(ReadOnlySpan<byte> binary, string name)
     {
-        if (Options.BulkByteAdapter && BulkAdapter.Wrapping.TryLoad(this, binary, name) is { } wrapped)
+        if (Options.BulkByteAdapter && BulkAdapter.Wrapping.TryLoad(binary, name, (wrapper, n) => CompileOrLoad(wrapper, n)) is { } wrapped)
         {
-            return wrapped;
+            return new WasmComponent(this, wrapped.Handle, name, wrapped.World) { Bulk = wrapped.Plan };
         }
 
         // Wasmtime validated the binary; the world (names and identities of its types) is read from the same bytes.

@@ -7,10 +7,11 @@ namespace WasmDynamic.BulkAdapter;
 internal static class Wrapping
 {
     /// <summary>
-    /// The component loaded as its wrapper, or null when it has no byte-list functions, its shape is outside the
+    /// The component's wrapper compiled by <paramref name="compile"/> (the runtime's cache-aware compile), with the
+    /// world and the plan of hidden twins, or null when it has no byte-list functions, its shape is outside the
     /// generator's, or the wrapper does not compile (then the caller compiles the original, and reports its errors).
     /// </summary>
-    public static WasmComponent? TryLoad(ComponentRuntime runtime, ReadOnlySpan<byte> binary, string name)
+    public static (ComponentHandle Handle, WitWorld World, BulkPlan Plan)? TryLoad(ReadOnlySpan<byte> binary, string name, Func<byte[], string, ComponentHandle> compile)
     {
         byte[]? wrapper;
         WitWorld world;
@@ -32,7 +33,7 @@ internal static class Wrapping
             return null;
         }
 
-        if (wrapper is null)
+        if (wrapper is null || plan is null)
         {
             return null;
         }
@@ -40,13 +41,13 @@ internal static class Wrapping
         ComponentHandle handle;
         try
         {
-            handle = runtime.CompileOrLoad(wrapper, name);
+            handle = compile(wrapper, name);
         }
         catch (ComponentLoadException)
         {
             return null;
         }
 
-        return new WasmComponent(runtime, handle, name, world) { Bulk = plan };
+        return (handle, world, plan);
     }
 }

@@ -73,7 +73,7 @@ internal sealed class ProxyMetaObject : DynamicMetaObject
         var binding = Proxy.Binding;
         var names = binding.Info.Functions.Select(f => f.Method.Name);
         return binding.Info.Interface is null
-            ? names.Concat(binding.Instance.Component.World.Exports.Select(e => Wit.Naming.ToPascalCase(e.ShortName)))
+            ? names.Concat(binding.Instance.World.Exports.Select(e => Wit.Naming.ToPascalCase(e.ShortName)))
             : names;
     }
 
@@ -81,5 +81,10 @@ internal sealed class ProxyMetaObject : DynamicMetaObject
     internal DynamicMetaObject Bind(BoundFunction function, DynamicMetaObject[] args, CallInfo callInfo, Type returnType, Expression target) =>
         DynamicCall.Bind(function.Method, function.Function, 0, Proxy.Binding.Qualified(function.Function), args, callInfo, returnType, target, TypeRestriction);
 
-    private static object Lookup(ComponentProxy proxy, string name) => proxy.Binding.Lookup(proxy, name);
+    /// <summary><c>proxy["name"]</c> and <c>proxy.Name</c>: the interface proxy, or the function as a callable reference.</summary>
+    internal static object Lookup(ComponentProxy proxy, string name)
+    {
+        var (iface, function) = proxy.Binding.Lookup(name);
+        return iface ?? (object)new BoundFunctionReference(proxy, function!);
+    }
 }

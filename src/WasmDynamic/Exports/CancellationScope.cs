@@ -17,13 +17,13 @@ internal sealed class CancellationScope : IDisposable
         set => Innermost.Value = value;
     }
 
-    private readonly ComponentInstance _instance;
+    private readonly IExportHost _instance;
     private readonly CancellationScope? _outer;
     private bool _disposed;
 
-    public CancellationScope(ComponentInstance instance, CancellationToken token)
+    public CancellationScope(IExportHost instance, CancellationToken token)
     {
-        instance.Component.Runtime.AcquireEpochTicker();
+        instance.AcquireEpochTicker();
         _instance = instance;
         Token = token;
         _outer = Innermost.Value;
@@ -33,7 +33,7 @@ internal sealed class CancellationScope : IDisposable
 
     public CancellationToken Token { get; }
 
-    public static CancellationToken For(ComponentInstance instance)
+    public static CancellationToken For(IExportHost instance)
     {
         for (var s = Innermost.Value; s is not null; s = s._outer)
         {
@@ -65,6 +65,6 @@ internal sealed class CancellationScope : IDisposable
         }
 
         Interlocked.Decrement(ref _active);
-        _instance.Component.Runtime.ReleaseEpochTicker();
+        _instance.ReleaseEpochTicker();
     }
 }

@@ -12,11 +12,11 @@ namespace WasmDynamic.Exports;
 [System.Diagnostics.CodeAnalysis.RequiresDynamicCode(Trimming.Emit)]
 internal sealed class ExportBindings : IDisposable
 {
-    private readonly ComponentInstance _instance;
+    private readonly IExportHost _instance;
     private readonly Dictionary<string, FunctionInvoker> _invokers = new();
     private readonly Dictionary<(string Interface, Type? Clr), ComponentProxy> _proxies = new();
 
-    public ExportBindings(ComponentInstance instance)
+    public ExportBindings(IExportHost instance)
     {
         _instance = instance;
     }
@@ -63,13 +63,13 @@ internal sealed class ExportBindings : IDisposable
     /// <exception cref="ComponentExportNotFoundException">No such export.</exception>
     public BoundFunction Resolve(string function, out ComponentProxy proxy)
     {
-        var component = _instance.Component;
+        var host = _instance;
         var hash = function.LastIndexOf('#');
         WitInterface? iface = null;
         if (hash >= 0)
         {
-            iface = WitWorld.Find(component.World.Exports, function[..hash])
-                ?? throw new ComponentExportNotFoundException(function[..hash], $"an interface exported by component '{component.Name}'", component.World.Exports.Select(e => e.Name).ToList());
+            iface = WitWorld.Find(host.World.Exports, function[..hash])
+                ?? throw new ComponentExportNotFoundException(function[..hash], $"an interface exported by component '{host.ComponentName}'", host.World.Exports.Select(e => e.Name).ToList());
         }
 
         proxy = Proxy(iface, null);

@@ -15,7 +15,7 @@ namespace WasmDynamic.Exports;
 [System.Diagnostics.CodeAnalysis.RequiresDynamicCode(Trimming.Emit)]
 internal sealed unsafe class FunctionInvoker : ExportCall, IDisposable
 {
-    private readonly ComponentInstance _owner;
+    private readonly IExportHost _owner;
     private readonly ComponentFunc* _func;
     private readonly Val* _args;
     private readonly Val* _result;
@@ -28,7 +28,7 @@ internal sealed unsafe class FunctionInvoker : ExportCall, IDisposable
     // recreation.
     private bool _resolved;
 
-    public FunctionInvoker(ComponentInstance owner, WitFunction function, string qualifiedName, string? interfaceName)
+    public FunctionInvoker(IExportHost owner, WitFunction function, string qualifiedName, string? interfaceName)
     {
         _owner = owner;
         InterfaceName = interfaceName;

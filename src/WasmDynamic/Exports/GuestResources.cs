@@ -11,11 +11,11 @@ namespace WasmDynamic.Exports;
 /// </summary>
 internal sealed class GuestResources : IResourceSite
 {
-    private readonly ComponentInstance _instance;
+    private readonly IExportHost _instance;
     private readonly HashSet<ResourceHandle> _live = new();
     private readonly Dictionary<Type, ResourceBinding> _bindings = new();
 
-    public GuestResources(ComponentInstance instance)
+    public GuestResources(IExportHost instance)
     {
         _instance = instance;
     }
@@ -68,7 +68,7 @@ internal sealed class GuestResources : IResourceSite
                 return existing;
             }
 
-            var owner = _instance.Component.World.DefiningInterface(resourceClass.Resource);
+            var owner = _instance.World.DefiningInterface(resourceClass.Resource);
             var invokers = resourceClass.Functions.Select(f => _instance.Invoker(owner, f)).ToArray();
             var binding = new ResourceBinding(_instance, resourceClass.Resource, invokers, resourceClass);
             _bindings[resourceClass.Type] = binding;

@@ -11,14 +11,14 @@ internal sealed class ProxyBinding
 {
     private FunctionNameIndex? _names;
 
-    public ProxyBinding(ComponentInstance instance, ProxyTypeInfo info, FunctionInvoker[] invokers)
+    public ProxyBinding(IExportHost instance, ProxyTypeInfo info, FunctionInvoker[] invokers)
     {
         Instance = instance;
         Info = info;
         Invokers = invokers;
     }
 
-    public ComponentInstance Instance { get; }
+    public IExportHost Instance { get; }
 
     public ProxyTypeInfo Info { get; }
 
@@ -26,23 +26,26 @@ internal sealed class ProxyBinding
 
     public string InterfaceName => Info.InterfaceName;
 
-    /// <summary><c>proxy["name"]</c>: an exported interface (root proxy only) or a function of this proxy.</summary>
+    /// <summary>
+    /// <c>proxy["name"]</c>: an exported interface (root proxy only) or a function of this proxy; exactly one of the
+    /// two is set (the dynamic layer wraps the function in a callable reference).
+    /// </summary>
     /// <exception cref="ComponentExportNotFoundException">There is no such export.</exception>
-    public object Lookup(ComponentProxy proxy, string name)
+    public (ComponentProxy? Interface, BoundFunction? Function) Lookup(string name)
     {
         if (Info.Interface is null)
         {
-            var iface = WitWorld.Find(Instance.Component.World.Exports, name);
+            var iface = WitWorld.Find(Instance.World.Exports, name);
             if (iface is not null)
             {
-                return Instance.InterfaceProxy(iface);
+                return (Instance.InterfaceProxy(iface), null);
             }
         }
 
         var index = FindFunction(name, out var ambiguity);
         if (index >= 0)
         {
-            return new Dynamic.BoundFunctionReference(proxy, Info.Functions[index]);
+            return (null, Info.Functions[index]);
         }
 
         var missing = NotFound(name, ambiguity);
@@ -51,7 +54,7 @@ internal sealed class ProxyBinding
 
     /// <summary>True when <see cref="Lookup"/> finds <paramref name="name"/>.</summary>
     public bool CanLookup(string name) =>
-        (Info.Interface is null && WitWorld.Find(Instance.Component.World.Exports, name) is not null) || FindFunction(name) >= 0;
+        (Info.Interface is null && WitWorld.Find(Instance.World.Exports, name) is not null) || FindFunction(name) >= 0;
 
     /// <summary>
     /// What a lookup of a missing <paramref name="name"/> reports: where it was looked for, what exists, and a hint
@@ -61,7 +64,7 @@ internal sealed class ProxyBinding
     {
         var article = ambiguity is null ? "a" : "a unique";
         var where = Info.Interface is null
-            ? $"{(ambiguity is null ? "an" : "a unique")} export of component '{Instance.Component.Name}'"
+            ? $"{(ambiguity is null ? "an" : "a unique")} export of component '{Instance.ComponentName}'"
             : $"{article} function of interface '{InterfaceName}'";
         if (ambiguity is not null)
         {
@@ -69,7 +72,7 @@ internal sealed class ProxyBinding
         }
 
         var available = Info.Functions.Select(f => f.Function.Signature)
-            .Concat(Info.Interface is null ? Instance.Component.World.Exports.Select(e => e.Name) : []).ToList();
+            .Concat(Info.Interface is null ? Instance.World.Exports.Select(e => e.Name) : []).ToList();
         string? hint = null;
         var method = Info.Interface?.Functions.FirstOrDefault(f => f.Kind == WitFunctionKind.Method && (f.Name == name || Naming.Matches(name, f.ShortName)));
         if (method is not null)

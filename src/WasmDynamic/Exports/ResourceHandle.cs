@@ -7,7 +7,7 @@ namespace WasmDynamic.Exports;
 /// <summary>Per instance and resource class: the invokers its emitted methods call.</summary>
 internal sealed class ResourceBinding
 {
-    public ResourceBinding(ComponentInstance instance, WitResource resource, FunctionInvoker[] invokers, GuestResourceClass info)
+    public ResourceBinding(IExportHost instance, WitResource resource, FunctionInvoker[] invokers, GuestResourceClass info)
     {
         Instance = instance;
         Resource = resource;
@@ -19,7 +19,7 @@ internal sealed class ResourceBinding
     /// <summary>The emitted class: its methods and the WIT functions they call.</summary>
     public GuestResourceClass Info { get; }
 
-    public ComponentInstance Instance { get; }
+    public IExportHost Instance { get; }
 
     public WitResource Resource { get; }
 

@@ -7,9 +7,12 @@ namespace WasmDynamic.Imports;
 /// <summary>Builds the linker for one instantiation (WASI, host functions, empty type-only instances) and looks up exports.</summary>
 internal static unsafe class Linking
 {
-    public static ComponentInstanceNative Instantiate(WasmComponent component, nint context, List<HostBinder.Definition> definitions, List<HostBinder.ResourceDefinition> resources, List<string> emptyInstances, bool wasi, bool trapUnknown, StoreState state)
+    /// <summary>What linking needs of the compiled component: the engine, its code, its name, world and bulk plan.</summary>
+    public readonly record struct Target(nint Engine, ComponentHandle Handle, string Name, Wit.WitWorld World, BulkAdapter.BulkPlan? Bulk);
+
+    public static ComponentInstanceNative Instantiate(Target component, nint context, List<HostBinder.Definition> definitions, List<HostBinder.ResourceDefinition> resources, List<string> emptyInstances, bool wasi, bool trapUnknown, StoreState state)
     {
-        var engine = component.Runtime.Engine.Pointer;
+        var engine = component.Engine;
         var linker = new LinkerHandle(ComponentApi.wasmtime_component_linker_new(engine));
         try
         {
@@ -127,7 +130,7 @@ internal static unsafe class Linking
         message.Contains("exceeds memory limits", StringComparison.Ordinal) || message.Contains("exceeds table limits", StringComparison.Ordinal)
         || message.Contains("resource limit exceeded", StringComparison.Ordinal);
 
-    private static nint AddInstance(nint parent, string name, WasmComponent component)
+    private static nint AddInstance(nint parent, string name, Target component)
     {
         var bytes = Encoding.UTF8.GetBytes(name);
         nint child;
@@ -139,7 +142,7 @@ internal static unsafe class Linking
         return child;
     }
 
-    private static void AddResource(nint instance, HostBinder.ResourceDefinition r, StoreState state, WasmComponent component)
+    private static void AddResource(nint instance, HostBinder.ResourceDefinition r, StoreState state, Target component)
     {
         var bytes = Encoding.UTF8.GetBytes(r.Name);
         var type = ComponentApi.wasmtime_component_resource_type_new_host(r.Tag);
@@ -162,7 +165,7 @@ internal static unsafe class Linking
         }
     }
 
-    private static void AddFunc(nint instance, HostBinder.Definition d, WasmComponent component)
+    private static void AddFunc(nint instance, HostBinder.Definition d, Target component)
     {
         var bytes = Encoding.UTF8.GetBytes(d.Name);
         var handle = CallbackBridge.Handle(d.Function);
@@ -178,7 +181,7 @@ internal static unsafe class Linking
     }
 
     /// <summary>Finds an exported function: at the root, or inside the exported instance <paramref name="instanceName"/>.</summary>
-    public static ComponentFunc GetFunc(WasmComponent component, ComponentInstanceNative instance, nint context, string? instanceName, string name)
+    public static ComponentFunc GetFunc(string componentName, ComponentInstanceNative instance, nint context, string? instanceName, string name)
     {
         nint parent = 0;
         try
@@ -188,14 +191,14 @@ internal static unsafe class Linking
                 parent = ExportIndex(&instance, context, 0, instanceName);
                 if (parent == 0)
                 {
-                    throw new WasmDynamicException($"Component '{component.Name}' has no exported instance '{instanceName}'.");
+                    throw new WasmDynamicException($"Component '{componentName}' has no exported instance '{instanceName}'.");
                 }
             }
 
             var index = ExportIndex(&instance, context, parent, name);
             if (index == 0)
             {
-                throw new WasmDynamicException($"Component '{component.Name}' has no exported function '{name}'{(instanceName is null ? string.Empty : $" in '{instanceName}'")}.");
+                throw new WasmDynamicException($"Component '{componentName}' has no exported function '{name}'{(instanceName is null ? string.Empty : $" in '{instanceName}'")}.");
             }
 
             try
@@ -203,7 +206,7 @@ internal static unsafe class Linking
                 ComponentFunc func;
                 if (!ComponentApi.wasmtime_component_instance_get_func(&instance, context, index, &func))
                 {
-                    throw new WasmDynamicException($"Export '{name}' of component '{component.Name}' is not a function.");
+                    throw new WasmDynamicException($"Export '{name}' of component '{componentName}' is not a function.");
                 }
 
                 return func;
@@ -231,7 +234,7 @@ internal static unsafe class Linking
         }
     }
 
-    private static void Check(nint error, WasmComponent component, string what)
+    private static void Check(nint error, Target component, string what)
     {
         if (error != 0)
         {

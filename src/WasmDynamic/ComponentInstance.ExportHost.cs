@@ -1,0 +1,54 @@
+using WasmDynamic.Emit;
+using WasmDynamic.Exports;
+using WasmDynamic.Imports;
+using WasmDynamic.Marshalling;
+using WasmDynamic.Native;
+using WasmDynamic.Wit;
+
+namespace WasmDynamic;
+
+/// <summary>The instance as the export-side runtime sees it (see <see cref="IExportHost"/>).</summary>
+public sealed partial class ComponentInstance : IExportHost
+{
+    WitWorld IExportHost.World => Component.World;
+
+    string IExportHost.ComponentName => Component.Name;
+
+    WorldTypes IExportHost.Types => Types;
+
+    nint IExportHost.Context => Context;
+
+    MarshalContext IExportHost.ArgumentContext => ArgumentContext;
+
+    StoreState IExportHost.State => State;
+
+    GuestResources IExportHost.Resources => Resources;
+
+    bool IExportHost.IsDisposed => IsDisposed;
+
+    nuint IExportHost.StackNeeded => StackNeeded;
+
+    void IExportHost.AcquireEpochTicker() => Component.Runtime.AcquireEpochTicker();
+
+    void IExportHost.ReleaseEpochTicker() => Component.Runtime.ReleaseEpochTicker();
+
+    [System.Diagnostics.CodeAnalysis.RequiresUnreferencedCode(Trimming.Reflection)]
+    [System.Diagnostics.CodeAnalysis.RequiresDynamicCode(Trimming.Emit)]
+    void IExportHost.EnterCall(FunctionInvoker invoker) => EnterCall(invoker);
+
+    void IExportHost.ExitCall() => ExitCall();
+
+    ComponentFunc IExportHost.LookUp(FunctionInvoker invoker) => LookUp(invoker);
+
+    BulkAdapter.BulkFunction? IExportHost.BulkTwin(string? interfaceName, string function) => BulkTwin(interfaceName, function);
+
+    nint IExportHost.CallOnBigStack(FunctionInvoker invoker) => CallOnBigStack(invoker);
+
+    Exception IExportHost.CallFailed(FunctionInvoker invoker, nint error) => CallFailed(invoker, error);
+
+    FunctionInvoker IExportHost.Invoker(WitInterface? iface, WitFunction f) => Invoker(iface, f);
+
+    ComponentProxy IExportHost.InterfaceProxy(WitInterface iface) => InterfaceProxy(iface);
+
+    void IExportHost.DropResource(ResourceHandle handle) => DropResource(handle);
+}

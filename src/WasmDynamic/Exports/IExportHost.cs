@@ -1,0 +1,77 @@
+using WasmDynamic.Emit;
+using WasmDynamic.Imports;
+using WasmDynamic.Marshalling;
+using WasmDynamic.Native;
+using WasmDynamic.Wit;
+
+namespace WasmDynamic.Exports;
+
+/// <summary>
+/// What the export-side runtime (invokers, proxy and resource bindings, guest handles, cancellation scopes) needs from
+/// the instance it belongs to: the world, the store, the call gate and the caches. <see cref="ComponentInstance"/>
+/// implements it, so this folder does not reach up to the facade.
+/// </summary>
+internal interface IExportHost
+{
+    /// <summary>The world of the component this is an instance of.</summary>
+    WitWorld World { get; }
+
+    /// <summary>The component's name (its file path or given name), for messages.</summary>
+    string ComponentName { get; }
+
+    /// <summary>The emitted CLR types of the world.</summary>
+    WorldTypes Types { get; }
+
+    /// <summary>The current store context (changes when the instance recreates its store).</summary>
+    nint Context { get; }
+
+    /// <summary>The marshalling context of arguments and results of export calls.</summary>
+    MarshalContext ArgumentContext { get; }
+
+    /// <summary>The store's host state (host resource tables).</summary>
+    StoreState State { get; }
+
+    /// <summary>The guest resource handles the instance has handed out.</summary>
+    GuestResources Resources { get; }
+
+    /// <summary>True once the instance was disposed.</summary>
+    bool IsDisposed { get; }
+
+    /// <summary>The native stack a call needs; less than this left runs the call on a big stack.</summary>
+    nuint StackNeeded { get; }
+
+    /// <summary>Keeps the runtime's epoch ticker running (a cancellation scope needs it).</summary>
+    void AcquireEpochTicker();
+
+    /// <summary>Releases one <see cref="AcquireEpochTicker"/>.</summary>
+    void ReleaseEpochTicker();
+
+    /// <summary>Enters the call gate for <paramref name="invoker"/>.</summary>
+    [System.Diagnostics.CodeAnalysis.RequiresUnreferencedCode(Trimming.Reflection)]
+    [System.Diagnostics.CodeAnalysis.RequiresDynamicCode(Trimming.Emit)]
+    void EnterCall(FunctionInvoker invoker);
+
+    /// <summary>Leaves the call gate.</summary>
+    void ExitCall();
+
+    /// <summary>Looks <paramref name="invoker"/>'s function up in the current store.</summary>
+    ComponentFunc LookUp(FunctionInvoker invoker);
+
+    /// <summary>The bulk-bytes twin of a function, when the component was loaded through its wrapper.</summary>
+    BulkAdapter.BulkFunction? BulkTwin(string? interfaceName, string function);
+
+    /// <summary>Runs <paramref name="invoker"/>'s native call on a big stack; returns the native error, or 0.</summary>
+    nint CallOnBigStack(FunctionInvoker invoker);
+
+    /// <summary>The exception for a failed call (and poisons or recreates the instance as the failure demands).</summary>
+    Exception CallFailed(FunctionInvoker invoker, nint error);
+
+    /// <summary>The (cached) invoker of an exported function.</summary>
+    FunctionInvoker Invoker(WitInterface? iface, WitFunction f);
+
+    /// <summary>The (cached) proxy of an exported interface.</summary>
+    ComponentProxy InterfaceProxy(WitInterface iface);
+
+    /// <summary>Drops a guest resource in the store, under the call gate.</summary>
+    void DropResource(ResourceHandle handle);
+}
