@@ -13,7 +13,7 @@ namespace WasmDynamic.Bindgen.Tests;
 [Collection(DotnetPackCollection.Name)]
 public class PackageTests
 {
-    private static readonly string Root = FindRoot();
+    private static readonly string Root = Dotnet.Root;
 
     [Fact]
     public void Packages_carry_their_metadata_and_a_fresh_app_restores_and_runs_them_from_a_local_feed()
@@ -25,7 +25,7 @@ public class PackageTests
             var version = $"0.2.0-test.{DateTime.UtcNow:yyyyMMddHHmmssfff}";
             foreach (var project in new[] { "src/WasmDynamic", "src/WasmDynamic.Bindgen", "src/WasmDynamic.Cli", "src/WasmDynamic.Extensions.Hosting", "src/WasmDynamic.Build" })
             {
-                Run("dotnet", Root, "pack", Path.Combine(Root, project), "-c", "Release", "-o", feed, $"-p:Version={version}", "-nologo");
+                Dotnet.Ok(Root, "pack", Path.Combine(Root, project), "-c", "Release", "-o", feed, $"-p:Version={version}", "-nologo");
             }
 
             Directory.GetFiles(feed).Select(Path.GetFileName).Should().BeEquivalentTo(
@@ -97,7 +97,7 @@ public class PackageTests
                 Console.WriteLine(sum);
                 instance.Dispose();
                 """");
-            var output = Run("dotnet", app, "run", "-nologo");
+            var output = Dotnet.Ok(app, "run", "-nologo");
             output.Trim().Split('\n').Last().Trim().Should().Be("42");
         }
         finally
@@ -114,7 +114,7 @@ public class PackageTests
             .Select(l => l.Split('"')[5].Replace('\\', '/'))
             .ToList();
         solution.Should().NotBeEmpty();
-        var packable = solution.Where(p => Run("dotnet", Root, "msbuild", Path.Combine(Root, p), "-getProperty:IsPackable", "-nologo").Trim() == "true").ToList();
+        var packable = solution.Where(p => Dotnet.Ok(Root, "msbuild", Path.Combine(Root, p), "-getProperty:IsPackable", "-nologo").Trim() == "true").ToList();
         packable.Should().BeEquivalentTo(
             "src/WasmDynamic/WasmDynamic.csproj", "src/WasmDynamic.Bindgen/WasmDynamic.Bindgen.csproj", "src/WasmDynamic.Cli/WasmDynamic.Cli.csproj",
             "src/WasmDynamic.Extensions.Hosting/WasmDynamic.Extensions.Hosting.csproj", "src/WasmDynamic.Build/WasmDynamic.Build.csproj");
@@ -124,41 +124,5 @@ public class PackageTests
     {
         using var stream = package.Entries.Single(e => e.FullName.EndsWith(".nuspec", StringComparison.Ordinal)).Open();
         return XDocument.Load(stream);
-    }
-
-    private static string Run(string file, string directory, params string[] args)
-    {
-        var start = new ProcessStartInfo(file) { WorkingDirectory = directory, RedirectStandardOutput = true, RedirectStandardError = true };
-        foreach (var a in args)
-        {
-            start.ArgumentList.Add(a);
-        }
-
-        start.Environment["DOTNET_CLI_TELEMETRY_OPTOUT"] = "1";
-        start.Environment["DOTNET_NOLOGO"] = "1";
-        using var process = Process.Start(start)!;
-        var stdout = process.StandardOutput.ReadToEndAsync();
-        var stderr = process.StandardError.ReadToEndAsync();
-        if (!process.WaitForExit(TimeSpan.FromMinutes(5)))
-        {
-            process.Kill(entireProcessTree: true);
-            throw new TimeoutException($"{file} {string.Join(' ', args)} did not finish in 5 minutes.");
-        }
-
-        process.ExitCode.Should().Be(0, $"{file} {string.Join(' ', args)} failed:\n{stdout.Result}\n{stderr.Result}");
-        return stdout.Result;
-    }
-
-    private static string FindRoot()
-    {
-        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
-        {
-            if (File.Exists(Path.Combine(dir.FullName, "WasmDynamic.sln")))
-            {
-                return dir.FullName;
-            }
-        }
-
-        throw new InvalidOperationException("The repository root (WasmDynamic.sln) was not found above " + AppContext.BaseDirectory);
     }
 }
