@@ -73,7 +73,7 @@ internal sealed class ProxyMetaObject : DynamicMetaObject
         var binding = Proxy.Binding;
         var names = binding.Info.Functions.Select(f => f.Method.Name);
         return binding.Info.Interface is null
-            ? names.Concat(binding.Instance.World.Exports.Select(e => Wit.Naming.ToPascalCase(e.ShortName)))
+            ? names.Concat(binding.Instance.World.Exports.Select(e => Naming.ToPascalCase(e.ShortName)))
             : names;
     }
 
