@@ -48,7 +48,7 @@ public sealed partial class ComponentInstance : IExportHost
 
     FunctionInvoker IExportHost.Invoker(WitInterface? iface, WitFunction f) => Invoker(iface, f);
 
-    ComponentProxy IExportHost.InterfaceProxy(WitInterface iface) => InterfaceProxy(iface);
+    IProxyObject IExportHost.InterfaceProxy(WitInterface iface) => InterfaceProxy(iface);
 
     void IExportHost.DropResource(ResourceHandle handle) => DropResource(handle);
 }

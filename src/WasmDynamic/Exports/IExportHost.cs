@@ -70,7 +70,7 @@ internal interface IExportHost
     FunctionInvoker Invoker(WitInterface? iface, WitFunction f);
 
     /// <summary>The (cached) proxy of an exported interface.</summary>
-    ComponentProxy InterfaceProxy(WitInterface iface);
+    IProxyObject InterfaceProxy(WitInterface iface);
 
     /// <summary>Drops a guest resource in the store, under the call gate.</summary>
     void DropResource(ResourceHandle handle);
