@@ -20,7 +20,7 @@ public sealed partial class ComponentInstance : IExportHost
 
     MarshalContext IExportHost.ArgumentContext => ArgumentContext;
 
-    StoreState IExportHost.State => State;
+    IResourceSite IExportHost.HostResources => State;
 
     GuestResources IExportHost.Resources => Resources;
 

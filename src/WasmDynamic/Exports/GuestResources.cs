@@ -22,11 +22,11 @@ internal sealed class GuestResources : IResourceSite
 
     public nint StoreContext => _instance.Context;
 
-    public uint AddHostResource(object value, uint tag, bool owned) => _instance.State.AddHostResource(value, tag, owned);
+    public uint AddHostResource(object value, uint tag, bool owned) => _instance.HostResources.AddHostResource(value, tag, owned);
 
-    public object GetHostResource(uint rep, uint tag, string name) => _instance.State.GetHostResource(rep, tag, name);
+    public object GetHostResource(uint rep, uint tag, string name) => _instance.HostResources.GetHostResource(rep, tag, name);
 
-    public void RemoveHostResource(uint rep) => _instance.State.RemoveHostResource(rep);
+    public void RemoveHostResource(uint rep) => _instance.HostResources.RemoveHostResource(rep);
 
     public nint LowerGuestResource(object? value, WitHandle handle, Type declared)
     {
