@@ -20,7 +20,7 @@ public sealed partial class ComponentInstance : IExportHost
 
     MarshalContext IExportHost.ArgumentContext => ArgumentContext;
 
-    StoreState IExportHost.State => State;
+    IResourceSite IExportHost.HostResources => State;
 
     GuestResources IExportHost.Resources => Resources;
 
@@ -48,7 +48,7 @@ public sealed partial class ComponentInstance : IExportHost
 
     FunctionInvoker IExportHost.Invoker(WitInterface? iface, WitFunction f) => Invoker(iface, f);
 
-    ComponentProxy IExportHost.InterfaceProxy(WitInterface iface) => InterfaceProxy(iface);
+    IProxyObject IExportHost.InterfaceProxy(WitInterface iface) => InterfaceProxy(iface);
 
     void IExportHost.DropResource(ResourceHandle handle) => DropResource(handle);
 }

@@ -182,7 +182,7 @@ public sealed partial class ComponentInstance : IDisposable
     internal IReadOnlyList<Type> ParameterTypes(string function) =>
         ResolveExport(function, out _).Method.GetParameters().Select(p => p.ParameterType).ToList();
 
-    private BoundFunction ResolveExport(string function, out ComponentProxy proxy) => _exports.Resolve(function, out proxy);
+    private BoundFunction ResolveExport(string function, out IProxyObject proxy) => _exports.Resolve(function, out proxy);
 
     internal ComponentProxy InterfaceProxy(WitInterface iface) => RootProxy(iface);
 
@@ -191,7 +191,7 @@ public sealed partial class ComponentInstance : IDisposable
     private ComponentProxy Proxy(WitInterface? iface, Type? clr)
     {
         ObjectDisposedException.ThrowIf(_disposed, this);
-        return _exports.Proxy(iface, clr);
+        return (ComponentProxy)_exports.Proxy(iface, clr);
     }
 
     internal FunctionInvoker Invoker(WitInterface? iface, WitFunction f) => _exports.Invoker(iface, f);

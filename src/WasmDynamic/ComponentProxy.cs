@@ -1,6 +1,8 @@
 using System.Dynamic;
 using System.Linq.Expressions;
+using System.Reflection;
 using WasmDynamic.Dynamic;
+using WasmDynamic.Emit;
 using WasmDynamic.Exports;
 
 namespace WasmDynamic;
@@ -10,8 +12,16 @@ namespace WasmDynamic;
 /// bound by <c>GetInterface&lt;T&gt;</c>. It is also the <c>dynamic</c> surface: members bind to the emitted methods by
 /// WIT name (PascalCase, camelCase or kebab-case) with C#-like argument conversions.
 /// </summary>
-public abstract class ComponentProxy : IDynamicMetaObjectProvider
+public abstract class ComponentProxy : IDynamicMetaObjectProvider, IProxyObject
 {
+    /// <summary>This class as Emit sees it: the base of emitted proxies, its constructor and its invokers field.</summary>
+    [System.Diagnostics.CodeAnalysis.UnconditionalSuppressMessage("Trimming", "IL2026", Justification = "The descriptor is read only while emitting, which every caller reaches through RequiresUnreferencedCode members.")]
+    [System.Diagnostics.CodeAnalysis.UnconditionalSuppressMessage("AOT", "IL3050", Justification = "As for IL2026: emission carries RequiresDynamicCode.")]
+    internal static readonly EmittedBase Emitted = new(
+        typeof(ComponentProxy),
+        typeof(ComponentProxy).GetConstructor(BindingFlags.NonPublic | BindingFlags.Instance, [typeof(object)])!,
+        typeof(ComponentProxy).GetField(nameof(Invokers), BindingFlags.NonPublic | BindingFlags.Instance)!);
+
     /// <summary>One invoker per bound function (emitted methods index into it).</summary>
     internal readonly FunctionInvoker[] Invokers;
 
@@ -24,6 +34,8 @@ public abstract class ComponentProxy : IDynamicMetaObjectProvider
     }
 
     internal ProxyBinding Binding { get; }
+
+    ProxyBinding IProxyObject.Binding => Binding;
 
     /// <summary>The instance this proxy calls into.</summary>
     public ComponentInstance Instance => (ComponentInstance)Binding.Instance;

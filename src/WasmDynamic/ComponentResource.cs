@@ -1,5 +1,7 @@
 using System.Dynamic;
 using System.Linq.Expressions;
+using System.Reflection;
+using WasmDynamic.Emit;
 using WasmDynamic.Exports;
 
 namespace WasmDynamic;
@@ -12,8 +14,16 @@ namespace WasmDynamic;
 /// Through <c>dynamic</c>, the resource's methods bind by WIT name with the same argument conversions as exported
 /// functions (names for enums and flags, anonymous objects for records and variants, named arguments).
 /// </summary>
-public abstract class ComponentResource : IDisposable, IDynamicMetaObjectProvider
+public abstract class ComponentResource : IDisposable, IDynamicMetaObjectProvider, IResourceObject
 {
+    /// <summary>This class as Emit sees it: the base of emitted resource classes, its constructor and its invokers field.</summary>
+    [System.Diagnostics.CodeAnalysis.UnconditionalSuppressMessage("Trimming", "IL2026", Justification = "The descriptor is read only while emitting, which every caller reaches through RequiresUnreferencedCode members.")]
+    [System.Diagnostics.CodeAnalysis.UnconditionalSuppressMessage("AOT", "IL3050", Justification = "As for IL2026: emission carries RequiresDynamicCode.")]
+    internal static readonly EmittedBase Emitted = new(
+        typeof(ComponentResource),
+        typeof(ComponentResource).GetConstructor(BindingFlags.NonPublic | BindingFlags.Instance, [typeof(object)])!,
+        typeof(ComponentResource).GetField(nameof(Invokers), BindingFlags.NonPublic | BindingFlags.Instance)!);
+
     /// <summary>Called by emitted constructors.</summary>
     private protected ComponentResource(object handle)
     {
@@ -22,6 +32,8 @@ public abstract class ComponentResource : IDisposable, IDynamicMetaObjectProvide
     }
 
     internal ResourceHandle Handle { get; }
+
+    ResourceHandle IResourceObject.Handle => Handle;
 
     internal readonly FunctionInvoker[] Invokers;
 

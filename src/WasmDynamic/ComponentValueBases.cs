@@ -53,7 +53,7 @@ public abstract class ComponentRecord : IEquatable<ComponentRecord>
     {
         var names = GetFieldNames();
         var values = GetFieldValues();
-        return GetType().Name + " { " + string.Join(", ", names.Select((n, i) => Wit.Naming.ToPascalCase(n) + " = " + Format(values[i]))) + " }";
+        return GetType().Name + " { " + string.Join(", ", names.Select((n, i) => Naming.ToPascalCase(n) + " = " + Format(values[i]))) + " }";
     }
 
     internal static string Format(object? v) => v switch

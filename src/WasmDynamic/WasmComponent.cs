@@ -40,11 +40,14 @@ public sealed partial class WasmComponent : IDisposable
     /// <summary>The world as WIT text, in the layout of <c>wasm-tools component wit</c> / <c>jco wit</c>.</summary>
     public string ToWit() => World.ToWit();
 
+    /// <summary>The public bases emitted types derive from, handed to Emit (which does not name the facade).</summary>
+    private static readonly Emit.EmittedBases EmittedBases = new(ComponentProxy.Emitted, ComponentResource.Emitted);
+
     internal Emit.WorldTypes Types
     {
         [System.Diagnostics.CodeAnalysis.RequiresUnreferencedCode(Trimming.Reflection)]
         [System.Diagnostics.CodeAnalysis.RequiresDynamicCode(Trimming.Emit)]
-        get => _types ??= Emit.WorldTypes.For(World);
+        get => _types ??= Emit.WorldTypes.For(World, EmittedBases);
     }
 
     /// <summary>Instantiates the component with no host imports (WASI, if imported, is provided sandboxed).</summary>

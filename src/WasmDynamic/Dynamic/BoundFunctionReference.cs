@@ -1,6 +1,7 @@
 using System.Dynamic;
 using System.Reflection;
 using WasmDynamic.Emit;
+using WasmDynamic.Exports;
 
 namespace WasmDynamic.Dynamic;
 
@@ -12,10 +13,10 @@ namespace WasmDynamic.Dynamic;
 [System.Diagnostics.CodeAnalysis.RequiresDynamicCode(Trimming.Emit)]
 internal sealed class BoundFunctionReference : DynamicObject
 {
-    private readonly ComponentProxy _proxy;
+    private readonly IProxyObject _proxy;
     private readonly BoundFunction _function;
 
-    public BoundFunctionReference(ComponentProxy proxy, BoundFunction function)
+    public BoundFunctionReference(IProxyObject proxy, BoundFunction function)
     {
         _proxy = proxy;
         _function = function;
@@ -29,7 +30,7 @@ internal sealed class BoundFunctionReference : DynamicObject
 
     /// <summary>Calls <paramref name="function"/> with arguments coerced to its CLR parameter types.</summary>
     /// <remarks><c>names</c> are C#'s named arguments: the names of the last arguments.</remarks>
-    public static object? Invoke(ComponentProxy proxy, BoundFunction function, object?[] args, IReadOnlyList<string>? names = null)
+    public static object? Invoke(IProxyObject proxy, BoundFunction function, object?[] args, IReadOnlyList<string>? names = null)
     {
         var converted = DynamicCall.Convert(function.Method, function.Function, 0, proxy.Binding.Qualified(function.Function), args, names ?? []);
         try

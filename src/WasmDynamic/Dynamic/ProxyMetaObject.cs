@@ -2,11 +2,12 @@ using System.Dynamic;
 using System.Linq.Expressions;
 using System.Reflection;
 using WasmDynamic.Emit;
+using WasmDynamic.Exports;
 
 namespace WasmDynamic.Dynamic;
 
 /// <summary>
-/// Binds <c>dynamic</c> operations on a <see cref="ComponentProxy"/> straight to its emitted methods. The call site
+/// Binds <c>dynamic</c> operations on an emitted proxy (a <c>ComponentProxy</c>, seen as <see cref="IProxyObject"/>) straight to its emitted methods. The call site
 /// caches the rule per proxy type, so after warm-up a dynamic call is the typed call plus argument coercion.
 /// </summary>
 [System.Diagnostics.CodeAnalysis.RequiresUnreferencedCode(Trimming.Reflection)]
@@ -15,12 +16,12 @@ internal sealed class ProxyMetaObject : DynamicMetaObject
 {
     private static readonly MethodInfo LookupMethod = typeof(ProxyMetaObject).GetMethod(nameof(Lookup), BindingFlags.NonPublic | BindingFlags.Static)!;
 
-    public ProxyMetaObject(Expression expression, ComponentProxy proxy)
+    public ProxyMetaObject(Expression expression, IProxyObject proxy)
         : base(expression, BindingRestrictions.Empty, proxy)
     {
     }
 
-    private ComponentProxy Proxy => (ComponentProxy)Value!;
+    private IProxyObject Proxy => (IProxyObject)Value!;
 
     private BindingRestrictions TypeRestriction => BindingRestrictions.GetTypeRestriction(Expression, LimitType);
 
@@ -48,20 +49,21 @@ internal sealed class ProxyMetaObject : DynamicMetaObject
             return binder.FallbackGetMember(this, DynamicCall.NotFound(missing.Name, missing.Where, missing.Available, missing.Hint, binder.ReturnType, TypeRestriction));
         }
 
-        // C#: ProxyMetaObject.Lookup((ComponentProxy)target, name)
-        var call = Expression.Call(LookupMethod, Expression.Convert(Expression, typeof(ComponentProxy)), Expression.Constant(binder.Name));
+        // C#: ProxyMetaObject.Lookup((IProxyObject)target, name)
+        var call = Expression.Call(LookupMethod, Expression.Convert(Expression, typeof(IProxyObject)), Expression.Constant(binder.Name));
         return new DynamicMetaObject(call, TypeRestriction);
     }
 
     /// <summary>
-    /// Casts to <see cref="ComponentProxy"/> or <see cref="object"/> bind once for every proxy type, so a call site
-    /// doing only such casts does not keep each world's emitted types alive in its rule cache.
+    /// Casts to the proxy base (<c>ComponentProxy</c>) or <see cref="object"/> bind once for every proxy type, so a call
+    /// site doing only such casts does not keep each world's emitted types alive in its rule cache.
     /// </summary>
     public override DynamicMetaObject BindConvert(ConvertBinder binder)
     {
-        if (binder.Type.IsAssignableFrom(typeof(ComponentProxy)))
+        var proxyBase = Proxy.Binding.Instance.Types.Bases.Proxy.Type;
+        if (binder.Type.IsAssignableFrom(proxyBase))
         {
-            var restriction = BindingRestrictions.GetExpressionRestriction(Expression.TypeIs(Expression, typeof(ComponentProxy)));
+            var restriction = BindingRestrictions.GetExpressionRestriction(Expression.TypeIs(Expression, proxyBase));
             return new DynamicMetaObject(Expression.Convert(Expression, binder.Type), restriction);
         }
 
@@ -73,7 +75,7 @@ internal sealed class ProxyMetaObject : DynamicMetaObject
         var binding = Proxy.Binding;
         var names = binding.Info.Functions.Select(f => f.Method.Name);
         return binding.Info.Interface is null
-            ? names.Concat(binding.Instance.World.Exports.Select(e => Wit.Naming.ToPascalCase(e.ShortName)))
+            ? names.Concat(binding.Instance.World.Exports.Select(e => Naming.ToPascalCase(e.ShortName)))
             : names;
     }
 
@@ -82,7 +84,7 @@ internal sealed class ProxyMetaObject : DynamicMetaObject
         DynamicCall.Bind(function.Method, function.Function, 0, Proxy.Binding.Qualified(function.Function), args, callInfo, returnType, target, TypeRestriction);
 
     /// <summary><c>proxy["name"]</c> and <c>proxy.Name</c>: the interface proxy, or the function as a callable reference.</summary>
-    internal static object Lookup(ComponentProxy proxy, string name)
+    internal static object Lookup(IProxyObject proxy, string name)
     {
         var (iface, function) = proxy.Binding.Lookup(name);
         return iface ?? (object)new BoundFunctionReference(proxy, function!);

@@ -1,5 +1,6 @@
 using System.Dynamic;
 using System.Linq.Expressions;
+using WasmDynamic.Exports;
 using WasmDynamic.Wit;
 
 namespace WasmDynamic.Dynamic;
@@ -13,12 +14,12 @@ namespace WasmDynamic.Dynamic;
 [System.Diagnostics.CodeAnalysis.RequiresDynamicCode(Trimming.Emit)]
 internal sealed class ResourceMetaObject : DynamicMetaObject
 {
-    public ResourceMetaObject(Expression expression, ComponentResource resource)
+    public ResourceMetaObject(Expression expression, IResourceObject resource)
         : base(expression, BindingRestrictions.Empty, resource)
     {
     }
 
-    private ComponentResource Resource => (ComponentResource)Value!;
+    private IResourceObject Resource => (IResourceObject)Value!;
 
     private BindingRestrictions TypeRestriction => BindingRestrictions.GetTypeRestriction(Expression, LimitType);
 
@@ -56,12 +57,16 @@ internal sealed class ResourceMetaObject : DynamicMetaObject
         var error = DynamicCall.NotFound(
             binder.Name,
             $"a property of resource '{binding.Resource.Name}' ({binding.Resource.Owner}); resources expose methods only",
-            binding.Info.Functions.Select(f => f.ShortName).Concat([nameof(ComponentResource.ResourceName), nameof(ComponentResource.IsOwned), nameof(ComponentResource.IsDisposed)]).ToList(),
+            binding.Info.Functions.Select(f => f.ShortName).Concat(BaseProperties(binding.Instance.Types.Bases.Resource.Type)).ToList(),
             null,
             binder.ReturnType,
             TypeRestriction);
         return binder.FallbackGetMember(this, error);
     }
+
+    /// <summary>The public properties of the resource base (<c>ResourceName</c>, <c>IsOwned</c>, <c>IsDisposed</c>).</summary>
+    private static IEnumerable<string> BaseProperties(Type resourceBase) =>
+        resourceBase.GetProperties(System.Reflection.BindingFlags.Public | System.Reflection.BindingFlags.Instance).Select(p => p.Name);
 
     public override IEnumerable<string> GetDynamicMemberNames() => Resource.Handle.Binding.Info.Methods.Select(m => m.Name);
 }

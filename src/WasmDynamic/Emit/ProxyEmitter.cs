@@ -6,7 +6,7 @@ using WasmDynamic.Wit;
 namespace WasmDynamic.Emit;
 
 /// <summary>
-/// Emits proxy classes deriving from <see cref="ComponentProxy"/>: with the default type map (one class for the root
+/// Emits proxy classes deriving from the proxy base (<c>ComponentProxy</c>, given as <see cref="WorldTypes.Bases"/>): with the default type map (one class for the root
 /// functions and one per exported interface, resource constructors and statics included), or implementing a user
 /// interface for <c>GetInterface&lt;T&gt;</c>. A user interface is validated completely before anything is emitted;
 /// all mismatches are reported together.
@@ -25,17 +25,17 @@ internal static class ProxyEmitter
 
         var scope = world.Scope;
         var name = scope.UniqueName(BindingNames.ProxyNamespace, BindingNames.ProxyName(iface, clrInterface));
-        var tb = scope.Module.DefineType(name, TypeAttributes.Public | TypeAttributes.Sealed | TypeAttributes.Class, typeof(ComponentProxy), clrInterface is null ? Type.EmptyTypes : [clrInterface]);
+        var tb = scope.Module.DefineType(name, TypeAttributes.Public | TypeAttributes.Sealed | TypeAttributes.Class, world.Bases.Proxy.Type, clrInterface is null ? Type.EmptyTypes : [clrInterface]);
 
         // C#: public XExports(object binding) : base(binding) { }
         var ctor = tb.DefineConstructor(MethodAttributes.Public, CallingConventions.Standard, [typeof(object)]);
         var cil = ctor.GetILGenerator();
         cil.Emit(OpCodes.Ldarg_0);
         cil.Emit(OpCodes.Ldarg_1);
-        cil.Emit(OpCodes.Call, Tokens.ProxyCtor);
+        cil.Emit(OpCodes.Call, world.Bases.Proxy.Constructor);
         cil.Emit(OpCodes.Ret);
 
-        var emitted = plans.Select((p, k) => MethodEmitter.Emit(tb, p, k, Tokens.ProxyInvokers)).ToList();
+        var emitted = plans.Select((p, k) => MethodEmitter.Emit(tb, p, k, world.Bases.Proxy.Invokers)).ToList();
         var type = tb.CreateType();
         var bound = new BoundFunction[plans.Count];
         for (var k = 0; k < plans.Count; k++)

@@ -7,7 +7,8 @@ using WasmDynamic.Wit;
 namespace WasmDynamic.Emit;
 
 /// <summary>
-/// Emits a class per guest resource deriving from <see cref="ComponentResource"/>, whose instance methods call the
+/// Emits a class per guest resource deriving from the resource base (<c>ComponentResource</c>, given as
+/// <see cref="WorldTypes.Bases"/>), whose instance methods call the
 /// resource's <c>[method]</c> functions with the object itself as <c>self</c>: with the default type map, or
 /// implementing the user's resource interface (<c>ICounter : IDisposable</c>).
 /// </summary>
@@ -29,10 +30,10 @@ internal static class ResourceEmitter
         var cil = ctor.GetILGenerator();
         cil.Emit(OpCodes.Ldarg_0);
         cil.Emit(OpCodes.Ldarg_1);
-        cil.Emit(OpCodes.Call, Tokens.ResourceCtor);
+        cil.Emit(OpCodes.Call, world.Bases.Resource.Constructor);
         cil.Emit(OpCodes.Ret);
 
-        var emitted = plans.Select((p, k) => MethodEmitter.Emit(tb, p, k, Tokens.ResourceInvokers)).ToList();
+        var emitted = plans.Select((p, k) => MethodEmitter.Emit(tb, p, k, world.Bases.Resource.Invokers)).ToList();
         var type = tb.CreateType();
         info.Type = type;
         info.Functions = plans.Select(p => p.Function).ToArray();

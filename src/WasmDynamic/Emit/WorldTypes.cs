@@ -28,9 +28,10 @@ internal sealed class WorldTypes
     private readonly List<Action> _pendingInits = new();
     private int _depth;
 
-    private WorldTypes(WitWorld world)
+    private WorldTypes(WitWorld world, EmittedBases bases)
     {
         World = world;
+        Bases = bases;
         Scope = new ModuleScope();
         DataTypes = new DataTypeEmitter(Scope, SyncRoot, DefaultHandleType);
         Converters = new ConverterFactory(DataTypes.ClrType, HandleConverter);
@@ -40,6 +41,9 @@ internal sealed class WorldTypes
     public object SyncRoot { get; } = new();
 
     public WitWorld World { get; }
+
+    /// <summary>The classes emitted proxies and resource classes derive from (the same for every world).</summary>
+    public EmittedBases Bases { get; }
 
     public ModuleScope Scope { get; }
 
@@ -59,7 +63,8 @@ internal sealed class WorldTypes
         }
     }
 
-    public static WorldTypes For(WitWorld world)
+    /// <summary>The emitted types of <paramref name="world"/>, deriving from <paramref name="bases"/> (the facade's, one pair per process).</summary>
+    public static WorldTypes For(WitWorld world, EmittedBases bases)
     {
         lock (Cache)
         {
@@ -73,7 +78,7 @@ internal sealed class WorldTypes
                 Cache.Remove(dead);
             }
 
-            var created = new WorldTypes(world);
+            var created = new WorldTypes(world, bases);
             Cache[world] = new WeakReference<WorldTypes>(created);
             return created;
         }
@@ -112,7 +117,7 @@ internal sealed class WorldTypes
                 var tb = Scope.Module.DefineType(
                     Scope.UniqueName(BindingNames.EmittedNamespace(resource.Owner), BindingNames.ResourceClassName(resource, clrInterface)),
                     System.Reflection.TypeAttributes.Public | System.Reflection.TypeAttributes.Sealed | System.Reflection.TypeAttributes.Class,
-                    typeof(ComponentResource),
+                    Bases.Resource.Type,
                     clrInterface is null ? Type.EmptyTypes : [clrInterface]);
                 info.Type = tb;
                 ResourceEmitter.Emit(this, info, tb, _pendingInits);
@@ -156,7 +161,7 @@ internal sealed class WorldTypes
 
         var defaultClass = ResourceClass(handle.Resource, null);
         GuestResourceClass info;
-        if (clr == defaultClass.Type || clr == typeof(ComponentResource) || clr == typeof(object))
+        if (clr == defaultClass.Type || clr == Bases.Resource.Type || clr == typeof(object))
         {
             info = defaultClass;
         }

@@ -1,4 +1,3 @@
-using WasmDynamic.Imports;
 using WasmDynamic.Native;
 
 namespace WasmDynamic.Exports;
@@ -9,10 +8,9 @@ namespace WasmDynamic.Exports;
 /// </summary>
 internal static class CallFailure
 {
-    public static Exception Classify(NativeFailure failure, string name, string signature, InterruptState interrupt, StoreState state, InstanceOptions options)
+    public static Exception Classify(NativeFailure failure, string name, string signature, InterruptState interrupt, IHostExceptionSink hostExceptions, InstanceOptions options)
     {
-        var host = state.PendingHostException;
-        state.PendingHostException = null;
+        var (host, thrower) = hostExceptions.TakeCaptured();
         var reason = interrupt.Reason;
         interrupt.Reason = InterruptReason.None;
         return reason switch
@@ -22,7 +20,7 @@ internal static class CallFailure
             InterruptReason.Canceled => new ComponentCanceledException(name, signature, interrupt.CallToken.IsCancellationRequested ? interrupt.CallToken : interrupt.InstanceToken),
             _ when host is null && failure.Code == ComponentTrapCode.OutOfFuel => new ComponentOutOfFuelException(name, signature, options.FuelPerCall ?? 0),
             _ when host is null => NativeError.Trap(name, signature, failure),
-            _ => NativeError.Trap(name, signature, failure, host, $"the host import {state.PendingHostFunction ?? "(unknown)"} threw {host.GetType().Name}: {host.Message}"),
+            _ => NativeError.Trap(name, signature, failure, host, $"the host import {thrower ?? "(unknown)"} threw {host.GetType().Name}: {host.Message}"),
         };
     }
 }

@@ -14,7 +14,7 @@ internal sealed class ExportBindings : IDisposable
 {
     private readonly IExportHost _instance;
     private readonly Dictionary<string, FunctionInvoker> _invokers = new();
-    private readonly Dictionary<(string Interface, Type? Clr), ComponentProxy> _proxies = new();
+    private readonly Dictionary<(string Interface, Type? Clr), IProxyObject> _proxies = new();
 
     public ExportBindings(IExportHost instance)
     {
@@ -22,7 +22,7 @@ internal sealed class ExportBindings : IDisposable
     }
 
     /// <summary>The proxy for <paramref name="iface"/> (null: root functions) typed as <paramref name="clr"/> (null: the default map).</summary>
-    public ComponentProxy Proxy(WitInterface? iface, Type? clr)
+    public IProxyObject Proxy(WitInterface? iface, Type? clr)
     {
         var key = (iface?.Name ?? string.Empty, clr);
         lock (_proxies)
@@ -34,7 +34,7 @@ internal sealed class ExportBindings : IDisposable
 
             var info = _instance.Types.Proxy(iface, clr);
             var invokers = info.Functions.Select(f => Invoker(iface, f.Function)).ToArray();
-            var proxy = (ComponentProxy)Activator.CreateInstance(info.Type, new ProxyBinding(_instance, info, invokers))!;
+            var proxy = (IProxyObject)Activator.CreateInstance(info.Type, new ProxyBinding(_instance, info, invokers))!;
             _proxies[key] = proxy;
             return proxy;
         }
@@ -61,7 +61,7 @@ internal sealed class ExportBindings : IDisposable
     /// the default-map proxy that calls it.
     /// </summary>
     /// <exception cref="ComponentExportNotFoundException">No such export.</exception>
-    public BoundFunction Resolve(string function, out ComponentProxy proxy)
+    public BoundFunction Resolve(string function, out IProxyObject proxy)
     {
         var host = _instance;
         var hash = function.LastIndexOf('#');

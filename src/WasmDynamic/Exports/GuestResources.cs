@@ -22,15 +22,15 @@ internal sealed class GuestResources : IResourceSite
 
     public nint StoreContext => _instance.Context;
 
-    public uint AddHostResource(object value, uint tag, bool owned) => _instance.State.AddHostResource(value, tag, owned);
+    public uint AddHostResource(object value, uint tag, bool owned) => _instance.HostResources.AddHostResource(value, tag, owned);
 
-    public object GetHostResource(uint rep, uint tag, string name) => _instance.State.GetHostResource(rep, tag, name);
+    public object GetHostResource(uint rep, uint tag, string name) => _instance.HostResources.GetHostResource(rep, tag, name);
 
-    public void RemoveHostResource(uint rep) => _instance.State.RemoveHostResource(rep);
+    public void RemoveHostResource(uint rep) => _instance.HostResources.RemoveHostResource(rep);
 
     public nint LowerGuestResource(object? value, WitHandle handle, Type declared)
     {
-        if (value is not ComponentResource resource)
+        if (value is not IResourceObject resource)
         {
             throw new ComponentArgumentException(value is null
                 ? $"A null {declared.Name} was given where WIT '{handle}' needs a {handle.Resource.Name} resource."
@@ -39,12 +39,12 @@ internal sealed class GuestResources : IResourceSite
 
         if (resource.Handle.Binding.Resource != handle.Resource)
         {
-            throw new ComponentArgumentException($"A {resource.ResourceName} resource was given where WIT '{handle}' needs a {handle.Resource.Name}.");
+            throw new ComponentArgumentException($"A {resource.Handle.Binding.Resource.Name} resource was given where WIT '{handle}' needs a {handle.Resource.Name}.");
         }
 
         if (resource.Handle.Binding.Instance != _instance)
         {
-            throw new ComponentArgumentException($"The {resource.ResourceName} resource belongs to another component instance; handles cannot move between instances.");
+            throw new ComponentArgumentException($"The {resource.Handle.Binding.Resource.Name} resource belongs to another component instance; handles cannot move between instances.");
         }
 
         return resource.Handle.ForArgument(transferOwnership: !handle.IsBorrow, $"as '{handle}'");

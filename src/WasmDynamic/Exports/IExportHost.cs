@@ -1,5 +1,4 @@
 using WasmDynamic.Emit;
-using WasmDynamic.Imports;
 using WasmDynamic.Marshalling;
 using WasmDynamic.Native;
 using WasmDynamic.Wit;
@@ -28,8 +27,8 @@ internal interface IExportHost
     /// <summary>The marshalling context of arguments and results of export calls.</summary>
     MarshalContext ArgumentContext { get; }
 
-    /// <summary>The store's host state (host resource tables).</summary>
-    StoreState State { get; }
+    /// <summary>The store's host resource tables (the import side's; export calls pass host resources too).</summary>
+    IResourceSite HostResources { get; }
 
     /// <summary>The guest resource handles the instance has handed out.</summary>
     GuestResources Resources { get; }
@@ -70,7 +69,7 @@ internal interface IExportHost
     FunctionInvoker Invoker(WitInterface? iface, WitFunction f);
 
     /// <summary>The (cached) proxy of an exported interface.</summary>
-    ComponentProxy InterfaceProxy(WitInterface iface);
+    IProxyObject InterfaceProxy(WitInterface iface);
 
     /// <summary>Drops a guest resource in the store, under the call gate.</summary>
     void DropResource(ResourceHandle handle);

@@ -31,7 +31,7 @@ internal sealed class ProxyBinding
     /// two is set (the dynamic layer wraps the function in a callable reference).
     /// </summary>
     /// <exception cref="ComponentExportNotFoundException">There is no such export.</exception>
-    public (ComponentProxy? Interface, BoundFunction? Function) Lookup(string name)
+    public (IProxyObject? Interface, BoundFunction? Function) Lookup(string name)
     {
         if (Info.Interface is null)
         {

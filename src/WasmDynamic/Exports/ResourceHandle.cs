@@ -25,7 +25,7 @@ internal sealed class ResourceBinding
 
     public FunctionInvoker[] Invokers { get; }
 
-    /// <summary>Creates the .NET object (an emitted <see cref="ComponentResource"/>) for a handle.</summary>
+    /// <summary>Creates the .NET object (an emitted resource class, an <see cref="IResourceObject"/>) for a handle.</summary>
     public Func<object, object> Create { get; }
 }
 

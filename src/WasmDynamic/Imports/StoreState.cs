@@ -48,6 +48,13 @@ internal sealed class StoreState : IDisposable, IResourceSite, IHostExceptionSin
         PendingHostFunction = where;
     }
 
+    public (Exception? Exception, string? Where) TakeCaptured()
+    {
+        var taken = (PendingHostException, PendingHostFunction);
+        PendingHostException = null;
+        return taken;
+    }
+
     public uint AddHostResource(object value, uint tag, bool owned) => HostResources.Add(value, tag, owned);
 
     public object GetHostResource(uint rep, uint tag, string name) => HostResources.Get(rep, tag, name);

@@ -8,6 +8,9 @@ internal interface IHostExceptionSink
 {
     /// <summary>Keeps <paramref name="exception"/>, thrown by <paramref name="where"/> (a name and WIT signature).</summary>
     void Capture(Exception exception, string where);
+
+    /// <summary>The exception kept since the last call, and who threw it (null when none); the sink is empty after.</summary>
+    (Exception? Exception, string? Where) TakeCaptured();
 }
 
 /// <summary>

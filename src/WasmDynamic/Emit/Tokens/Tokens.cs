@@ -22,14 +22,6 @@ internal static class Tokens
 
     public static readonly MethodInfo VariantHasPayloadGetter = typeof(ComponentVariant).GetProperty("HasPayload", All)!.GetMethod!;
 
-    public static readonly FieldInfo ProxyInvokers = typeof(ComponentProxy).GetField(nameof(ComponentProxy.Invokers), All)!;
-
-    public static readonly FieldInfo ResourceInvokers = typeof(ComponentResource).GetField(nameof(ComponentResource.Invokers), All)!;
-
-    public static readonly ConstructorInfo ResourceCtor = typeof(ComponentResource).GetConstructors(All).Single();
-
-    public static readonly ConstructorInfo ProxyCtor = typeof(ComponentProxy).GetConstructors(All).Single();
-
     public static readonly MethodInfo InvokerBegin = typeof(ExportCall).GetMethod(nameof(ExportCall.Begin), All)!;
 
     public static readonly MethodInfo InvokerCall = typeof(ExportCall).GetMethod(nameof(ExportCall.Call), All)!;

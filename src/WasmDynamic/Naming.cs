@@ -1,8 +1,12 @@
 using System.Text;
 
-namespace WasmDynamic.Wit;
+namespace WasmDynamic;
 
-/// <summary>Maps WIT kebab-case names to .NET names and back.</summary>
+/// <summary>
+/// Maps WIT kebab-case names to .NET names and back: the one case rule of the library. It sits with the public
+/// vocabulary (the first link of the folder chain) because that vocabulary uses it (<see cref="ComponentRecord"/>'s
+/// <c>ToString</c>), as do the WIT model, the binding policy and everything above.
+/// </summary>
 internal static class Naming
 {
     /// <summary><c>blue-ish</c> → <c>BlueIsh</c>; <c>[method]counter.get</c> → <c>Get</c>.</summary>
