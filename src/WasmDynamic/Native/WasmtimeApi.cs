@@ -22,6 +22,9 @@ internal static unsafe partial class WasmtimeApi
 
     [LibraryImport(WasmtimeLibrary.Name)] public static partial nint wasmtime_store_new(nint engine, nint data, delegate* unmanaged[Cdecl]<nint, void> finalizer);
     [LibraryImport(WasmtimeLibrary.Name)] public static partial nint wasmtime_store_context(nint store);
+
+    // A field read: no GC transition needed, and host callbacks call it on every import.
+    [LibraryImport(WasmtimeLibrary.Name)] [SuppressGCTransition] public static partial nint wasmtime_context_get_data(nint context);
     [LibraryImport(WasmtimeLibrary.Name)] public static partial void wasmtime_store_delete(nint store);
     [LibraryImport(WasmtimeLibrary.Name)] public static partial void wasmtime_store_limiter(nint store, long memorySize, long tableElements, long instances, long tables, long memories);
     [LibraryImport(WasmtimeLibrary.Name)] public static partial nint wasmtime_context_set_wasi(nint context, nint wasiConfig);
