@@ -123,6 +123,11 @@ internal static unsafe class Linking
             var message = BulkAdapter.Backtraces.Rewrite(NativeError.TakeMessage(error), component.Bulk);
             var host = state.PendingHostException;
             state.PendingHostException = null;
+            if (host is null && PoolingAllocatorOptions.Advice(message) is { } advice)
+            {
+                throw new ComponentResourceLimitException(component.Name, message, advice);
+            }
+
             if (host is null && IsLimit(message))
             {
                 throw new ComponentResourceLimitException(component.Name, message);
