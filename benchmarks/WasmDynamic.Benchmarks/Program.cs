@@ -18,7 +18,8 @@ public static class Program
     {
         if (args.Contains("--paired"))
         {
-            return Paired.Run(ArtifactsPath());
+            // -- --paired Add Echo: only the cases whose class name contains one of the words.
+            return Paired.Run(ArtifactsPath(), args.Where(a => a != "--paired").ToArray());
         }
 
         // --in-process: the same job without building a separate executable (on a loaded machine that build can pass

@@ -25,14 +25,20 @@ public sealed unsafe partial class ComponentInstance
     private bool _disposerWaiting;
     private bool _leftToDisposer;
 
-    /// <summary>Creates the store and instantiates the component in it (at construction, and to recreate after a trap).</summary>
+    /// <summary>
+    /// Creates the store and instantiates the component in it with the prepared linker (at construction, and to
+    /// recreate after a trap: the same linker, plan and host objects).
+    /// </summary>
     [System.Diagnostics.CodeAnalysis.RequiresUnreferencedCode(Trimming.Reflection)]
     [System.Diagnostics.CodeAnalysis.RequiresDynamicCode(Trimming.Emit)]
     private void CreateStore()
     {
         var component = Component;
         _state = new StoreState();
-        _store = new StoreHandle(WasmtimeApi.wasmtime_store_new(component.Runtime.Engine.Pointer, 0, null));
+
+        // The store's data is its state: the shared linker's callbacks find this instance's host objects through it.
+        var data = CallbackBridge.Handle(_state);
+        _store = new StoreHandle(WasmtimeApi.wasmtime_store_new(component.Runtime.Engine.Pointer, data, &CallbackBridge.FreeHandle));
         Context = WasmtimeApi.wasmtime_store_context(_store.Pointer);
         _state.StoreContext = Context;
         if (component.Runtime.Options.EpochInterruption)
@@ -54,15 +60,14 @@ public sealed unsafe partial class ComponentInstance
             WasmtimeApi.wasmtime_context_set_fuel(Context, _options.FuelPerCall ?? ulong.MaxValue);
         }
 
-        var world = component.World;
-        var usesWasi = world.Imports.Any(i => Binding.BindingNames.IsWasi(i.Name));
-        if (usesWasi)
+        var prepared = _prepared!;
+        if (component.UsesWasi)
         {
             WasiSetup.Configure(Context, _options.Wasi);
         }
 
-        var definitions = HostBinder.Bind(component.Name, Types, _options.Imports, _state, usesWasi, _options.TrapUnimplementedImports, out var empty, out var resources);
-        _native = Linking.Instantiate(new Linking.Target(component.Runtime.Engine.Pointer, component.Handle, component.Name, component.World, component.Bulk), Context, definitions, resources, empty, usesWasi, _options.TrapUnimplementedImports, _state);
+        _state.Imports = HostBinder.Functions(prepared.Plan, prepared.Targets, _state);
+        _native = Linking.Instantiate(component.LinkTarget, prepared.Linker, Context, _state);
     }
 
     /// <summary>

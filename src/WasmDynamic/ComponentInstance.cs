@@ -25,6 +25,7 @@ public sealed partial class ComponentInstance : IDisposable
     private ComponentProxy? _rootExports;
     private readonly InterruptState _interrupt = new();
     private readonly bool _interruptsConfigured;
+    private PreparedComponent? _prepared;
     private StoreHandle _store = null!;
     private StoreState _state = null!;
     private ComponentInstanceNative _native;
@@ -35,7 +36,7 @@ public sealed partial class ComponentInstance : IDisposable
 
     [System.Diagnostics.CodeAnalysis.RequiresUnreferencedCode(Trimming.Reflection)]
     [System.Diagnostics.CodeAnalysis.RequiresDynamicCode(Trimming.Emit)]
-    internal ComponentInstance(WasmComponent component, InstanceOptions options)
+    internal ComponentInstance(WasmComponent component, InstanceOptions options, PreparedComponent? prepared)
     {
         Component = component;
         Types = component.Types;
@@ -43,15 +44,7 @@ public sealed partial class ComponentInstance : IDisposable
         _exports = new ExportBindings(this);
         ArgumentContext = new MarshalContext(owned: false, Resources);
         _options = options;
-        if (options.FuelPerCall is not null && !component.Runtime.Options.ConsumeFuel)
-        {
-            throw new ArgumentException("InstanceOptions.FuelPerCall needs a runtime created with ComponentRuntimeOptions.ConsumeFuel = true.", nameof(options));
-        }
-
-        if ((options.CallTimeoutTicks is not null || options.CancellationToken.CanBeCanceled) && !component.Runtime.Options.EpochInterruption)
-        {
-            throw new ArgumentException("InstanceOptions.CallTimeout and InstanceOptions.CancellationToken need a runtime created with ComponentRuntimeOptions.EpochInterruption = true (the default).", nameof(options));
-        }
+        CheckOptions(component, options);
 
         component.Runtime.AddUser();
         _usesEngine = true;
@@ -62,7 +55,7 @@ public sealed partial class ComponentInstance : IDisposable
         StackNeeded = component.Runtime.StackNeeded;
 
         _interrupt.InstanceToken = options.CancellationToken;
-                _timeoutTicks = options.CallTimeoutTicks;
+        _timeoutTicks = options.CallTimeoutTicks;
         _interruptsConfigured = _timeoutTicks is not null || options.CancellationToken.CanBeCanceled;
         try
         {
@@ -72,6 +65,7 @@ public sealed partial class ComponentInstance : IDisposable
                 _holdsTicker = true;
             }
 
+            _prepared = prepared ?? component.PrepareCore(options);
             CreateStore();
         }
         catch
@@ -79,6 +73,21 @@ public sealed partial class ComponentInstance : IDisposable
             Dispose();
             throw;
         }
+    }
+
+    /// <summary>Refuses options that contradict the runtime, before anything is bound or created.</summary>
+    internal static void CheckOptions(WasmComponent component, InstanceOptions options)
+    {
+        if (options.FuelPerCall is not null && !component.Runtime.Options.ConsumeFuel)
+        {
+            throw new ArgumentException("InstanceOptions.FuelPerCall needs a runtime created with ComponentRuntimeOptions.ConsumeFuel = true.", nameof(options));
+        }
+
+        if ((options.CallTimeoutTicks is not null || options.CancellationToken.CanBeCanceled) && !component.Runtime.Options.EpochInterruption)
+        {
+            throw new ArgumentException("InstanceOptions.CallTimeout and InstanceOptions.CancellationToken need a runtime created with ComponentRuntimeOptions.EpochInterruption = true (the default).", nameof(options));
+        }
+
     }
 
     /// <summary>

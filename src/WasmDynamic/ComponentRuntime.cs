@@ -40,6 +40,7 @@ public sealed class ComponentRuntime : IDisposable
         WasmtimeApi.wasmtime_config_consume_fuel_set(config, options.ConsumeFuel);
         WasmtimeApi.wasmtime_config_max_wasm_stack_set(config, (nuint)options.MaxWasmStack);
         StackNeeded = (nuint)(options.MaxWasmStack + ComponentRuntimeOptions.HostStackReserve);
+        options.PoolingAllocator?.Apply(config);
         if (OperatingSystem.IsWindows() || OperatingSystem.IsMacOS())
         {
             // Windows with .NET 9+ runs with CET shadow stacks, which Wasmtime's signal-based traps break;
@@ -55,7 +56,9 @@ public sealed class ComponentRuntime : IDisposable
         var engine = WasmtimeApi.wasm_engine_new_with_config(config);
         if (engine == 0)
         {
-            throw new WasmDynamicException("Wasmtime could not create an engine with the component model enabled.");
+            throw new WasmDynamicException(options.PoolingAllocator is null
+                ? "Wasmtime could not create an engine with the component model enabled."
+                : "Wasmtime could not create an engine with the pooling allocator: the pool's address space could not be reserved. Lower PoolingAllocatorOptions.TotalMemories or MaxMemoryBytes (ComponentRuntimeOptions.PoolingAllocator).");
         }
 
         _engine = new EngineHandle(engine);

@@ -40,6 +40,14 @@ public sealed class ComponentRuntimeOptions
     /// </summary>
     public bool BulkByteAdapter { get; init; }
 
+    /// <summary>
+    /// Uses Wasmtime's pooling instance allocator with these limits, for hosts that create many short-lived instances:
+    /// instantiating then reuses memory reserved when the runtime was created instead of mapping it each time (see
+    /// <see cref="PoolingAllocatorOptions"/>). Null (the default) allocates each instance's memory on demand, with no
+    /// limit on live instances but the machine's.
+    /// </summary>
+    public PoolingAllocatorOptions? PoolingAllocator { get; init; }
+
     /// <summary>Enables fuel metering (instruction budgets, see <see cref="InstanceOptions.FuelPerCall"/>). Off by default.</summary>
     public bool ConsumeFuel { get; init; }
 

@@ -133,7 +133,12 @@ public sealed class ComponentResourceLimitException : WasmDynamicException
 {
     /// <summary>Creates the exception.</summary>
     public ComponentResourceLimitException(string component, string reason)
-        : base($"Cannot instantiate component '{component}': {reason}. Raise the limit in InstanceOptions (MaxMemoryBytes, MaxTableElements, MaxInstances, MaxTables, MaxMemories) if the component legitimately needs more.")
+        : this(component, reason, "Raise the limit in InstanceOptions (MaxMemoryBytes, MaxTableElements, MaxInstances, MaxTables, MaxMemories) if the component legitimately needs more.")
+    {
+    }
+
+    internal ComponentResourceLimitException(string component, string reason, string advice)
+        : base($"Cannot instantiate component '{component}': {reason.TrimEnd('.')}. {advice}")
     {
         Reason = reason;
     }

@@ -94,7 +94,7 @@ public sealed partial class WasmComponent : IDisposable
     {
         ArgumentNullException.ThrowIfNull(options);
         ObjectDisposedException.ThrowIf(Volatile.Read(ref _disposed) != 0, this);
-        return new ComponentInstance(this, options);
+        return new ComponentInstance(this, options, prepared: null);
     }
 
     /// <inheritdoc/>
@@ -115,6 +115,7 @@ public sealed partial class WasmComponent : IDisposable
     {
         if (Interlocked.Decrement(ref _users) == 0)
         {
+            ReleaseLinkers();
             Handle.Dispose();
             Runtime.ReleaseUser();
         }

@@ -7,8 +7,8 @@ namespace WasmDynamic.Benchmarks.Cold;
 
 /// <summary>
 /// Instantiating the 100-function component (compiled once): a new store, instantiate, dispose. The floor is the raw C
-/// API with a linker made once; Wasmtime.Dotnet likewise reuses its <c>ComponentLinker</c>. WasmDynamic builds its
-/// linker per instantiation (host imports and WASI are per instance). <c>WasmDynamic_InstantiateGetInterface</c> adds
+/// API with a linker made once; Wasmtime.Dotnet likewise reuses its <c>ComponentLinker</c>. WasmDynamic reuses the
+/// linker it caches per import shape (see also Hot/InstantiateWasiBenchmarks for prepared and pooled instances). <c>WasmDynamic_InstantiateGetInterface</c> adds
 /// <c>GetInterface&lt;I100&gt;</c> on a world emitted before: binding 100 functions to the new instance.
 /// </summary>
 [MemoryDiagnoser]

@@ -25,15 +25,14 @@ internal static partial class HostBinder
 {
     private static readonly ConditionalWeakTable<WorldTypes, WorldPlans> Plans = new();
 
-    public sealed record Definition(string? Instance, string Name, HostFunction Function);
-
     /// <summary>A host resource type to define in the linker: its instance (null: the root), name and tag.</summary>
     public sealed record ResourceDefinition(string? Instance, string Name, uint Tag);
 
     /// <summary>How many import plans were built (validated, adapters emitted) for <paramref name="types"/>' world; a cached plan adds none.</summary>
     internal static int PlansBuilt(WorldTypes types) => Plans.TryGetValue(types, out var plans) ? Volatile.Read(ref plans.Built) : 0;
 
-    public static List<Definition> Bind(string componentName, WorldTypes types, ComponentImports imports, StoreState state, bool wasiProvided, bool trapUnknown, out List<string> emptyInstances, out List<ResourceDefinition> resources)
+    /// <summary>The plan for <paramref name="imports"/>' shape: cached, or validated and emitted now.</summary>
+    public static ImportPlan Plan(string componentName, WorldTypes types, ComponentImports imports, bool wasiProvided, bool trapUnknown)
     {
         var shape = new ImportShape(imports, wasiProvided, trapUnknown);
         var plans = Plans.GetValue(types, _ => new WorldPlans());
@@ -54,11 +53,35 @@ internal static partial class HostBinder
             }
         }
 
-        emptyInstances = plan.EmptyInstances;
-        resources = plan.Resources;
-        return plan.Functions
-            .Select(p => new Definition(p.Instance, p.Function.Name, new HostFunction(state, p.Function, p.Qualified, p.Parameters, p.Result, p.Adapter, p.Target?.Resolve(imports))))
-            .ToList();
+        return plan;
+    }
+
+    /// <summary>Each planned function's target in <paramref name="imports"/>, in plan order (null for static methods).</summary>
+    public static object?[] Targets(ImportPlan plan, ComponentImports imports)
+    {
+        var targets = new object?[plan.Functions.Count];
+        for (var i = 0; i < targets.Length; i++)
+        {
+            targets[i] = plan.Functions[i].Target?.Resolve(imports);
+        }
+
+        return targets;
+    }
+
+    /// <summary>
+    /// One store's host functions, in plan order: the prepared linker's callbacks find them by index through the
+    /// store's data, so each call reaches this store's host objects and never another instance's.
+    /// </summary>
+    public static HostFunction[] Functions(ImportPlan plan, object?[] targets, StoreState state)
+    {
+        var functions = new HostFunction[plan.Functions.Count];
+        for (var i = 0; i < functions.Length; i++)
+        {
+            var p = plan.Functions[i];
+            functions[i] = new HostFunction(state, p.Function, p.Qualified, p.Parameters, p.Result, p.Adapter, targets[i]);
+        }
+
+        return functions;
     }
 
     /// <summary>Validates the imports given against the world and builds the plan; every problem is reported at once.</summary>

@@ -72,13 +72,17 @@ internal sealed unsafe class HostFunction
         }
     }
 
-    /// <summary>The native trampoline: <c>env</c> is a GCHandle to the <see cref="HostFunction"/>.</summary>
+    /// <summary>
+    /// The native trampoline. The linker is shared by every instance prepared with the same import shape, so
+    /// <c>env</c> is only the function's index in the plan; the store's data (a GCHandle to its
+    /// <see cref="StoreState"/>) says whose host objects serve the call.
+    /// </summary>
     [UnmanagedCallersOnly(CallConvs = [typeof(CallConvCdecl)])]
     public static nint Callback(nint env, nint context, nint type, Val* args, nuint argCount, Val* results, nuint resultCount)
     {
         try
         {
-            return CallbackBridge.Target<HostFunction>(env).Invoke(args, argCount, results, resultCount);
+            return StoreState.Of(context).Imports[(int)env].Invoke(args, argCount, results, resultCount);
         }
         catch (Exception e)
         {

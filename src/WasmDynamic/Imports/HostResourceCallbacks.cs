@@ -7,12 +7,12 @@ namespace WasmDynamic.Imports;
 /// <summary>Native callbacks for host-implemented resources.</summary>
 internal static class HostResourceCallbacks
 {
-    /// <summary>What a resource's destructor needs: the store's state and, for messages, the resource's drop function.</summary>
-    public sealed record Target(StoreState State, string Name);
+    /// <summary>What a resource's destructor needs for messages: the resource's drop function (the store comes from the context).</summary>
+    public sealed record Target(string Name);
 
     /// <summary>
     /// The guest dropped its own handle to a host resource: release the object (and dispose it). <c>data</c> is a
-    /// GCHandle to a <see cref="Target"/>.
+    /// GCHandle to a <see cref="Target"/>; the store is the one behind <c>context</c>.
     /// </summary>
     [UnmanagedCallersOnly(CallConvs = [typeof(CallConvCdecl)])]
     public static nint Destructor(nint data, nint context, uint rep)
@@ -20,7 +20,8 @@ internal static class HostResourceCallbacks
         try
         {
             var target = CallbackBridge.Target<Target>(data);
-            if (target.State.HostResources.Remove(rep) is IDisposable disposable)
+            var state = StoreState.Of(context);
+            if (state.HostResources.Remove(rep) is IDisposable disposable)
             {
                 try
                 {
@@ -28,7 +29,7 @@ internal static class HostResourceCallbacks
                 }
                 catch (Exception e)
                 {
-                    return CallbackBridge.Captured(target.State, e, "host resource destructor", $"'{target.Name}' ({disposable.GetType().Name}.Dispose)");
+                    return CallbackBridge.Captured(state, e, "host resource destructor", $"'{target.Name}' ({disposable.GetType().Name}.Dispose)");
                 }
             }
 

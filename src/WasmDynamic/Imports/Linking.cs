@@ -4,16 +4,20 @@ using WasmDynamic.Native;
 
 namespace WasmDynamic.Imports;
 
-/// <summary>Builds the linker for one instantiation (WASI, host functions, empty type-only instances) and looks up exports.</summary>
+/// <summary>
+/// Builds a component's linker for one import plan (WASI, host functions, host resources, empty type-only instances),
+/// instantiates with it, and looks up exports. The linker holds no store and no host object: its callbacks find the
+/// store's <see cref="StoreState"/> through the store's data, so one linker serves every instance of that plan.
+/// </summary>
 internal static unsafe class Linking
 {
     /// <summary>What linking needs of the compiled component: the engine, its code, its name, world and bulk plan.</summary>
     public readonly record struct Target(nint Engine, ComponentHandle Handle, string Name, Wit.WitWorld World, BulkAdapter.BulkPlan? Bulk);
 
-    public static ComponentInstanceNative Instantiate(Target component, nint context, List<HostBinder.Definition> definitions, List<HostBinder.ResourceDefinition> resources, List<string> emptyInstances, bool wasi, bool trapUnknown, StoreState state)
+    /// <summary>A linker defining everything <paramref name="plan"/> binds; host function <c>k</c> is the store's <see cref="StoreState.Imports"/>[k].</summary>
+    public static LinkerHandle Build(Target component, ImportPlan plan, bool wasi, bool trapUnknown)
     {
-        var engine = component.Engine;
-        var linker = new LinkerHandle(ComponentApi.wasmtime_component_linker_new(engine));
+        var linker = new LinkerHandle(ComponentApi.wasmtime_component_linker_new(component.Engine));
         try
         {
             if (wasi)
@@ -28,6 +32,8 @@ internal static unsafe class Linking
                 ComponentApi.wasmtime_component_linker_allow_shadowing(linker.Pointer, true);
             }
 
+            var resources = plan.Resources;
+            var functions = plan.Functions.Select((f, index) => (f.Instance, f.Function.Name, Index: index)).ToList();
             var root = ComponentApi.wasmtime_component_linker_root(linker.Pointer);
             try
             {
@@ -37,7 +43,7 @@ internal static unsafe class Linking
                     {
                         foreach (var r in group)
                         {
-                            AddResource(root, r, state, component);
+                            AddResource(root, r, component);
                         }
 
                         continue;
@@ -48,7 +54,7 @@ internal static unsafe class Linking
                     {
                         foreach (var r in group)
                         {
-                            AddResource(child, r, state, component);
+                            AddResource(child, r, component);
                         }
                     }
                     finally
@@ -57,13 +63,13 @@ internal static unsafe class Linking
                     }
                 }
 
-                foreach (var group in definitions.GroupBy(d => d.Instance))
+                foreach (var group in functions.GroupBy(d => d.Instance))
                 {
                     if (group.Key is null)
                     {
                         foreach (var d in group)
                         {
-                            AddFunc(root, d, component);
+                            AddFunc(root, d.Name, d.Index, plan, component);
                         }
 
                         continue;
@@ -74,7 +80,7 @@ internal static unsafe class Linking
                     {
                         foreach (var d in group)
                         {
-                            AddFunc(child, d, component);
+                            AddFunc(child, d.Name, d.Index, plan, component);
                         }
                     }
                     finally
@@ -83,7 +89,7 @@ internal static unsafe class Linking
                     }
                 }
 
-                foreach (var name in emptyInstances.Where(n => definitions.All(d => d.Instance != n) && resources.All(r => r.Instance != n)))
+                foreach (var name in plan.EmptyInstances.Where(n => functions.All(d => d.Instance != n) && resources.All(r => r.Instance != n)))
                 {
                     ComponentApi.wasmtime_component_linker_instance_delete(AddInstance(root, name, component));
                 }
@@ -98,31 +104,43 @@ internal static unsafe class Linking
                 Check(ComponentApi.wasmtime_component_linker_define_unknown_imports_as_traps(linker.Pointer, component.Handle.Pointer), component, "defining unimplemented imports as traps");
             }
 
-            ComponentInstanceNative instance;
-            var error = ComponentApi.wasmtime_component_linker_instantiate(linker.Pointer, context, component.Handle.Pointer, &instance);
-            if (error != 0)
-            {
-                var message = BulkAdapter.Backtraces.Rewrite(NativeError.TakeMessage(error), component.Bulk);
-                var host = state.PendingHostException;
-                state.PendingHostException = null;
-                if (host is null && IsLimit(message))
-                {
-                    throw new ComponentResourceLimitException(component.Name, message);
-                }
-
-                // Lead with the cause (a trap in the start code, or the host import it called that threw); Wasmtime's
-                // whole report, backtrace included, comes last.
-                var cause = ComponentTrapException.CauseOf(message).TrimEnd('.');
-                var todo = host is null ? "Fix the component's start code" : "Fix the host import (it was called while the component was being instantiated)";
-                throw new ComponentBindingException($"{cause}: component '{component.Name}' could not be instantiated. {todo}, then instantiate again.{Environment.NewLine}{message}", [], host);
-            }
-
-            return instance;
+            return linker;
         }
-        finally
+        catch
         {
             linker.Dispose();
+            throw;
         }
+    }
+
+    /// <summary>Instantiates the component in the store behind <paramref name="context"/>, whose data is <paramref name="state"/>.</summary>
+    public static ComponentInstanceNative Instantiate(Target component, LinkerHandle linker, nint context, StoreState state)
+    {
+        ComponentInstanceNative instance;
+        var error = ComponentApi.wasmtime_component_linker_instantiate(linker.Pointer, context, component.Handle.Pointer, &instance);
+        if (error != 0)
+        {
+            var message = BulkAdapter.Backtraces.Rewrite(NativeError.TakeMessage(error), component.Bulk);
+            var host = state.PendingHostException;
+            state.PendingHostException = null;
+            if (host is null && PoolingAllocatorOptions.Advice(message) is { } advice)
+            {
+                throw new ComponentResourceLimitException(component.Name, message, advice);
+            }
+
+            if (host is null && IsLimit(message))
+            {
+                throw new ComponentResourceLimitException(component.Name, message);
+            }
+
+            // Lead with the cause (a trap in the start code, or the host import it called that threw); Wasmtime's
+            // whole report, backtrace included, comes last.
+            var cause = ComponentTrapException.CauseOf(message).TrimEnd('.');
+            var todo = host is null ? "Fix the component's start code" : "Fix the host import (it was called while the component was being instantiated)";
+            throw new ComponentBindingException($"{cause}: component '{component.Name}' could not be instantiated. {todo}, then instantiate again.{Environment.NewLine}{message}", [], host);
+        }
+
+        return instance;
     }
 
     /// <summary>Wasmtime's wording when a store limit refuses an instantiation.</summary>
@@ -142,11 +160,11 @@ internal static unsafe class Linking
         return child;
     }
 
-    private static void AddResource(nint instance, HostBinder.ResourceDefinition r, StoreState state, Target component)
+    private static void AddResource(nint instance, HostBinder.ResourceDefinition r, Target component)
     {
         var bytes = Encoding.UTF8.GetBytes(r.Name);
         var type = ComponentApi.wasmtime_component_resource_type_new_host(r.Tag);
-        var handle = CallbackBridge.Handle(new HostResourceCallbacks.Target(state, $"{r.Instance}#[resource-drop]{r.Name}"));
+        var handle = CallbackBridge.Handle(new HostResourceCallbacks.Target($"{r.Instance}#[resource-drop]{r.Name}"));
         try
         {
             fixed (byte* p = bytes)
@@ -165,18 +183,13 @@ internal static unsafe class Linking
         }
     }
 
-    private static void AddFunc(nint instance, HostBinder.Definition d, Target component)
+    private static void AddFunc(nint instance, string name, int index, ImportPlan plan, Target component)
     {
-        var bytes = Encoding.UTF8.GetBytes(d.Name);
-        var handle = CallbackBridge.Handle(d.Function);
+        var bytes = Encoding.UTF8.GetBytes(name);
         fixed (byte* p = bytes)
         {
-            var error = ComponentApi.wasmtime_component_linker_instance_add_func(instance, p, (nuint)bytes.Length, &HostFunction.Callback, handle, &CallbackBridge.FreeHandle);
-            if (error != 0)
-            {
-                CallbackBridge.Free(handle);
-                Check(error, component, $"defining host function '{d.Function.QualifiedName}'");
-            }
+            // env is the plan index, not a handle: nothing to free.
+            Check(ComponentApi.wasmtime_component_linker_instance_add_func(instance, p, (nuint)bytes.Length, &HostFunction.Callback, index, null), component, $"defining host function '{plan.Functions[index].Qualified}'");
         }
     }
 

@@ -21,6 +21,12 @@ internal sealed class StoreState : IDisposable, IResourceSite, IHostExceptionSin
     /// </summary>
     public MarshalContext ResultContext { get; }
 
+    /// <summary>This store's host functions, in import-plan order: the index a linker callback's <c>env</c> holds.</summary>
+    public HostFunction[] Imports { get; set; } = [];
+
+    /// <summary>The state of the store behind <paramref name="context"/>: its data is a GCHandle to it.</summary>
+    public static StoreState Of(nint context) => CallbackBridge.Target<StoreState>(WasmtimeApi.wasmtime_context_get_data(context));
+
     /// <summary>The store's <c>wasmtime_context_t*</c> (set once the store exists).</summary>
     public nint StoreContext { get; set; }
 

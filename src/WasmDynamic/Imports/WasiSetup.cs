@@ -24,16 +24,28 @@ internal static unsafe class WasiSetup
                 WasiApi.wasi_config_set_env(config, (nuint)environment.Count, names.Pointers, values.Pointers);
             }
 
+            // An empty stdin is WASI's default: no copy to make.
             var stdin = wasi.StandardInput.Bytes;
-            ByteVec vec;
-            WasmtimeApi.wasm_byte_vec_new_uninitialized(&vec, (nuint)stdin.Length);
-            stdin.CopyTo(new Span<byte>(vec.Data, stdin.Length));
-            WasiApi.wasi_config_set_stdin_bytes(config, &vec);
+            if (stdin.Length > 0)
+            {
+                ByteVec vec;
+                WasmtimeApi.wasm_byte_vec_new_uninitialized(&vec, (nuint)stdin.Length);
+                stdin.CopyTo(new Span<byte>(vec.Data, stdin.Length));
+                WasiApi.wasi_config_set_stdin_bytes(config, &vec);
+            }
 
-            var stdout = new TextWriterSink(wasi.StandardOutput, error: false);
-            WasiApi.wasi_config_set_stdout_custom(config, &TextWriterSink.Write, stdout.Handle, &TextWriterSink.Release);
-            var stderr = new TextWriterSink(wasi.StandardError, error: true);
-            WasiApi.wasi_config_set_stderr_custom(config, &TextWriterSink.Write, stderr.Handle, &TextWriterSink.Release);
+            // WasiOutput.Null needs no sink: a WASI context without one discards the guest's output.
+            if (!wasi.StandardOutput.Discard)
+            {
+                var stdout = new TextWriterSink(wasi.StandardOutput, error: false);
+                WasiApi.wasi_config_set_stdout_custom(config, &TextWriterSink.Write, stdout.Handle, &TextWriterSink.Release);
+            }
+
+            if (!wasi.StandardError.Discard)
+            {
+                var stderr = new TextWriterSink(wasi.StandardError, error: true);
+                WasiApi.wasi_config_set_stderr_custom(config, &TextWriterSink.Write, stderr.Handle, &TextWriterSink.Release);
+            }
 
             foreach (var dir in wasi.Directories)
             {

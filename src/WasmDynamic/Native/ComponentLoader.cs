@@ -221,6 +221,10 @@ internal static unsafe partial class ComponentLoader
             var version = binary[4] | (binary[5] << 8);
             text += $" The header declares encoding version 0x{version:x2}; Wasmtime 50 reads components encoded with version 0x{ComponentVersion:x2}. Re-encode it with a wasm-tools release that matches, or the file is corrupt.";
         }
+        else if (message.Contains("pooling allocator", StringComparison.Ordinal))
+        {
+            text += " The component needs more than the runtime's pooling allocator gives one instance: raise the limit named above in ComponentRuntimeOptions.PoolingAllocator (PoolingAllocatorOptions.MaxMemoryBytes for a memory), or load it in a runtime without the pooling allocator.";
+        }
 
         return text;
     }

@@ -16,12 +16,26 @@ internal static unsafe partial class WasmtimeApi
     [LibraryImport(WasmtimeLibrary.Name)] public static partial void wasmtime_config_signals_based_traps_set(nint config, [MarshalAs(UnmanagedType.U1)] bool enable);
     [LibraryImport(WasmtimeLibrary.Name)] public static partial void wasmtime_config_macos_use_mach_ports_set(nint config, [MarshalAs(UnmanagedType.U1)] bool enable);
 
+    // config.h, pooling allocator: wasmtime_pooling_allocation_config_t is opaque (a boxed Rust struct); counts are
+    // uint32_t, sizes size_t; strategy_set clones the pool config, which the caller then deletes.
+    [LibraryImport(WasmtimeLibrary.Name)] public static partial nint wasmtime_pooling_allocation_config_new();
+    [LibraryImport(WasmtimeLibrary.Name)] public static partial void wasmtime_pooling_allocation_config_delete(nint pool);
+    [LibraryImport(WasmtimeLibrary.Name)] public static partial void wasmtime_pooling_allocation_config_total_component_instances_set(nint pool, uint count);
+    [LibraryImport(WasmtimeLibrary.Name)] public static partial void wasmtime_pooling_allocation_config_total_core_instances_set(nint pool, uint count);
+    [LibraryImport(WasmtimeLibrary.Name)] public static partial void wasmtime_pooling_allocation_config_total_memories_set(nint pool, uint count);
+    [LibraryImport(WasmtimeLibrary.Name)] public static partial void wasmtime_pooling_allocation_config_total_tables_set(nint pool, uint count);
+    [LibraryImport(WasmtimeLibrary.Name)] public static partial void wasmtime_pooling_allocation_config_max_memory_size_set(nint pool, nuint bytes);
+    [LibraryImport(WasmtimeLibrary.Name)] public static partial void wasmtime_pooling_allocation_strategy_set(nint config, nint pool);
+
     [LibraryImport(WasmtimeLibrary.Name)] public static partial nint wasm_engine_new_with_config(nint config);
     [LibraryImport(WasmtimeLibrary.Name)] public static partial void wasm_engine_delete(nint engine);
     [LibraryImport(WasmtimeLibrary.Name)] public static partial void wasmtime_engine_increment_epoch(nint engine);
 
     [LibraryImport(WasmtimeLibrary.Name)] public static partial nint wasmtime_store_new(nint engine, nint data, delegate* unmanaged[Cdecl]<nint, void> finalizer);
     [LibraryImport(WasmtimeLibrary.Name)] public static partial nint wasmtime_store_context(nint store);
+
+    // A field read: no GC transition needed, and host callbacks call it on every import.
+    [LibraryImport(WasmtimeLibrary.Name)] [SuppressGCTransition] public static partial nint wasmtime_context_get_data(nint context);
     [LibraryImport(WasmtimeLibrary.Name)] public static partial void wasmtime_store_delete(nint store);
     [LibraryImport(WasmtimeLibrary.Name)] public static partial void wasmtime_store_limiter(nint store, long memorySize, long tableElements, long instances, long tables, long memories);
     [LibraryImport(WasmtimeLibrary.Name)] public static partial nint wasmtime_context_set_wasi(nint context, nint wasiConfig);

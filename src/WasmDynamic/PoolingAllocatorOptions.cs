@@ -1,0 +1,94 @@
+using WasmDynamic.Native;
+
+namespace WasmDynamic;
+
+/// <summary>
+/// Wasmtime's pooling instance allocator (<see cref="ComponentRuntimeOptions.PoolingAllocator"/>): memories, tables
+/// and instance state are reserved once, when the runtime is created, and reused by each new instance, so a host that
+/// creates many short-lived instances pays no <c>mmap</c>/<c>munmap</c> per instance. The pool is fixed: an
+/// instantiation that would exceed one of these totals fails with <see cref="ComponentResourceLimitException"/>
+/// until instances are disposed. The defaults suit up to 100 live instances of typical components; raise them for
+/// more. Each value must be positive.
+/// </summary>
+/// <remarks>
+/// The pool reserves virtual address space up front: about <see cref="TotalMemories"/> × (the largest memory a
+/// component may reach, 4 GiB by default, plus guard pages). On 64-bit Linux, macOS and Windows that is only address
+/// space; physical memory is used as instances touch it. <see cref="MaxMemoryBytes"/> lowers the reservation.
+/// </remarks>
+public sealed class PoolingAllocatorOptions
+{
+    private readonly uint _totalComponentInstances = 100;
+    private readonly uint _totalCoreInstances = 1000;
+    private readonly uint _totalMemories = 200;
+    private readonly uint _totalTables = 400;
+    private readonly long? _maxMemoryBytes;
+
+    /// <summary>How many component instances may be alive at once in the runtime (default 100).</summary>
+    /// <exception cref="ArgumentOutOfRangeException">The value is zero.</exception>
+    public uint TotalComponentInstances { get => _totalComponentInstances; init => _totalComponentInstances = Positive(value, nameof(TotalComponentInstances)); }
+
+    /// <summary>How many core module instances may be alive at once, over all component instances (default 1000; a WASI component has several).</summary>
+    /// <exception cref="ArgumentOutOfRangeException">The value is zero.</exception>
+    public uint TotalCoreInstances { get => _totalCoreInstances; init => _totalCoreInstances = Positive(value, nameof(TotalCoreInstances)); }
+
+    /// <summary>How many linear memories may be alive at once, over all instances (default 200).</summary>
+    /// <exception cref="ArgumentOutOfRangeException">The value is zero.</exception>
+    public uint TotalMemories { get => _totalMemories; init => _totalMemories = Positive(value, nameof(TotalMemories)); }
+
+    /// <summary>How many tables may be alive at once, over all instances (default 400).</summary>
+    /// <exception cref="ArgumentOutOfRangeException">The value is zero.</exception>
+    public uint TotalTables { get => _totalTables; init => _totalTables = Positive(value, nameof(TotalTables)); }
+
+    /// <summary>
+    /// The most bytes one linear memory may grow to (null: Wasmtime's default, 4 GiB on 64-bit hosts). A component
+    /// whose memory starts larger cannot be instantiated; growth beyond it fails in the guest (<c>memory.grow</c>
+    /// returns -1).
+    /// </summary>
+    /// <exception cref="ArgumentOutOfRangeException">The value is not positive.</exception>
+    public long? MaxMemoryBytes
+    {
+        get => _maxMemoryBytes;
+        init
+        {
+            if (value is <= 0)
+            {
+                throw new ArgumentOutOfRangeException(nameof(MaxMemoryBytes), value, $"PoolingAllocatorOptions.MaxMemoryBytes must be positive, or null for Wasmtime's default; {value} was given.");
+            }
+
+            _maxMemoryBytes = value;
+        }
+    }
+
+    private static uint Positive(uint value, string name) => value > 0
+        ? value
+        : throw new ArgumentOutOfRangeException(name, value, $"PoolingAllocatorOptions.{name} must be at least 1; 0 was given. Leave ComponentRuntimeOptions.PoolingAllocator null to allocate on demand instead.");
+
+    /// <summary>Sets the pooling strategy on an engine config (Wasmtime copies the pool settings).</summary>
+    internal void Apply(nint config)
+    {
+        var pool = WasmtimeApi.wasmtime_pooling_allocation_config_new();
+        try
+        {
+            WasmtimeApi.wasmtime_pooling_allocation_config_total_component_instances_set(pool, TotalComponentInstances);
+            WasmtimeApi.wasmtime_pooling_allocation_config_total_core_instances_set(pool, TotalCoreInstances);
+            WasmtimeApi.wasmtime_pooling_allocation_config_total_memories_set(pool, TotalMemories);
+            WasmtimeApi.wasmtime_pooling_allocation_config_total_tables_set(pool, TotalTables);
+            if (MaxMemoryBytes is { } bytes)
+            {
+                WasmtimeApi.wasmtime_pooling_allocation_config_max_memory_size_set(pool, (nuint)bytes);
+            }
+
+            WasmtimeApi.wasmtime_pooling_allocation_strategy_set(config, pool);
+        }
+        finally
+        {
+            WasmtimeApi.wasmtime_pooling_allocation_config_delete(pool);
+        }
+    }
+
+    /// <summary>The option a Wasmtime pool-exhaustion message points at, for the exception's advice.</summary>
+    internal static string? Advice(string message) =>
+        message.Contains("concurrent", StringComparison.Ordinal) && message.Contains("limit", StringComparison.Ordinal)
+            ? "The runtime's pooling allocator is full (ComponentRuntimeOptions.PoolingAllocator): dispose instances that are no longer needed, or raise PoolingAllocatorOptions.TotalComponentInstances, TotalCoreInstances, TotalMemories or TotalTables."
+            : null;
+}

@@ -1,0 +1,55 @@
+using WasmDynamic.Imports;
+using WasmDynamic.Native;
+
+namespace WasmDynamic;
+
+/// <summary>
+/// A component with its host imports bound and its linker (WASI included) built, made by
+/// <see cref="WasmComponent.Prepare(InstanceOptions)"/>: each <see cref="Instantiate"/> only creates a store and
+/// instantiates in it. Thread-safe; instantiate from as many threads as you like.
+/// </summary>
+/// <remarks>
+/// Every instance shares the host objects given to <c>Prepare</c> (calls into them may come from several instances,
+/// on several threads); each instance has its own store, memory, WASI context and host resource table. Plain
+/// <see cref="WasmComponent.Instantiate(InstanceOptions)"/> shares the linker too (it is cached per import shape), but
+/// binds the imports it is given to that one instance. The linker lives as long as the compiled component.
+/// </remarks>
+public sealed class PreparedComponent
+{
+    internal PreparedComponent(WasmComponent component, InstanceOptions options, ImportPlan plan, object?[] targets, LinkerHandle linker)
+    {
+        Component = component;
+        Options = options;
+        Plan = plan;
+        Targets = targets;
+        Linker = linker;
+    }
+
+    /// <summary>The component this prepares.</summary>
+    public WasmComponent Component { get; }
+
+    /// <summary>The options every instance is made with.</summary>
+    public InstanceOptions Options { get; }
+
+    internal ImportPlan Plan { get; }
+
+    /// <summary>Each planned import's host target, in plan order.</summary>
+    internal object?[] Targets { get; }
+
+    internal LinkerHandle Linker { get; }
+
+    /// <summary>Creates a store and instantiates the component in it with the prepared linker.</summary>
+    /// <exception cref="ObjectDisposedException">The component is disposed.</exception>
+    /// <exception cref="ComponentBindingException">The component's start code trapped, or a host import it called threw.</exception>
+    /// <exception cref="ComponentResourceLimitException">The component needs more than the limits in <see cref="Options"/> (or the pooling allocator) allow.</exception>
+    [System.Diagnostics.CodeAnalysis.RequiresUnreferencedCode(Trimming.Reflection)]
+    [System.Diagnostics.CodeAnalysis.RequiresDynamicCode(Trimming.Emit)]
+    public ComponentInstance Instantiate()
+    {
+        ObjectDisposedException.ThrowIf(Component.IsDisposed, Component);
+        return new ComponentInstance(Component, Options, this);
+    }
+
+    /// <inheritdoc/>
+    public override string ToString() => Component.Name;
+}
