@@ -11,7 +11,7 @@ public static partial class Program
         private static System.CommandLine.Option<string[]> EnvOption() =>
             new("--env") { Description = "Set an environment variable for the component: NAME=VALUE (repeatable).", Arity = ArgumentArity.ZeroOrMore, AllowMultipleArgumentsPerToken = false };
 
-        private int Invoke(ParseResult parsed, string path, string callText, string[] env, (TimeSpan? Timeout, ulong? Fuel, long? MaxMemory) limits)
+        private int Invoke(ParseResult parsed, string path, string callText, string[] env, IReadOnlyList<ImportStubs.Stub> stubs, (TimeSpan? Timeout, ulong? Fuel, long? MaxMemory) limits)
         {
             string designator;
             IReadOnlyList<WaveNode> arguments;
@@ -46,6 +46,7 @@ public static partial class Program
 
             using var instance = component.Instantiate(new InstanceOptions
             {
+                Imports = ImportStubs.Build(component, stubs),
                 TrapUnimplementedImports = true,
                 Wasi = Wasi([], ParseEnv(env), inheritEnv: false, [], stdin: false),
                 CallTimeout = limits.Timeout,
@@ -125,7 +126,7 @@ public static partial class Program
         private static IEnumerable<string> AllFunctions(WitWorld world) =>
             world.ExportedFunctions.Select(f => f.Name).Concat(world.Exports.SelectMany(i => i.Functions.Where(f => f.Kind == WitFunctionKind.Freestanding).Select(f => $"{i.Name}#{f.Name}")));
 
-        private int RunCommandComponent(ParseResult parsed, string path, string[] args, string[] env, bool inheritEnv, string[] dirs, (TimeSpan? Timeout, ulong? Fuel, long? MaxMemory) limits)
+        private int RunCommandComponent(ParseResult parsed, string path, string[] args, string[] env, bool inheritEnv, string[] dirs, IReadOnlyList<ImportStubs.Stub> stubs, (TimeSpan? Timeout, ulong? Fuel, long? MaxMemory) limits)
         {
             using var runtime = Runtime(parsed, fuel: limits.Fuel is not null);
             using var component = Load(runtime, path);
@@ -145,6 +146,7 @@ public static partial class Program
 
             using var instance = component.Instantiate(new InstanceOptions
             {
+                Imports = ImportStubs.Build(component, stubs),
                 Wasi = Wasi([Path.GetFileName(path), .. args], ParseEnv(env), inheritEnv, directories, stdin: true),
                 CallTimeout = limits.Timeout,
                 FuelPerCall = limits.Fuel,

@@ -15,15 +15,24 @@ public static partial class Program
         /// For Wasmtime's "unknown import: `iface#func` has not been defined" trap: one line naming the import and its WIT
         /// signature (and the export that was running), or null for any other trap.
         /// </summary>
-        private string? UnimplementedImport(string message)
+        private string? UnimplementedImport(ComponentTrapException trap)
         {
-            var m = UnknownImport().Match(message);
-            if (!m.Success)
+            var message = trap.Message;
+            string name;
+            if (trap.InnerException is UnimplementedImportException unimplemented)
+            {
+                // A function of an interface that --stub implements in part.
+                name = unimplemented.Import;
+            }
+            else if (UnknownImport().Match(message) is { Success: true } m)
+            {
+                name = m.Groups[1].Value;
+            }
+            else
             {
                 return null;
             }
 
-            var name = m.Groups[1].Value;
             var hash = name.LastIndexOf('#');
             var function = hash < 0
                 ? _world?.ImportedFunctions.FirstOrDefault(f => f.Name == name)
@@ -64,6 +73,10 @@ public static partial class Program
             {
                 return Fail(e.Message);
             }
+            catch (StubException e)
+            {
+                return Fail(e.Message);
+            }
             catch (ComponentLoadException e)
             {
                 return Fail(e.Message);
@@ -74,7 +87,7 @@ public static partial class Program
             }
             catch (ComponentTrapException e)
             {
-                return Fail(UnimplementedImport(e.Message) ?? "the component trapped: " + (_verbose ? e.Message : Headline(e.Message)));
+                return Fail(UnimplementedImport(e) ?? "the component trapped: " + (_verbose ? e.Message : Headline(e.Message)));
             }
             catch (WasmDynamicException e)
             {

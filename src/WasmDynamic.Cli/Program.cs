@@ -141,6 +141,17 @@ public static partial class Program
             return value * scale;
         }
 
+        private static System.CommandLine.Option<string[]> StubOption() =>
+            new("--stub")
+            {
+                Description = "Answer an import function with a fixed value: NAME=WAVE, where NAME is a world-level function or INTERFACE#FUNCTION "
+                    + "(full interface name, without version, or short name) and WAVE its result, e.g. --stub 'get-number=41' "
+                    + "--stub 'demo:host/config#get=some(\"on\")'; a function without a result takes just NAME (it does nothing). Repeatable. "
+                    + "Other imports trap when called, with one line naming them.",
+                Arity = ArgumentArity.ZeroOrMore,
+                AllowMultipleArgumentsPerToken = false,
+            };
+
         private static Argument<string> ComponentArgument() => new("component") { Description = "The component: a .wasm binary or component WAT text." };
 
         public Command WitCommand()
@@ -189,9 +200,10 @@ public static partial class Program
                     + "named interface#function: \"demo:calc/types#area(circle(1.5))\" (full name, without version, or short name).",
             };
             var env = EnvOption();
+            var stubs = StubOption();
             var (timeout, fuel, maxMemory) = (TimeoutOption(), FuelOption(), MaxMemoryOption());
-            var command = new Command("invoke", "Call an exported function with arguments written in WAVE and print the result in WAVE.") { component, call, env, timeout, fuel, maxMemory };
-            command.SetAction(result => Guard(() => Invoke(result, result.GetValue(component)!, result.GetValue(call)!, result.GetValue(env) ?? [], Limits(result, timeout, fuel, maxMemory))));
+            var command = new Command("invoke", "Call an exported function with arguments written in WAVE and print the result in WAVE. Imports trap when called, unless stubbed with --stub.") { component, call, env, stubs, timeout, fuel, maxMemory };
+            command.SetAction(result => Guard(() => Invoke(result, result.GetValue(component)!, result.GetValue(call)!, result.GetValue(env) ?? [], ImportStubs.Parse(result.GetValue(stubs) ?? []), Limits(result, timeout, fuel, maxMemory))));
             return command;
         }
 
@@ -202,9 +214,10 @@ public static partial class Program
             var env = EnvOption();
             var inheritEnv = new System.CommandLine.Option<bool>("--inherit-env") { Description = "Give the component this process's environment variables." };
             var dirs = new System.CommandLine.Option<string[]>("--dir") { Description = "Preopen a host directory: HOST or HOST::GUEST (repeatable).", Arity = ArgumentArity.ZeroOrMore, AllowMultipleArgumentsPerToken = false };
+            var stubs = StubOption();
             var (timeout, fuel, maxMemory) = (TimeoutOption(), FuelOption(), MaxMemoryOption());
-            var command = new Command("run", "Run a wasi:cli/run command component with stdin, stdout and stderr inherited; exit with its exit code.") { component, args, env, inheritEnv, dirs, timeout, fuel, maxMemory };
-            command.SetAction(result => Guard(() => RunCommandComponent(result, result.GetValue(component)!, result.GetValue(args) ?? [], result.GetValue(env) ?? [], result.GetValue(inheritEnv), result.GetValue(dirs) ?? [], Limits(result, timeout, fuel, maxMemory))));
+            var command = new Command("run", "Run a wasi:cli/run command component with stdin, stdout and stderr inherited; exit with its exit code.") { component, args, env, inheritEnv, dirs, stubs, timeout, fuel, maxMemory };
+            command.SetAction(result => Guard(() => RunCommandComponent(result, result.GetValue(component)!, result.GetValue(args) ?? [], result.GetValue(env) ?? [], result.GetValue(inheritEnv), result.GetValue(dirs) ?? [], ImportStubs.Parse(result.GetValue(stubs) ?? []), Limits(result, timeout, fuel, maxMemory))));
             return command;
         }
     }

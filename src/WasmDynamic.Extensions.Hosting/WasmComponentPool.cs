@@ -107,28 +107,10 @@ public sealed class WasmComponentPool : IDisposable
             add(_services, imports);
         }
 
-        var wasi = _options.Wasi;
-        if (_options.LogWasiOutput && _logger is not null)
-        {
-            var logger = _logger;
-            var (outLevel, errLevel) = (_options.StandardOutputLevel, _options.StandardErrorLevel);
-            wasi = new WasiOptions
-            {
-                StandardOutput = WasiOutput.Lines(line => logger.Log(outLevel, "{Line}", line)),
-                StandardError = WasiOutput.Lines(line => logger.Log(errLevel, "{Line}", line)),
-                StandardInput = wasi.StandardInput,
-                Arguments = wasi.Arguments,
-                Environment = wasi.Environment,
-                InheritEnvironment = wasi.InheritEnvironment,
-                Directories = wasi.Directories,
-                AllowNetwork = wasi.AllowNetwork,
-            };
-        }
-
         return Component.Instantiate(new InstanceOptions
         {
             Imports = imports,
-            Wasi = wasi,
+            Wasi = Wasi(_options, _logger),
             CallTimeout = _options.CallTimeout,
             FuelPerCall = _options.FuelPerCall,
             MaxMemoryBytes = _options.MaxMemoryBytes,
@@ -136,6 +118,26 @@ public sealed class WasmComponentPool : IDisposable
             TrapUnimplementedImports = _options.TrapUnimplementedImports,
             RecreateAfterTrap = _options.RecreateAfterTrap,
         });
+    }
+
+    /// <summary>
+    /// The WASI settings of an instance: the component's own, with stdout and stderr sent to <paramref name="logger"/>
+    /// line by line when <see cref="WasmComponentOptions.LogWasiOutput"/> is on. A copy made with <c>with</c>, so that an
+    /// option added to <see cref="WasiOptions"/> later is carried over without this method knowing it.
+    /// </summary>
+    internal static WasiOptions Wasi(WasmComponentOptions options, ILogger? logger)
+    {
+        if (!options.LogWasiOutput || logger is null)
+        {
+            return options.Wasi;
+        }
+
+        var (outLevel, errLevel) = (options.StandardOutputLevel, options.StandardErrorLevel);
+        return options.Wasi with
+        {
+            StandardOutput = WasiOutput.Lines(line => logger.Log(outLevel, "{Line}", line)),
+            StandardError = WasiOutput.Lines(line => logger.Log(errLevel, "{Line}", line)),
+        };
     }
 
     private void Refill()

@@ -5,7 +5,7 @@ namespace WasmDynamic;
 /// <summary>
 /// The WASI 0.2 environment given to a component that imports <c>wasi:*</c>. The defaults are a sandbox: no
 /// environment variables, no arguments, no preopened directories, empty stdin, no network; stdout and stderr are
-/// written to the host's console.
+/// written to the host's console. A record: <c>wasi with { StandardOutput = … }</c> copies every other setting.
 /// </summary>
 /// <example>
 /// <code>
@@ -20,7 +20,7 @@ namespace WasmDynamic;
 /// }
 /// </code>
 /// </example>
-public sealed class WasiOptions
+public sealed record WasiOptions
 {
     /// <summary>Where the guest's stdout goes (default: the host's <see cref="Console.Out"/>).</summary>
     public WasiOutput StandardOutput { get; init; } = WasiOutput.Console;

@@ -175,6 +175,71 @@ public class CliTests
     }
 
     [Fact]
+    public void Invoke_answers_stubbed_imports_with_their_WAVE_values()
+    {
+        var imports = Fixtures.Path("imports.wat");
+        var (code, output, error) = Cli.Run("invoke", imports, "run(\"x\")", "--stub", "get-number=41", "--stub", "logger#log");
+        code.Should().Be(0, error);
+        output.Should().Be("42\n", "run returns get-number() + 1 after logging, which the stub does silently");
+
+        var roundtrip = Fixtures.Path("host-roundtrip.wat");
+        (code, output, error) = Cli.Run("invoke", roundtrip, "call-point({x: 5, y: 6})", "--stub", "demo:host/values@0.1.0#echo-point={x: 1, y: -2}");
+        code.Should().Be(0, error);
+        output.Should().Be("{x: 1, y: -2}\n");
+
+        (code, output, error) = Cli.Run("invoke", roundtrip, "call-shape(none)", "--stub", "demo:host/values#echo-shape=rect({x: 3, y: 4})", "--stub", "values#echo-color=blue-ish");
+        code.Should().Be(0, error);
+        output.Should().Be("rect({x: 3, y: 4})\n");
+
+        (code, output, error) = Cli.Run("invoke", roundtrip, "call-result(ok(1))", "--stub", "echo-result=err(\"stubbed\")");
+        code.Should().Be(0, error);
+        output.Should().Be("err(\"stubbed\")\n", "a short function name that only one imported interface has is enough");
+
+        (code, output, error) = Cli.Run("invoke", roundtrip, "call-option(none)", "--stub", "values#echo-option=some(\"on\")");
+        code.Should().Be(0, error);
+        output.Should().Be("some(\"on\")\n");
+    }
+
+    [Fact]
+    public void Invoke_keeps_the_one_line_trap_for_the_functions_a_stubbed_interface_does_not_stub()
+    {
+        var (code, _, error) = Cli.Run("invoke", Fixtures.Path("host-roundtrip.wat"), "call-u32(7)", "--stub", "values#echo-point={x: 1, y: 2}");
+        code.Should().Be(1);
+        error.Trim().Should().StartWith("error: the component called the import demo:host/values@0.1.0#echo-u32 (echo-u32: func(x: u32) -> u32), which is not implemented here: it traps when called.");
+        error.Trim().Split('\n').Should().ContainSingle("the trap is one line");
+
+        (code, _, error) = Cli.Run("invoke", Fixtures.Path("imports.wat"), "run(\"x\")", "--stub", "get-number=41");
+        code.Should().Be(1);
+        error.Trim().Should().StartWith("error: the component called the import demo:host/logger@0.1.0#log (log: func(level: u8, msg: string)), which is not implemented here");
+    }
+
+    [Theory]
+    [InlineData("get-number=x", "error: --stub get-number: 'x' is not a WAVE value of u32, the result of get-number (get-number: func() -> u32): ")]
+    [InlineData("get-number=-1", "error: --stub get-number: '-1' is not a WAVE value of u32, the result of get-number (get-number: func() -> u32): ")]
+    [InlineData("get-number", "error: --stub get-number: get-number (get-number: func() -> u32) returns u32; give its value in WAVE: --stub 'get-number=VALUE'.")]
+    [InlineData("logger#log=1", "error: --stub logger#log: demo:host/logger@0.1.0#log (log: func(level: u8, msg: string)) returns nothing; write --stub logger#log without a value.")]
+    [InlineData("get-numbers=1", "error: --stub get-numbers: the component imports no function 'get-numbers'. Its imported functions: get-number, demo:host/logger@0.1.0#log.")]
+    [InlineData("nope#log", "error: --stub nope#log: the component imports no interface 'nope'.")]
+    [InlineData("logger#warn", "error: --stub logger#warn: interface 'demo:host/logger@0.1.0' has no function 'warn'. Its functions: log.")]
+    [InlineData("=1", "error: --stub takes NAME=WAVE")]
+    public void Invoke_reports_a_bad_stub_in_one_line_naming_the_import_and_its_WIT_signature(string stub, string message)
+    {
+        var (code, output, error) = Cli.Run("invoke", Fixtures.Path("imports.wat"), "run(\"x\")", "--stub", stub);
+        code.Should().Be(1);
+        output.Should().BeEmpty();
+        error.Should().StartWith(message);
+        error.Trim().Split('\n').Should().ContainSingle();
+    }
+
+    [Fact]
+    public void Help_describes_the_stub_option()
+    {
+        var (code, output, _) = Cli.Run("invoke", "--help");
+        code.Should().Be(0);
+        output.Should().Contain("--stub").And.Contain("NAME=WAVE");
+    }
+
+    [Fact]
     public void Invoke_works_on_the_componentize_js_demo()
     {
         var (code, output, error) = Cli.Run("invoke", Fixtures.Path("js/demo.wasm"), "types#swap((7, \"x\"))");

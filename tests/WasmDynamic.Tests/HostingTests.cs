@@ -190,4 +190,55 @@ public class HostingTests
             rent.Should().Throw<ComponentLoadException>().WithMessage("*neither a Path nor Bytes*o.Path*");
         }
     }
+
+    [Fact]
+    public void The_pool_carries_every_WASI_option_over_when_it_sends_the_output_to_the_logger()
+    {
+        // One non-default value per public property. A property added to WasiOptions without a value here fails the
+        // test, so it is checked as soon as it exists; the pool copies it with `with`, without knowing it.
+        var samples = new Dictionary<string, object?>
+        {
+            [nameof(WasiOptions.StandardOutput)] = WasiOutput.Null,
+            [nameof(WasiOptions.StandardError)] = WasiOutput.Null,
+            [nameof(WasiOptions.StandardInput)] = WasiInput.From("input"),
+            [nameof(WasiOptions.Environment)] = new Dictionary<string, string> { ["MODE"] = "test" },
+            [nameof(WasiOptions.InheritEnvironment)] = (Func<string, bool>)(name => name == "PATH"),
+            [nameof(WasiOptions.Arguments)] = new[] { "app", "--flag" },
+            [nameof(WasiOptions.Directories)] = new[] { new WasiDirectory("/tmp", "/data") },
+            [nameof(WasiOptions.AllowNetwork)] = true,
+        };
+        var properties = typeof(WasiOptions).GetProperties(System.Reflection.BindingFlags.Public | System.Reflection.BindingFlags.Instance);
+        properties.Select(p => p.Name).Should().BeEquivalentTo(samples.Keys, "every WasiOptions property needs a sample value in this test");
+
+        var wasi = new WasiOptions();
+        foreach (var property in properties)
+        {
+            property.GetValue(wasi).Should().NotBe(samples[property.Name], $"the sample for {property.Name} must differ from its default");
+            property.SetValue(wasi, samples[property.Name]);
+        }
+
+        var options = new WasmComponentOptions { Wasi = wasi };
+        var logger = new ListLoggerProvider().CreateLogger("test");
+        var copy = WasmComponentPool.Wasi(options, logger);
+
+        copy.Should().NotBeSameAs(wasi);
+        foreach (var property in properties)
+        {
+            if (property.Name is nameof(WasiOptions.StandardOutput) or nameof(WasiOptions.StandardError))
+            {
+                property.GetValue(copy).Should().NotBeSameAs(samples[property.Name], $"{property.Name} goes to the logger");
+            }
+            else if (property.PropertyType.IsValueType)
+            {
+                property.GetValue(copy).Should().Be(samples[property.Name], $"{property.Name} must survive the copy");
+            }
+            else
+            {
+                property.GetValue(copy).Should().BeSameAs(samples[property.Name], $"{property.Name} must survive the copy");
+            }
+        }
+
+        WasmComponentPool.Wasi(new WasmComponentOptions { Wasi = wasi, LogWasiOutput = false }, logger).Should().BeSameAs(wasi, "without logging the options are used as given");
+        WasmComponentPool.Wasi(options, logger: null).Should().BeSameAs(wasi, "without a logger factory there is nothing to log to");
+    }
 }
