@@ -30,17 +30,56 @@ public sealed unsafe partial class ComponentInstance
     [System.Diagnostics.CodeAnalysis.RequiresDynamicCode(Trimming.Emit)]
     private void CreateStore()
     {
+        var instantiation = PrepareStore();
+        if (instantiation is null)
+        {
+            return;
+        }
+
+        using (instantiation)
+        {
+            Finish(instantiation, AsyncDriver.Run(instantiation.Future, _state, _interrupt));
+        }
+    }
+
+    /// <summary>
+    /// Creates the store and links the imports; instantiates a synchronous instance, or starts instantiating an async
+    /// one and returns that (to be driven blocking, or awaited by <see cref="InstantiateAsync"/>).
+    /// </summary>
+    [System.Diagnostics.CodeAnalysis.RequiresUnreferencedCode(Trimming.Reflection)]
+    [System.Diagnostics.CodeAnalysis.RequiresDynamicCode(Trimming.Emit)]
+    private AsyncInstantiation? PrepareStore()
+    {
         var component = Component;
         _state = new StoreState();
-        _store = new StoreHandle(WasmtimeApi.wasmtime_store_new(component.Runtime.Engine.Pointer, 0, null));
+        var world = component.World;
+        var usesWasi = world.Imports.Any(i => Binding.BindingNames.IsWasi(i.Name));
+        var definitions = HostBinder.Bind(component.Name, Types, _options.Imports, _state, usesWasi, _options.TrapUnimplementedImports, out var empty, out var resources);
+
+        // The mode is fixed by the first store: a recreated store is linked the same way.
+        _async = _async || _asyncRequested || definitions.Any(d => d.Function.IsAsync);
+        if (_async)
+        {
+            UseFiberStore(definitions);
+        }
+
+        _store = new StoreHandle(WasmtimeApi.wasmtime_store_new(component.Runtime.Engine.Pointer, _state.Fiber?.Mailbox.Pointer ?? 0, null));
         Context = WasmtimeApi.wasmtime_store_context(_store.Pointer);
         _state.StoreContext = Context;
         if (component.Runtime.Options.EpochInterruption)
         {
             // Always one tick ahead: the callback re-arms it, so a running call can be stopped whenever a ticker runs.
             WasmtimeApi.wasmtime_context_set_epoch_deadline(Context, 1);
-            var handle = CallbackBridge.Handle(_interrupt);
-            WasmtimeApi.wasmtime_store_epoch_deadline_callback(_store.Pointer, &InterruptState.OnDeadline, handle, &CallbackBridge.FreeHandle);
+            if (_async)
+            {
+                // No managed callback may run on the fiber: the guest yields at each tick, and the driver checks.
+                AsyncApi.wasmtime_context_epoch_deadline_async_yield_and_update(Context, 1);
+            }
+            else
+            {
+                var handle = CallbackBridge.Handle(_interrupt);
+                WasmtimeApi.wasmtime_store_epoch_deadline_callback(_store.Pointer, &InterruptState.OnDeadline, handle, &CallbackBridge.FreeHandle);
+            }
         }
 
         if (_options.HasLimits)
@@ -54,15 +93,75 @@ public sealed unsafe partial class ComponentInstance
             WasmtimeApi.wasmtime_context_set_fuel(Context, _options.FuelPerCall ?? ulong.MaxValue);
         }
 
-        var world = component.World;
-        var usesWasi = world.Imports.Any(i => Binding.BindingNames.IsWasi(i.Name));
         if (usesWasi)
         {
-            WasiSetup.Configure(Context, _options.Wasi);
+            WasiSetup.Configure(Context, _options.Wasi, _state.Fiber);
         }
 
-        var definitions = HostBinder.Bind(component.Name, Types, _options.Imports, _state, usesWasi, _options.TrapUnimplementedImports, out var empty, out var resources);
-        _native = Linking.Instantiate(new Linking.Target(component.Runtime.Engine.Pointer, component.Handle, component.Name, component.World, component.Bulk), Context, definitions, resources, empty, usesWasi, _options.TrapUnimplementedImports, _state);
+        var target = new Linking.Target(component.Runtime.Engine.Pointer, component.Handle, component.Name, component.World, component.Bulk);
+        if (!_async)
+        {
+            _native = Linking.Instantiate(target, Context, definitions, resources, empty, usesWasi, _options.TrapUnimplementedImports, _state);
+            return null;
+        }
+
+        var instantiation = new AsyncInstantiation(target);
+        try
+        {
+            instantiation.Linker = Linking.Build(target, definitions, resources, empty, usesWasi, _options.TrapUnimplementedImports, _state);
+            instantiation.Future = Linking.StartInstantiateAsync(target, Context, instantiation.Linker, instantiation.Instance, instantiation.Error);
+            return instantiation;
+        }
+        catch
+        {
+            instantiation.Dispose();
+            throw;
+        }
+    }
+
+    /// <summary>Ends an async instantiation: the instance, or the exception of its start code (or of how it was stopped).</summary>
+    private void Finish(AsyncInstantiation instantiation, NativeFailure? stopped)
+    {
+        if (stopped is not null)
+        {
+            var reason = _interrupt.Reason;
+            _interrupt.Reason = InterruptReason.None;
+            throw reason == InterruptReason.Canceled
+                ? new ComponentCanceledException("(instantiation)", $"component {Component.Name}", _interrupt.CallToken.IsCancellationRequested ? _interrupt.CallToken : _options.CancellationToken)
+                : Linking.InstantiationFailed(instantiation.Target, stopped.Message, _state);
+        }
+
+        if (*instantiation.Error != 0)
+        {
+            var error = *instantiation.Error;
+            *instantiation.Error = 0;
+            throw Linking.InstantiationFailed(instantiation.Target, NativeError.TakeMessage(error), _state);
+        }
+
+        _native = *instantiation.Instance;
+    }
+
+    /// <summary>An async instantiation in progress: its future, and the native slots it writes the instance and error to.</summary>
+    private sealed class AsyncInstantiation(Linking.Target target) : IDisposable
+    {
+        public Linking.Target Target { get; } = target;
+
+        public ComponentInstanceNative* Instance { get; } = (ComponentInstanceNative*)System.Runtime.InteropServices.NativeMemory.AllocZeroed((nuint)sizeof(ComponentInstanceNative));
+
+        public nint* Error { get; } = (nint*)System.Runtime.InteropServices.NativeMemory.AllocZeroed((nuint)sizeof(nint));
+
+        public CallFutureHandle Future { get; set; } = null!;
+
+        /// <summary>The linker the future instantiates from; it must live until the future is gone.</summary>
+        public LinkerHandle? Linker { get; set; }
+
+        public void Dispose()
+        {
+            Future?.Dispose();
+            Linker?.Dispose();
+            System.Runtime.InteropServices.NativeMemory.Free(Instance);
+            System.Runtime.InteropServices.NativeMemory.Free(Error);
+        }
     }
 
     /// <summary>

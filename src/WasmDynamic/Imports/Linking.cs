@@ -12,13 +12,57 @@ internal static unsafe class Linking
 
     public static ComponentInstanceNative Instantiate(Target component, nint context, List<HostBinder.Definition> definitions, List<HostBinder.ResourceDefinition> resources, List<string> emptyInstances, bool wasi, bool trapUnknown, StoreState state)
     {
+        using var linker = Build(component, definitions, resources, emptyInstances, wasi, trapUnknown, state);
+        ComponentInstanceNative instance;
+        var error = ComponentApi.wasmtime_component_linker_instantiate(linker.Pointer, context, component.Handle.Pointer, &instance);
+        if (error != 0)
+        {
+            throw InstantiationFailed(component, NativeError.TakeMessage(error), state);
+        }
+
+        return instance;
+    }
+
+    /// <summary>
+    /// Starts instantiating in an async store (one with <see cref="StoreState.Fiber"/>): the future the async driver
+    /// polls; <paramref name="instance"/> and <paramref name="error"/> are written when it completes, so they must stay
+    /// put until then, and so must <paramref name="linker"/> (the future reads it when polled).
+    /// </summary>
+    public static CallFutureHandle StartInstantiateAsync(Target component, nint context, LinkerHandle linker, ComponentInstanceNative* instance, nint* error) =>
+        new(AsyncApi.wasmtime_component_linker_instantiate_async(linker.Pointer, context, component.Handle.Pointer, instance, error));
+
+    /// <summary>The exception for a failed instantiation: a resource limit, or the start code's trap (or the host import it called that threw).</summary>
+    public static Exception InstantiationFailed(Target component, string rawMessage, StoreState state)
+    {
+        var message = BulkAdapter.Backtraces.Rewrite(rawMessage, component.Bulk);
+        var host = state.PendingHostException;
+        state.PendingHostException = null;
+        if (host is null && IsLimit(message))
+        {
+            return new ComponentResourceLimitException(component.Name, message);
+        }
+
+        // Lead with the cause (a trap in the start code, or the host import it called that threw); Wasmtime's
+        // whole report, backtrace included, comes last.
+        var cause = ComponentTrapException.CauseOf(message).TrimEnd('.');
+        var todo = host is null ? "Fix the component's start code" : "Fix the host import (it was called while the component was being instantiated)";
+        return new ComponentBindingException($"{cause}: component '{component.Name}' could not be instantiated. {todo}, then instantiate again.{Environment.NewLine}{message}", [], host);
+    }
+
+    /// <summary>
+    /// The linker for one instantiation. For an async store (<see cref="StoreState.Fiber"/> set), every host function and
+    /// host resource destructor is a fiber callback (<see cref="FiberTrampolines"/>), WASI is Wasmtime's async WASI p2,
+    /// and nothing managed is registered that Wasmtime could call on the guest's fiber.
+    /// </summary>
+    public static LinkerHandle Build(Target component, List<HostBinder.Definition> definitions, List<HostBinder.ResourceDefinition> resources, List<string> emptyInstances, bool wasi, bool trapUnknown, StoreState state)
+    {
         var engine = component.Engine;
         var linker = new LinkerHandle(ComponentApi.wasmtime_component_linker_new(engine));
         try
         {
             if (wasi)
             {
-                Check(ComponentApi.wasmtime_component_linker_add_wasip2(linker.Pointer), component, "adding WASI 0.2");
+                Check(state.Fiber is null ? ComponentApi.wasmtime_component_linker_add_wasip2(linker.Pointer) : AsyncApi.wasmtime_component_linker_add_wasip2_async(linker.Pointer), component, "adding WASI 0.2");
                 if (component.World.Imports.Any(i => i.Name.StartsWith("wasi:http/", StringComparison.Ordinal)))
                 {
                     Check(ComponentApi.wasmtime_component_linker_add_wasi_http(linker.Pointer), component, "adding wasi:http");
@@ -63,7 +107,7 @@ internal static unsafe class Linking
                     {
                         foreach (var d in group)
                         {
-                            AddFunc(root, d, component);
+                            AddFunc(root, d, component, state);
                         }
 
                         continue;
@@ -74,7 +118,7 @@ internal static unsafe class Linking
                     {
                         foreach (var d in group)
                         {
-                            AddFunc(child, d, component);
+                            AddFunc(child, d, component, state);
                         }
                     }
                     finally
@@ -98,30 +142,12 @@ internal static unsafe class Linking
                 Check(ComponentApi.wasmtime_component_linker_define_unknown_imports_as_traps(linker.Pointer, component.Handle.Pointer), component, "defining unimplemented imports as traps");
             }
 
-            ComponentInstanceNative instance;
-            var error = ComponentApi.wasmtime_component_linker_instantiate(linker.Pointer, context, component.Handle.Pointer, &instance);
-            if (error != 0)
-            {
-                var message = BulkAdapter.Backtraces.Rewrite(NativeError.TakeMessage(error), component.Bulk);
-                var host = state.PendingHostException;
-                state.PendingHostException = null;
-                if (host is null && IsLimit(message))
-                {
-                    throw new ComponentResourceLimitException(component.Name, message);
-                }
-
-                // Lead with the cause (a trap in the start code, or the host import it called that threw); Wasmtime's
-                // whole report, backtrace included, comes last.
-                var cause = ComponentTrapException.CauseOf(message).TrimEnd('.');
-                var todo = host is null ? "Fix the component's start code" : "Fix the host import (it was called while the component was being instantiated)";
-                throw new ComponentBindingException($"{cause}: component '{component.Name}' could not be instantiated. {todo}, then instantiate again.{Environment.NewLine}{message}", [], host);
-            }
-
-            return instance;
+            return linker;
         }
-        finally
+        catch
         {
             linker.Dispose();
+            throw;
         }
     }
 
@@ -146,6 +172,25 @@ internal static unsafe class Linking
     {
         var bytes = Encoding.UTF8.GetBytes(r.Name);
         var type = ComponentApi.wasmtime_component_resource_type_new_host(r.Tag);
+        if (state.Fiber is { } fiber)
+        {
+            // Async: the drop is queued natively and the host object released between polls (see AsyncDriver).
+            fiber.RegisterResource(r.Tag, $"{r.Instance}#[resource-drop]{r.Name}");
+            try
+            {
+                fixed (byte* p = bytes)
+                {
+                    Check(ComponentApi.wasmtime_component_linker_instance_add_resource(instance, p, (nuint)bytes.Length, type, (delegate* unmanaged[Cdecl]<nint, nint, uint, nint>)FiberTrampolines.ResourceDrop, fiber.Data.ForResourceDrop(r.Tag), null), component, $"defining host resource '{r.Instance}#{r.Name}'");
+                }
+            }
+            finally
+            {
+                ComponentApi.wasmtime_component_resource_type_delete(type);
+            }
+
+            return;
+        }
+
         var handle = CallbackBridge.Handle(new HostResourceCallbacks.Target(state, $"{r.Instance}#[resource-drop]{r.Name}"));
         try
         {
@@ -165,9 +210,21 @@ internal static unsafe class Linking
         }
     }
 
-    private static void AddFunc(nint instance, HostBinder.Definition d, Target component)
+    private static void AddFunc(nint instance, HostBinder.Definition d, Target component, StoreState state)
     {
         var bytes = Encoding.UTF8.GetBytes(d.Name);
+        if (state.Fiber is { } fiber)
+        {
+            // Async: the guest's call is recorded in the store's mailbox by machine code; the driver runs the host member.
+            var id = fiber.Register(d.Function);
+            fixed (byte* p = bytes)
+            {
+                Check(AsyncApi.wasmtime_component_linker_instance_add_func_async(instance, p, (nuint)bytes.Length, FiberTrampolines.HostCall, fiber.Data.ForHostCall(id), 0), component, $"defining host function '{d.Function.QualifiedName}'");
+            }
+
+            return;
+        }
+
         var handle = CallbackBridge.Handle(d.Function);
         fixed (byte* p = bytes)
         {
