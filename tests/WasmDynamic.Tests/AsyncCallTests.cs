@@ -64,4 +64,35 @@ public sealed class AsyncCallTests : IDisposable
         (await instance.InvokeAsync("hello", "wasm")).Should().Be("hello, wasm!");
         (await instance.InvokeAsync("call-many")).Should().Be(15u);
     }
+
+    [Fact]
+    public async Task Host_resources_the_guest_drops_during_an_async_call_are_released_and_disposed_between_polls()
+    {
+        await using var instance = await _host.InstantiateAsync(new InstanceOptions { Imports = HostImports(Delayed) });
+        var before = Volatile.Read(ref Res.Disposed);
+
+        await instance.InvokeAsync("consume", new Res());
+        await instance.InvokeAsync("consume-two", new Res(), new Res());
+        instance.Invoke("consume", new Res());
+
+        (Volatile.Read(ref Res.Disposed) - before).Should().Be(4);
+    }
+
+    [Fact]
+    public void A_thousand_async_instances_waiting_100_ms_at_once_on_the_host_finish_in_well_under_1_5_s_in_a_child_process()
+    {
+        var result = ChildProcess.Run("async-scale-1000-instances", TimeSpan.FromSeconds(180));
+
+        result.ExitCode.Should().Be(0, result.ToString());
+        result.Output.Should().Contain("OK 1000 instances");
+    }
+
+    [Fact]
+    public void A_thousand_calls_over_16_async_instances_queue_per_instance_and_finish_within_1_5_s_of_63_waits_in_a_child_process()
+    {
+        var result = ChildProcess.Run("async-scale-1000-calls-16-instances", TimeSpan.FromSeconds(180));
+
+        result.ExitCode.Should().Be(0, result.ToString());
+        result.Output.Should().Contain("OK 1000 calls over 16 instances");
+    }
 }
