@@ -27,6 +27,13 @@ public sealed partial class ComponentInstance
     [System.Diagnostics.CodeAnalysis.RequiresDynamicCode(Trimming.Emit)]
     internal void EnterCall(FunctionInvoker invoker)
     {
+        if (_async)
+        {
+            // An async instance's slot is a semaphore shared with its async calls (ComponentInstance.AsyncGate.cs).
+            EnterBlocking(invoker);
+            return;
+        }
+
         if (_actingFor == this)
         {
             throw Reentered(invoker);
@@ -129,6 +136,13 @@ public sealed partial class ComponentInstance
 
     internal void ExitCall()
     {
+        if (_async)
+        {
+            ArgumentContext.Reset();
+            ExitAsync();
+            return;
+        }
+
         if (_armed)
         {
             // The deadline stays one tick ahead (the callback re-arms it); only this call's token is forgotten.

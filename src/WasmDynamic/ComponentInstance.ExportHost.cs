@@ -51,4 +51,22 @@ public sealed partial class ComponentInstance : IExportHost
     IProxyObject IExportHost.InterfaceProxy(WitInterface iface) => InterfaceProxy(iface);
 
     void IExportHost.DropResource(ResourceHandle handle) => DropResource(handle);
+
+    bool IExportHost.IsAsync => IsAsync;
+
+    InterruptState IExportHost.Interrupt => _interrupt;
+
+    bool IExportHost.CanInterrupt => Component.Runtime.Options.EpochInterruption;
+
+    [System.Diagnostics.CodeAnalysis.RequiresUnreferencedCode(Trimming.Reflection)]
+    [System.Diagnostics.CodeAnalysis.RequiresDynamicCode(Trimming.Emit)]
+    ValueTask IExportHost.EnterAsync(FunctionInvoker invoker, CancellationToken cancellationToken) => EnterAsync(invoker, cancellationToken);
+
+    void IExportHost.ExitAsync() => ExitAsync();
+
+    Exception IExportHost.CallFailed(FunctionInvoker invoker, NativeFailure failure) => CallFailed(invoker, failure);
+
+    NativeFailure? IExportHost.Drive(CallFutureHandle future) => AsyncDriver.Run(future, _state, _interrupt);
+
+    ValueTask<NativeFailure?> IExportHost.DriveAsync(CallFutureHandle future) => AsyncDriver.RunAsync(future, _state, _interrupt, blocking: false);
 }

@@ -33,20 +33,61 @@ public sealed unsafe partial class ComponentInstance
     [System.Diagnostics.CodeAnalysis.RequiresDynamicCode(Trimming.Emit)]
     private void CreateStore()
     {
+        var instantiation = PrepareStore();
+        if (instantiation is null)
+        {
+            return;
+        }
+
+        using (instantiation)
+        {
+            Finish(instantiation, AsyncDriver.Run(instantiation.Future, _state, _interrupt));
+        }
+    }
+
+    /// <summary>
+    /// Creates the store and links the imports; instantiates a synchronous instance, or starts instantiating an async
+    /// one and returns that (to be driven blocking, or awaited by <see cref="InstantiateAsync"/>).
+    /// </summary>
+    [System.Diagnostics.CodeAnalysis.RequiresUnreferencedCode(Trimming.Reflection)]
+    [System.Diagnostics.CodeAnalysis.RequiresDynamicCode(Trimming.Emit)]
+    private AsyncInstantiation? PrepareStore()
+    {
         var component = Component;
         _state = new StoreState();
+        var prepared = _prepared!;
 
-        // The store's data is its state: the shared linker's callbacks find this instance's host objects through it.
-        var data = CallbackBridge.Handle(_state);
-        _store = new StoreHandle(WasmtimeApi.wasmtime_store_new(component.Runtime.Engine.Pointer, data, &CallbackBridge.FreeHandle));
+        // The mode is fixed by the first store: a recreated store is linked the same way.
+        _async = _async || _asyncRequested || prepared.IsAsync;
+        if (_async)
+        {
+            // The store's data is the fiber mailbox the machine-code callbacks of the async linker write to; no
+            // managed callback is registered for an async store, so nothing reads it as a GCHandle.
+            UseFiberStore(prepared.Plan);
+            _store = new StoreHandle(WasmtimeApi.wasmtime_store_new(component.Runtime.Engine.Pointer, _state.Fiber!.Mailbox.Pointer, null));
+        }
+        else
+        {
+            // The store's data is its state: the shared linker's callbacks find this instance's host objects through it.
+            var data = CallbackBridge.Handle(_state);
+            _store = new StoreHandle(WasmtimeApi.wasmtime_store_new(component.Runtime.Engine.Pointer, data, &CallbackBridge.FreeHandle));
+        }
         Context = WasmtimeApi.wasmtime_store_context(_store.Pointer);
         _state.StoreContext = Context;
         if (component.Runtime.Options.EpochInterruption)
         {
             // Always one tick ahead: the callback re-arms it, so a running call can be stopped whenever a ticker runs.
             WasmtimeApi.wasmtime_context_set_epoch_deadline(Context, 1);
-            var handle = CallbackBridge.Handle(_interrupt);
-            WasmtimeApi.wasmtime_store_epoch_deadline_callback(_store.Pointer, &InterruptState.OnDeadline, handle, &CallbackBridge.FreeHandle);
+            if (_async)
+            {
+                // No managed callback may run on the fiber: the guest yields at each tick, and the driver checks.
+                AsyncApi.wasmtime_context_epoch_deadline_async_yield_and_update(Context, 1);
+            }
+            else
+            {
+                var handle = CallbackBridge.Handle(_interrupt);
+                WasmtimeApi.wasmtime_store_epoch_deadline_callback(_store.Pointer, &InterruptState.OnDeadline, handle, &CallbackBridge.FreeHandle);
+            }
         }
 
         if (_options.HasLimits)
@@ -60,14 +101,73 @@ public sealed unsafe partial class ComponentInstance
             WasmtimeApi.wasmtime_context_set_fuel(Context, _options.FuelPerCall ?? ulong.MaxValue);
         }
 
-        var prepared = _prepared!;
         if (component.UsesWasi)
         {
-            WasiSetup.Configure(Context, _options.Wasi);
+            WasiSetup.Configure(Context, _options.Wasi, _state.Fiber);
         }
 
         _state.Imports = HostBinder.Functions(prepared.Plan, prepared.Targets, _state);
-        _native = Linking.Instantiate(component.LinkTarget, prepared.Linker, Context, _state);
+        var target = component.LinkTarget;
+        var linker = prepared.LinkerFor(_async);
+        if (!_async)
+        {
+            _native = Linking.Instantiate(target, linker, Context, _state);
+            return null;
+        }
+
+        var instantiation = new AsyncInstantiation(target);
+        try
+        {
+            instantiation.Future = Linking.StartInstantiateAsync(target, Context, linker, instantiation.Instance, instantiation.Error);
+            return instantiation;
+        }
+        catch
+        {
+            instantiation.Dispose();
+            throw;
+        }
+    }
+
+    /// <summary>Ends an async instantiation: the instance, or the exception of its start code (or of how it was stopped).</summary>
+    private void Finish(AsyncInstantiation instantiation, NativeFailure? stopped)
+    {
+        if (stopped is not null)
+        {
+            var reason = _interrupt.Reason;
+            _interrupt.Reason = InterruptReason.None;
+            throw reason == InterruptReason.Canceled
+                ? new ComponentCanceledException("(instantiation)", $"component {Component.Name}", _interrupt.CallToken.IsCancellationRequested ? _interrupt.CallToken : _options.CancellationToken)
+                : Linking.InstantiationFailed(instantiation.Target, stopped.Message, _state);
+        }
+
+        if (*instantiation.Error != 0)
+        {
+            var error = *instantiation.Error;
+            *instantiation.Error = 0;
+            throw Linking.InstantiationFailed(instantiation.Target, NativeError.TakeMessage(error), _state);
+        }
+
+        _native = *instantiation.Instance;
+    }
+
+    /// <summary>An async instantiation in progress: its future, and the native slots it writes the instance and error to.</summary>
+    private sealed class AsyncInstantiation(Linking.Target target) : IDisposable
+    {
+        public Linking.Target Target { get; } = target;
+
+        public ComponentInstanceNative* Instance { get; } = (ComponentInstanceNative*)System.Runtime.InteropServices.NativeMemory.AllocZeroed((nuint)sizeof(ComponentInstanceNative));
+
+        public nint* Error { get; } = (nint*)System.Runtime.InteropServices.NativeMemory.AllocZeroed((nuint)sizeof(nint));
+
+        // The linker the future instantiates from lives with the compiled component, which the instance holds.
+        public CallFutureHandle Future { get; set; } = null!;
+
+        public void Dispose()
+        {
+            Future?.Dispose();
+            System.Runtime.InteropServices.NativeMemory.Free(Instance);
+            System.Runtime.InteropServices.NativeMemory.Free(Error);
+        }
     }
 
     /// <summary>

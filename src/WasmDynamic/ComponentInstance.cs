@@ -36,8 +36,9 @@ public sealed partial class ComponentInstance : IDisposable
 
     [System.Diagnostics.CodeAnalysis.RequiresUnreferencedCode(Trimming.Reflection)]
     [System.Diagnostics.CodeAnalysis.RequiresDynamicCode(Trimming.Emit)]
-    internal ComponentInstance(WasmComponent component, InstanceOptions options, PreparedComponent? prepared)
+    internal ComponentInstance(WasmComponent component, InstanceOptions options, PreparedComponent? prepared, bool instantiateAsync = false)
     {
+        _asyncRequested = instantiateAsync;
         Component = component;
         Types = component.Types;
         Resources = new GuestResources(this);
@@ -66,7 +67,10 @@ public sealed partial class ComponentInstance : IDisposable
             }
 
             _prepared = prepared ?? component.PrepareCore(options);
-            CreateStore();
+            if (!instantiateAsync)
+            {
+                CreateStore();
+            }
         }
         catch
         {
@@ -181,6 +185,35 @@ public sealed partial class ComponentInstance : IDisposable
         ArgumentNullException.ThrowIfNull(function);
         var bound = ResolveExport(function, out var proxy);
         return Dynamic.BoundFunctionReference.Invoke(proxy, bound, arguments ?? []);
+    }
+
+    /// <summary>
+    /// Calls an exported function by its WIT name asynchronously, as <see cref="Invoke"/> does synchronously; see
+    /// <see cref="InvokeAsync(string, object?[], CancellationToken)"/>.
+    /// </summary>
+    /// <exception cref="ComponentExportNotFoundException">No such export.</exception>
+    /// <exception cref="ComponentArgumentException">The arguments do not fit the WIT signature (thrown before the call starts).</exception>
+    [System.Diagnostics.CodeAnalysis.RequiresUnreferencedCode(Trimming.Reflection)]
+    [System.Diagnostics.CodeAnalysis.RequiresDynamicCode(Trimming.Emit)]
+    public Task<object?> InvokeAsync(string function, params object?[] arguments) => InvokeAsync(function, arguments, CancellationToken.None);
+
+    /// <summary>
+    /// Calls an exported function by its WIT name asynchronously: on an async instance (<see cref="IsAsync"/>) it waits
+    /// for the instance and for the host imports' tasks without holding a thread; on a synchronous instance it runs on
+    /// the calling thread and returns a completed task. Failures (traps, host exceptions, timeouts) are in the task.
+    /// </summary>
+    /// <param name="function">The WIT name, as for <see cref="Invoke"/>.</param>
+    /// <param name="arguments">The arguments, converted as for <see cref="Invoke"/>.</param>
+    /// <param name="cancellationToken">Cancels the call while it waits for the instance, while the guest runs (at the next epoch tick) and while a host import's task runs (its token is cancelled); the call then fails with <see cref="ComponentCanceledException"/>.</param>
+    /// <exception cref="ComponentExportNotFoundException">No such export.</exception>
+    /// <exception cref="ComponentArgumentException">The arguments do not fit the WIT signature (thrown before the call starts).</exception>
+    [System.Diagnostics.CodeAnalysis.RequiresUnreferencedCode(Trimming.Reflection)]
+    [System.Diagnostics.CodeAnalysis.RequiresDynamicCode(Trimming.Emit)]
+    public Task<object?> InvokeAsync(string function, object?[] arguments, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(function);
+        var bound = ResolveExport(function, out var proxy);
+        return Dynamic.BoundFunctionReference.InvokeAsync(proxy, bound, arguments ?? [], cancellationToken);
     }
 
     /// <summary>

@@ -16,13 +16,13 @@ namespace WasmDynamic;
 /// </remarks>
 public sealed class PreparedComponent
 {
-    internal PreparedComponent(WasmComponent component, InstanceOptions options, ImportPlan plan, object?[] targets, LinkerHandle linker)
+    internal PreparedComponent(WasmComponent component, InstanceOptions options, ImportPlan plan, object?[] targets)
     {
         Component = component;
         Options = options;
         Plan = plan;
         Targets = targets;
-        Linker = linker;
+        IsAsync = plan.Functions.Any(f => f.Async);
     }
 
     /// <summary>The component this prepares.</summary>
@@ -36,7 +36,11 @@ public sealed class PreparedComponent
     /// <summary>Each planned import's host target, in plan order.</summary>
     internal object?[] Targets { get; }
 
-    internal LinkerHandle Linker { get; }
+    /// <summary>True when a host import returns a task: every instance is then an async one (see <see cref="ComponentInstance.IsAsync"/>).</summary>
+    internal bool IsAsync { get; }
+
+    /// <summary>The shared linker for synchronous or async instances of this plan (built on first use, kept with the component).</summary>
+    internal LinkerHandle LinkerFor(bool async) => Component.Linker(Plan, Options.TrapUnimplementedImports, async);
 
     /// <summary>Creates a store and instantiates the component in it with the prepared linker.</summary>
     /// <exception cref="ObjectDisposedException">The component is disposed.</exception>
@@ -48,6 +52,22 @@ public sealed class PreparedComponent
     {
         ObjectDisposedException.ThrowIf(Component.IsDisposed, Component);
         return new ComponentInstance(Component, Options, this);
+    }
+
+    /// <summary>
+    /// Creates a store and instantiates the component in it as an async instance (see
+    /// <see cref="WasmComponent.InstantiateAsync(InstanceOptions, CancellationToken)"/>), with the prepared binding.
+    /// </summary>
+    /// <param name="cancellationToken">Stops the instantiation (<see cref="ComponentCanceledException"/>) while the start code runs.</param>
+    /// <exception cref="ObjectDisposedException">The component is disposed.</exception>
+    /// <exception cref="ComponentBindingException">The component's start code trapped, or a host import it called threw.</exception>
+    /// <exception cref="PlatformNotSupportedException">The platform has no fiber callbacks (only x86-64 Linux and macOS do).</exception>
+    [System.Diagnostics.CodeAnalysis.RequiresUnreferencedCode(Trimming.Reflection)]
+    [System.Diagnostics.CodeAnalysis.RequiresDynamicCode(Trimming.Emit)]
+    public Task<ComponentInstance> InstantiateAsync(CancellationToken cancellationToken = default)
+    {
+        ObjectDisposedException.ThrowIf(Component.IsDisposed, Component);
+        return Component.InstantiateAsyncCore(Options, this, cancellationToken);
     }
 
     /// <inheritdoc/>

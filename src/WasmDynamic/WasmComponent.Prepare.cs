@@ -12,6 +12,11 @@ public sealed partial class WasmComponent
     // One linker per import plan (plans are cached per world and host type shape, so this grows with the number of
     // distinct host type shapes instantiated); freed with the compiled code.
     private readonly Dictionary<ImportPlan, LinkerHandle> _linkers = new(ReferenceEqualityComparer.Instance);
+
+    // The async linkers (fiber callbacks, async WASI) of the plans used by async instances, and the native data
+    // blocks of their callbacks (store-independent: the callbacks find the store's mailbox through its data).
+    private readonly Dictionary<ImportPlan, LinkerHandle> _asyncLinkers = new(ReferenceEqualityComparer.Instance);
+    private FiberCallbackData? _fiberData;
     private bool? _usesWasi;
 
     /// <summary>True when the world imports a <c>wasi:*</c> interface, which the runtime provides.</summary>
@@ -55,7 +60,9 @@ public sealed partial class WasmComponent
     internal PreparedComponent PrepareCore(InstanceOptions options)
     {
         var plan = HostBinder.Plan(Name, Types, options.Imports, UsesWasi, options.TrapUnimplementedImports);
-        return new PreparedComponent(this, options, plan, HostBinder.Targets(plan, options.Imports), Linker(plan, options.TrapUnimplementedImports));
+        var prepared = new PreparedComponent(this, options, plan, HostBinder.Targets(plan, options.Imports));
+        prepared.LinkerFor(prepared.IsAsync);
+        return prepared;
     }
 
     /// <summary>How many linkers this component holds (one per import shape instantiated), for tests.</summary>
@@ -65,20 +72,24 @@ public sealed partial class WasmComponent
         {
             lock (_linkers)
             {
-                return _linkers.Count;
+                return _linkers.Count + _asyncLinkers.Count;
             }
         }
     }
 
-    private LinkerHandle Linker(ImportPlan plan, bool trapUnknown)
+    /// <summary>The linker for <paramref name="plan"/>: the synchronous one, or the async one (fiber callbacks) for async instances.</summary>
+    internal LinkerHandle Linker(ImportPlan plan, bool trapUnknown, bool async)
     {
         lock (_linkers)
         {
             ObjectDisposedException.ThrowIf(Handle.IsClosed, this);
-            if (!_linkers.TryGetValue(plan, out var linker))
+            var linkers = async ? _asyncLinkers : _linkers;
+            if (!linkers.TryGetValue(plan, out var linker))
             {
-                linker = Linking.Build(LinkTarget, plan, UsesWasi, trapUnknown);
-                _linkers.Add(plan, linker);
+                linker = async
+                    ? Linking.Build(LinkTarget, plan, UsesWasi, trapUnknown, _fiberData ??= new FiberCallbackData())
+                    : Linking.Build(LinkTarget, plan, UsesWasi, trapUnknown);
+                linkers.Add(plan, linker);
             }
 
             return linker;
@@ -89,12 +100,17 @@ public sealed partial class WasmComponent
     {
         lock (_linkers)
         {
-            foreach (var linker in _linkers.Values)
+            foreach (var linker in _linkers.Values.Concat(_asyncLinkers.Values))
             {
                 linker.Dispose();
             }
 
             _linkers.Clear();
+            _asyncLinkers.Clear();
+
+            // After the linkers: their callbacks' data blocks.
+            _fiberData?.Dispose();
+            _fiberData = null;
         }
     }
 }

@@ -97,6 +97,57 @@ public sealed partial class WasmComponent : IDisposable
         return new ComponentInstance(this, options, prepared: null);
     }
 
+    /// <summary>
+    /// Instantiates the component as an async instance (see <see cref="ComponentInstance.IsAsync"/>): its host imports
+    /// may return tasks, its start code runs without blocking a thread while it waits for them, and its async calls
+    /// hold no thread while the guest waits.
+    /// </summary>
+    /// <param name="options">As for <see cref="Instantiate(InstanceOptions)"/>.</param>
+    /// <param name="cancellationToken">Stops the instantiation (<see cref="ComponentCanceledException"/>) while the start code runs.</param>
+    /// <exception cref="ArgumentNullException"><paramref name="options"/> is null.</exception>
+    /// <exception cref="ComponentBindingException">An import is missing or a host method does not fit, or the start code failed.</exception>
+    /// <exception cref="PlatformNotSupportedException">The platform has no fiber callbacks (only x86-64 Linux and macOS do).</exception>
+    [System.Diagnostics.CodeAnalysis.RequiresUnreferencedCode(Trimming.Reflection)]
+    [System.Diagnostics.CodeAnalysis.RequiresDynamicCode(Trimming.Emit)]
+    public async Task<ComponentInstance> InstantiateAsync(InstanceOptions options, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        ObjectDisposedException.ThrowIf(Volatile.Read(ref _disposed) != 0, this);
+        return await InstantiateAsyncCore(options, null, cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>Creates an async instance (with <paramref name="prepared"/>'s binding, or binding <paramref name="options"/>' imports) and instantiates it.</summary>
+    [System.Diagnostics.CodeAnalysis.RequiresUnreferencedCode(Trimming.Reflection)]
+    [System.Diagnostics.CodeAnalysis.RequiresDynamicCode(Trimming.Emit)]
+    internal async Task<ComponentInstance> InstantiateAsyncCore(InstanceOptions options, PreparedComponent? prepared, CancellationToken cancellationToken)
+    {
+        var instance = new ComponentInstance(this, options, prepared, instantiateAsync: true);
+        try
+        {
+            await instance.InstantiateAsync(cancellationToken).ConfigureAwait(false);
+            return instance;
+        }
+        catch
+        {
+            instance.Dispose();
+            throw;
+        }
+    }
+
+    /// <summary>Instantiates the component as an async instance with host imports (see <see cref="InstantiateAsync(InstanceOptions, CancellationToken)"/>).</summary>
+    /// <param name="imports">A <see cref="ComponentImports"/>, or a plain object, as for <see cref="Instantiate(object)"/>.</param>
+    /// <param name="cancellationToken">Stops the instantiation while the start code runs.</param>
+    [System.Diagnostics.CodeAnalysis.RequiresUnreferencedCode(Trimming.Reflection)]
+    [System.Diagnostics.CodeAnalysis.RequiresDynamicCode(Trimming.Emit)]
+    public Task<ComponentInstance> InstantiateAsync(object imports, CancellationToken cancellationToken = default) =>
+        InstantiateAsync(new InstanceOptions { Imports = ComponentImports.FromObject(imports) }, cancellationToken);
+
+    /// <summary>Instantiates the component as an async instance with no host imports (see <see cref="InstantiateAsync(InstanceOptions, CancellationToken)"/>).</summary>
+    /// <param name="cancellationToken">Stops the instantiation while the start code runs.</param>
+    [System.Diagnostics.CodeAnalysis.RequiresUnreferencedCode(Trimming.Reflection)]
+    [System.Diagnostics.CodeAnalysis.RequiresDynamicCode(Trimming.Emit)]
+    public Task<ComponentInstance> InstantiateAsync(CancellationToken cancellationToken = default) => InstantiateAsync(new InstanceOptions(), cancellationToken);
+
     /// <inheritdoc/>
     public override string ToString() => Name;
 

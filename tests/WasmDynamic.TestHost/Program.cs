@@ -26,6 +26,8 @@ try
         "first-use-racing-dispose-and-recreate" => Scenarios.FirstUseRacingDisposeAndRecreate(component),
         "recreate-that-fails" => Scenarios.RecreateThatFails(component.Runtime),
         "async-fiber-callbacks-under-gc" => AsyncScenarios.FiberCallbacksUnderGc(component.Runtime, Path.Combine(Path.GetDirectoryName(args[1])!, "async-host.wat")),
+        "async-scale-1000-instances" => AsyncScale.ThousandInstances(component.Runtime, Path.Combine(Path.GetDirectoryName(args[1])!, "async-host.wat")),
+        "async-scale-1000-calls-16-instances" => AsyncScale.ThousandCallsOverSixteen(component.Runtime, Path.Combine(Path.GetDirectoryName(args[1])!, "async-host.wat")),
         _ => throw new ArgumentException($"unknown scenario '{scenario}'"),
     };
     Console.WriteLine("OK " + detail);

@@ -31,7 +31,7 @@ public class ArchitectureTests
         "ComponentReentrancyException", "ComponentDeadlockException",
         "Unit", "Option`1", "Result`2", "ComponentRecord", "ComponentVariant",
         "WitNameAttribute", "GeneratedBindingAttribute", "WitEquality", "Structural", "Naming",
-        "ComponentRuntimeOptions", "InstanceOptions", "WasiOptions", "WasiInput", "WasiOutput", "WasiDirectory", "ComponentImports",
+        "ComponentRuntimeOptions", "PoolingAllocatorOptions", "InstanceOptions", "WasiOptions", "WasiInput", "WasiOutput", "WasiDirectory", "ComponentImports",
     ];
 
     private static string? Layer(Type t)

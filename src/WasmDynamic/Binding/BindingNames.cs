@@ -67,8 +67,23 @@ internal static class BindingNames
         clrInterface is null ? Naming.ToPascalCase(resource.Name!) : WithoutInterfacePrefix(clrInterface.Name) + "Resource";
 
     /// <summary>True when .NET member <paramref name="member"/> designates WIT name <paramref name="witName"/>: its <c>[WitName]</c>, else its name.</summary>
+    /// <remarks>An async method (returning a task) named <c>XAsync</c> designates WIT <c>x</c> too (see <see cref="AsyncName"/>).</remarks>
     public static bool Designates(MemberInfo member, string witName) =>
-        member.GetCustomAttribute<WitNameAttribute>()?.Name == witName || Naming.Matches(member.Name, witName);
+        member.GetCustomAttribute<WitNameAttribute>() is { } attr
+            ? attr.Name == witName
+            : Naming.Matches(member.Name, witName) || (AsyncName(member) is { } stripped && Naming.Matches(stripped, witName));
+
+    /// <summary>
+    /// The name an async method (one returning <c>Task</c>, <c>Task&lt;T&gt;</c>, <c>ValueTask</c> or
+    /// <c>ValueTask&lt;T&gt;</c>) stands for without its <c>Async</c> suffix: <c>VersionAsync</c> → <c>Version</c>
+    /// (WIT <c>version</c>, not <c>version-async</c>). Null for other members and names without the suffix.
+    /// </summary>
+    public static string? AsyncName(MemberInfo member) =>
+        member is MethodInfo m && SignatureMatcher.Awaited(m.ReturnType, out _) != AwaitKind.None ? WithoutAsyncSuffix(m.Name) : null;
+
+    /// <summary><paramref name="name"/> without a trailing <c>Async</c> (<c>AddAsync</c> → <c>Add</c>), or null when it has none.</summary>
+    public static string? WithoutAsyncSuffix(string name) =>
+        name.Length > 5 && name.EndsWith("Async", StringComparison.Ordinal) ? name[..^5] : null;
 
     private static string[] Candidates(WitFunction f)
     {

@@ -12,6 +12,19 @@ internal enum BindingDirection
     Import,
 }
 
+/// <summary>How a CLR method returns: synchronously, or as a task to await (see <see cref="SignatureMatcher.Awaited"/>).</summary>
+internal enum AwaitKind
+{
+    /// <summary>Returns its value (or void).</summary>
+    None,
+
+    /// <summary>Returns <c>Task</c> or <c>Task&lt;T&gt;</c>.</summary>
+    Task,
+
+    /// <summary>Returns <c>ValueTask</c> or <c>ValueTask&lt;T&gt;</c>.</summary>
+    ValueTask,
+}
+
 /// <summary>Where converters come from: the marshalling layer's factory, seen through the policy's eyes.</summary>
 internal interface IConverterSource<TConverter>
     where TConverter : class
@@ -36,6 +49,47 @@ internal sealed record SignaturePlan<TConverter>(TConverter[] Parameters, TConve
 /// </summary>
 internal static class SignatureMatcher
 {
+    /// <summary>
+    /// How a CLR return type is awaited: <c>Task</c>/<c>ValueTask</c> (awaited type <c>void</c>), <c>Task&lt;T&gt;</c>/
+    /// <c>ValueTask&lt;T&gt;</c> (awaited type <c>T</c>), or not at all (awaited type: the type itself). The result rule
+    /// applies to the awaited type, in both directions.
+    /// </summary>
+    public static AwaitKind Awaited(Type returnType, out Type awaited)
+    {
+        awaited = returnType;
+        if (returnType == typeof(Task) || returnType == typeof(ValueTask))
+        {
+            awaited = typeof(void);
+            return returnType == typeof(Task) ? AwaitKind.Task : AwaitKind.ValueTask;
+        }
+
+        if (returnType.IsGenericType && !returnType.IsGenericTypeDefinition)
+        {
+            var definition = returnType.GetGenericTypeDefinition();
+            if (definition == typeof(Task<>) || definition == typeof(ValueTask<>))
+            {
+                awaited = returnType.GetGenericArguments()[0];
+                return definition == typeof(Task<>) ? AwaitKind.Task : AwaitKind.ValueTask;
+            }
+        }
+
+        return AwaitKind.None;
+    }
+
+    /// <summary>True when an async method's last parameter is the <see cref="CancellationToken"/> of the call (not a WIT parameter).</summary>
+    public static bool TakesCancellation(System.Reflection.MethodBase method, AwaitKind kind)
+    {
+        var ps = method.GetParameters();
+        return kind != AwaitKind.None && ps.Length > 0 && ps[^1].ParameterType == typeof(CancellationToken);
+    }
+
+    /// <summary>How many of <paramref name="method"/>'s parameters are WIT parameters (a trailing token of an async method is not).</summary>
+    public static int WitParameterCount(System.Reflection.MethodBase method)
+    {
+        var kind = method is System.Reflection.MethodInfo m ? Awaited(m.ReturnType, out _) : AwaitKind.None;
+        return method.GetParameters().Length - (TakesCancellation(method, kind) ? 1 : 0);
+    }
+
     /// <param name="source">The converters.</param>
     /// <param name="f">The WIT function.</param>
     /// <param name="parameterTypes">The CLR type of every WIT parameter, <c>self</c> included.</param>

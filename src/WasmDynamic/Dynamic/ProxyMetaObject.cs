@@ -14,6 +14,8 @@ namespace WasmDynamic.Dynamic;
 [System.Diagnostics.CodeAnalysis.RequiresDynamicCode(Trimming.Emit)]
 internal sealed class ProxyMetaObject : DynamicMetaObject
 {
+    private static readonly MethodInfo InvokeAsyncMethod = typeof(BoundFunctionReference).GetMethod(nameof(BoundFunctionReference.InvokeAsyncDynamic), BindingFlags.NonPublic | BindingFlags.Static)!;
+
     private static readonly MethodInfo LookupMethod = typeof(ProxyMetaObject).GetMethod(nameof(Lookup), BindingFlags.NonPublic | BindingFlags.Static)!;
 
     public ProxyMetaObject(Expression expression, IProxyObject proxy)
@@ -29,6 +31,19 @@ internal sealed class ProxyMetaObject : DynamicMetaObject
     {
         var binding = Proxy.Binding;
         var index = binding.FindFunction(binder.Name, out var ambiguity);
+        if (index < 0 && ambiguity is null && Binding.BindingNames.WithoutAsyncSuffix(binder.Name) is { } stripped && binding.FindFunction(stripped, out _) is var async and >= 0)
+        {
+            // exports.AddAsync(1, 2): the call of `add` as a Task<object?> (a last CancellationToken argument cancels it).
+            // C#: BoundFunctionReference.InvokeAsyncDynamic((IProxyObject)target, function, new object[] { args… }, names)
+            var call = Expression.Call(
+                InvokeAsyncMethod,
+                Expression.Convert(Expression, typeof(IProxyObject)),
+                Expression.Constant(binding.Info.Functions[async]),
+                Expression.NewArrayInit(typeof(object), args.Select(a => Expression.Convert(a.Expression, typeof(object)))),
+                Expression.Constant(binder.CallInfo.ArgumentNames.ToArray()));
+            return new DynamicMetaObject(Expression.Convert(call, binder.ReturnType), TypeRestriction);
+        }
+
         if (index < 0)
         {
             // The proxy's own CLR members (ToString, WitName…) still bind; anything else is a missing export.

@@ -27,4 +27,39 @@ internal abstract unsafe class ExportCall
 
     /// <summary>An <c>err</c> result, with the function named.</summary>
     public abstract Exception ErrorReturned(ComponentErrorException e);
+
+    /// <summary>
+    /// Starts an async call (a method returning a task): a frame with its own argument slots and context, lowered
+    /// into before the call waits for the instance; then one of the frame's <c>Run</c> methods.
+    /// </summary>
+    public abstract AsyncExportFrame BeginAsync();
+}
+
+/// <summary>
+/// One async export call in progress, as emitted IL sees it: <c>BeginAsync</c> → lower the arguments into
+/// <see cref="Args"/> with <see cref="Context"/> → <c>Run</c> (waits for the instance without blocking, calls, lifts
+/// the result with the converter given, leaves). An argument that fails to lower ends it with <see cref="Abandon"/>.
+/// </summary>
+internal abstract unsafe class AsyncExportFrame
+{
+    /// <summary>The argument slots of this call.</summary>
+    public abstract Val* Args { get; }
+
+    /// <summary>The context the arguments are lowered and the result lifted with.</summary>
+    public abstract MarshalContext Context { get; }
+
+    /// <summary>Frees the frame of a call that will not run (an argument failed to lower).</summary>
+    public abstract void Abandon();
+
+    /// <summary>Runs the call and lifts its result with <paramref name="result"/>.</summary>
+    public abstract Task<T> Run<T>(ValueConverter<T> result, CancellationToken cancellationToken);
+
+    /// <summary>Runs a call without a result.</summary>
+    public abstract Task Run(CancellationToken cancellationToken);
+
+    /// <summary>Runs the call and lifts its result boxed, in the type <paramref name="result"/> converts (null: no result).</summary>
+    public abstract Task<object?> RunBoxed(ValueConverter? result, CancellationToken cancellationToken);
+
+    /// <summary>Runs a call whose result is lifted (an <c>err</c> throws) and dropped: <c>Task</c> for <c>result&lt;_, E&gt;</c>.</summary>
+    public abstract Task RunDiscarding<T>(ValueConverter<T> result, CancellationToken cancellationToken);
 }

@@ -17,8 +17,10 @@ internal sealed class HostAdapterClosure(ValueConverter[] parameters, ValueConve
 /// Calls a host method on <paramref name="target"/> (the host object or delegate; null for a static method, a
 /// constructor or a resource method, whose object is <c>self</c>) with arguments lifted from native values, and lowers
 /// its result. The target is an argument, so one adapter serves every instance bound with the same host types.
+/// Returns null when the result is lowered, or, for an async host method, the <see cref="HostPending"/> task whose value
+/// the async driver lowers once it completed.
 /// </summary>
-internal unsafe delegate void HostAdapter(object? target, Val* args, Val* results, MarshalContext cx);
+internal unsafe delegate HostPending? HostAdapter(object? target, Val* args, Val* results, MarshalContext cx);
 
 /// <summary>
 /// Emits, per imported function, an adapter that lifts each argument with its typed converter straight into the host
@@ -40,9 +42,12 @@ internal static class HostAdapterEmitter
     public static HostAdapter Emit(MethodBase method, bool selfFromArguments, ValueConverter[] parameters, ValueConverter? result)
     {
         // args: 0 closure, 1 target, 2 args, 3 results, 4 cx
-        var dm = new DynamicMethod($"host_{method.Name}", typeof(void), [typeof(HostAdapterClosure), typeof(object), typeof(Val*), typeof(Val*), typeof(MarshalContext)], typeof(HostAdapterEmitter).Module, skipVisibility: true);
+        var dm = new DynamicMethod($"host_{method.Name}", typeof(HostPending), [typeof(HostAdapterClosure), typeof(object), typeof(Val*), typeof(Val*), typeof(MarshalContext)], typeof(HostAdapterEmitter).Module, skipVisibility: true);
         var il = dm.GetILGenerator();
-        var returnType = method is MethodInfo mi ? mi.ReturnType : method.DeclaringType!;
+        var declaredReturn = method is MethodInfo mi ? mi.ReturnType : method.DeclaringType!;
+        var awaitKind = Binding.SignatureMatcher.Awaited(declaredReturn, out var awaited);
+        var takesToken = Binding.SignatureMatcher.TakesCancellation(method, awaitKind);
+        var returnType = awaited;
 
         // C#: ((TTarget)target).Method(((ValueConverter<P0>)closure.Parameters[0]).Lift(args + 0, cx), ...)
         //     or: ((ValueConverter<TSelf>)closure.Parameters[0]).Lift(args + 0, cx).Method(... args + 1 ...)
@@ -61,9 +66,16 @@ internal static class HostAdapterEmitter
         }
 
         var ps = method.GetParameters();
-        for (var i = 0; i < ps.Length; i++)
+        var witCount = ps.Length - (takesToken ? 1 : 0);
+        for (var i = 0; i < witCount; i++)
         {
             LiftArgument(il, first + i, typeof(ValueConverter<>).MakeGenericType(ps[i].ParameterType));
+        }
+
+        if (takesToken)
+        {
+            // C#: ..., HostPending.CurrentToken)   — the token of the export call this import runs for
+            il.Emit(OpCodes.Call, CurrentToken);
         }
 
         if (method is ConstructorInfo ctor)
@@ -73,6 +85,14 @@ internal static class HostAdapterEmitter
         else
         {
             il.Emit(method.IsStatic ? OpCodes.Call : OpCodes.Callvirt, (MethodInfo)method);
+        }
+
+        if (awaitKind != Binding.AwaitKind.None)
+        {
+            // C#: return HostPending.FromTask<TR>(task, (ValueConverter<TR>)closure.Result);   (FromValueTask, FromTask for no value)
+            EmitPending(il, awaitKind, returnType, result);
+            il.Emit(OpCodes.Ret);
+            return (HostAdapter)dm.CreateDelegate(typeof(HostAdapter), new HostAdapterClosure(parameters, result));
         }
 
         // C#: ((ValueConverter<TR>)closure.Result).Lower(returned, results, cx);   — or drop the value
@@ -106,8 +126,34 @@ internal static class HostAdapterEmitter
             il.Emit(OpCodes.Call, typeof(HostAdapterEmitter).GetMethod(nameof(LowerOk), BindingFlags.NonPublic | BindingFlags.Static)!);
         }
 
+        // C#: return null;   (lowered already)
+        il.Emit(OpCodes.Ldnull);
         il.Emit(OpCodes.Ret);
         return (HostAdapter)dm.CreateDelegate(typeof(HostAdapter), new HostAdapterClosure(parameters, result));
+    }
+
+    private static readonly MethodInfo CurrentToken = typeof(HostPending).GetProperty(nameof(HostPending.CurrentToken))!.GetMethod!;
+
+    /// <summary>stack: task → HostPending, made with the result converter (typed for a value; untyped, or null, without).</summary>
+    private static void EmitPending(ILGenerator il, Binding.AwaitKind kind, Type awaited, ValueConverter? result)
+    {
+        var valueTask = kind == Binding.AwaitKind.ValueTask;
+        if (awaited == typeof(void))
+        {
+            il.Emit(OpCodes.Ldarg_0);
+            il.Emit(OpCodes.Ldfld, ResultField);
+            il.Emit(OpCodes.Call, typeof(HostPending).GetMethod(valueTask ? nameof(HostPending.FromValueTask) : nameof(HostPending.FromTask), 0, [valueTask ? typeof(ValueTask) : typeof(Task), typeof(ValueConverter)])!);
+            return;
+        }
+
+        var convType = typeof(ValueConverter<>).MakeGenericType(awaited);
+        il.Emit(OpCodes.Ldarg_0);
+        il.Emit(OpCodes.Ldfld, ResultField);
+        il.Emit(OpCodes.Castclass, convType);
+        var factory = typeof(HostPending).GetMethods()
+            .Single(m => m.Name == (valueTask ? nameof(HostPending.FromValueTask) : nameof(HostPending.FromTask)) && m.IsGenericMethodDefinition)
+            .MakeGenericMethod(awaited);
+        il.Emit(OpCodes.Call, factory);
     }
 
     private static void LiftArgument(ILGenerator il, int index, Type convType)

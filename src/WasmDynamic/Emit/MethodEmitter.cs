@@ -28,10 +28,15 @@ internal static class MethodEmitter
             attrs |= MethodAttributes.Virtual | MethodAttributes.Final | MethodAttributes.NewSlot;
         }
 
-        var mb = tb.DefineMethod(plan.Implements is null ? plan.Name : plan.Implements.DeclaringType!.Name + "." + plan.Name, attrs, plan.ReturnType, plan.ParameterTypes);
+        var mb = tb.DefineMethod(plan.Implements is null ? plan.Name : plan.Implements.DeclaringType!.Name + "." + plan.Name, attrs, plan.DeclaredReturnType, plan.DeclaredParameterTypes);
         for (var i = 0; i < plan.ParameterNames.Length; i++)
         {
             mb.DefineParameter(i + 1, ParameterAttributes.None, plan.ParameterNames[i]);
+        }
+
+        if (plan.TakesCancellation)
+        {
+            mb.DefineParameter(plan.ParameterNames.Length + 1, ParameterAttributes.None, "cancellationToken");
         }
 
         mb.SetCustomAttribute(new CustomAttributeBuilder(Tokens.WitNameCtor, [plan.Function.Name]));
@@ -52,6 +57,12 @@ internal static class MethodEmitter
         if (liftType is not null)
         {
             resultField = tb.DefineField($"s_{index}_r", typeof(ValueConverter<>).MakeGenericType(liftType), FieldAttributes.Assembly | FieldAttributes.Static);
+        }
+
+        if (plan.Await != AwaitKind.None)
+        {
+            EmitAsync(mb.GetILGenerator(), plan, index, invokersField, fields, resultField, liftType);
+            return (mb, new Fields(fields.Select(f => f.Name).ToArray(), resultField?.Name));
         }
 
         // C#:
@@ -86,49 +97,11 @@ internal static class MethodEmitter
         il.Emit(OpCodes.Stloc, current);
         il.BeginExceptionBlock();
         il.BeginExceptionBlock();
-        for (var i = 0; i < witCount; i++)
+        EmitLowering(il, plan, fields, args, current, () =>
         {
-            var argIndex = plan.SelfType is null ? i + 1 : i;
-            if (Scalar(plan.Function.Parameters[i].Type, plan.WitParameterClrType(i)) is { } scalar)
-            {
-                // C#: args[i].Kind = kind; *(T*)((byte*)&args[i] + 8) = a_i;   (no converter call for scalars)
-                il.Emit(OpCodes.Ldloc, args);
-                if (i > 0)
-                {
-                    il.Emit(OpCodes.Ldc_I4, i * Val.Size);
-                    il.Emit(OpCodes.Conv_I);
-                    il.Emit(OpCodes.Add);
-                }
-
-                il.Emit(OpCodes.Ldc_I4, (int)scalar.Kind);
-                il.Emit(OpCodes.Stind_I1);
-                il.Emit(OpCodes.Ldloc, args);
-                il.Emit(OpCodes.Ldc_I4, (i * Val.Size) + 8);
-                il.Emit(OpCodes.Conv_I);
-                il.Emit(OpCodes.Add);
-                il.Emit(OpCodes.Ldarg, argIndex);
-                EmitStore(il, scalar);
-                continue;
-            }
-
-            il.Emit(OpCodes.Ldc_I4, i);
-            il.Emit(OpCodes.Stloc, current);
-
-            // stack: converter, value, args + i*32, context
-            il.Emit(OpCodes.Ldsfld, fields[i]);
-            il.Emit(OpCodes.Ldarg, argIndex);
-            il.Emit(OpCodes.Ldloc, args);
-            if (i > 0)
-            {
-                il.Emit(OpCodes.Ldc_I4, i * Val.Size);
-                il.Emit(OpCodes.Conv_I);
-                il.Emit(OpCodes.Add);
-            }
-
             il.Emit(OpCodes.Ldloc, inv);
             il.Emit(OpCodes.Callvirt, Tokens.InvokerContext);
-            il.Emit(OpCodes.Callvirt, Method(fields[i].FieldType, LowerDefinition));
-        }
+        });
 
         il.Emit(OpCodes.Ldc_I4_M1);
         il.Emit(OpCodes.Stloc, current);
@@ -197,6 +170,173 @@ internal static class MethodEmitter
 
         il.Emit(OpCodes.Ret);
         return (mb, new Fields(fields.Select(f => f.Name).ToArray(), resultField?.Name));
+    }
+
+    /// <summary>
+    /// Lowers every argument into the slots at local <paramref name="args"/>: scalars written in place, the rest with
+    /// their typed converters and the context <paramref name="loadContext"/> pushes; <paramref name="current"/> tracks the
+    /// WIT parameter being lowered, for argument errors.
+    /// </summary>
+    private static void EmitLowering(ILGenerator il, MethodPlan plan, FieldBuilder[] fields, LocalBuilder args, LocalBuilder current, Action loadContext)
+    {
+        var witCount = plan.Function.Parameters.Count;
+        for (var i = 0; i < witCount; i++)
+        {
+            var argIndex = plan.SelfType is null ? i + 1 : i;
+            if (Scalar(plan.Function.Parameters[i].Type, plan.WitParameterClrType(i)) is { } scalar)
+            {
+                // C#: args[i].Kind = kind; *(T*)((byte*)&args[i] + 8) = a_i;   (no converter call for scalars)
+                il.Emit(OpCodes.Ldloc, args);
+                if (i > 0)
+                {
+                    il.Emit(OpCodes.Ldc_I4, i * Val.Size);
+                    il.Emit(OpCodes.Conv_I);
+                    il.Emit(OpCodes.Add);
+                }
+
+                il.Emit(OpCodes.Ldc_I4, (int)scalar.Kind);
+                il.Emit(OpCodes.Stind_I1);
+                il.Emit(OpCodes.Ldloc, args);
+                il.Emit(OpCodes.Ldc_I4, (i * Val.Size) + 8);
+                il.Emit(OpCodes.Conv_I);
+                il.Emit(OpCodes.Add);
+                il.Emit(OpCodes.Ldarg, argIndex);
+                EmitStore(il, scalar);
+                continue;
+            }
+
+            il.Emit(OpCodes.Ldc_I4, i);
+            il.Emit(OpCodes.Stloc, current);
+
+            // stack: converter, value, args + i*32, context
+            il.Emit(OpCodes.Ldsfld, fields[i]);
+            il.Emit(OpCodes.Ldarg, argIndex);
+            il.Emit(OpCodes.Ldloc, args);
+            if (i > 0)
+            {
+                il.Emit(OpCodes.Ldc_I4, i * Val.Size);
+                il.Emit(OpCodes.Conv_I);
+                il.Emit(OpCodes.Add);
+            }
+
+            loadContext();
+            il.Emit(OpCodes.Callvirt, Method(fields[i].FieldType, LowerDefinition));
+        }
+
+    }
+
+    /// <summary>
+    /// The body of an async method (returning <c>Task</c>, <c>Task&lt;T&gt;</c>, <c>ValueTask</c>, <c>ValueTask&lt;T&gt;</c>):
+    /// the arguments are lowered into a frame of their own before the call waits for the instance.
+    /// </summary>
+    private static void EmitAsync(ILGenerator il, MethodPlan plan, int index, FieldInfo invokersField, FieldBuilder[] fields, FieldBuilder? resultField, Type? liftType)
+    {
+        // C#:
+        //   var inv = Invokers[index];
+        //   var frame = inv.BeginAsync();
+        //   Val* args = frame.Args;
+        //   int current = -1;
+        //   try { current = 0; s_i_0.Lower(a0, args + 0, frame.Context); ... }
+        //   catch (ComponentArgumentException e) { frame.Abandon(); throw inv.ArgumentFailed(e, current); }
+        //   catch (Exception) { frame.Abandon(); throw; }
+        //   return frame.Run<T>(s_i_r, cancellationToken);   (Run(ct) without a result; RunDiscarding<TOk> for a Task of result<_, E>)
+        //   — for ValueTask: return new ValueTask<T>(that task);
+        var inv = il.DeclareLocal(typeof(ExportCall));
+        var frame = il.DeclareLocal(typeof(AsyncExportFrame));
+        var args = il.DeclareLocal(typeof(nint));
+        var current = il.DeclareLocal(typeof(int));
+        var task = il.DeclareLocal(plan.ReturnType == typeof(void) || plan.Function.Result is null ? typeof(Task) : typeof(Task<>).MakeGenericType(plan.ReturnType));
+        il.Emit(OpCodes.Ldarg_0);
+        il.Emit(OpCodes.Ldfld, invokersField);
+        il.Emit(OpCodes.Ldc_I4, index);
+        il.Emit(OpCodes.Ldelem_Ref);
+        il.Emit(OpCodes.Stloc, inv);
+        il.Emit(OpCodes.Ldloc, inv);
+        il.Emit(OpCodes.Callvirt, Tokens.InvokerBeginAsync);
+        il.Emit(OpCodes.Stloc, frame);
+        il.Emit(OpCodes.Ldloc, frame);
+        il.Emit(OpCodes.Callvirt, Tokens.FrameArgs);
+        il.Emit(OpCodes.Stloc, args);
+        il.Emit(OpCodes.Ldc_I4_M1);
+        il.Emit(OpCodes.Stloc, current);
+        var lowered = il.DefineLabel();
+        il.BeginExceptionBlock();
+        EmitLowering(il, plan, fields, args, current, () =>
+        {
+            il.Emit(OpCodes.Ldloc, frame);
+            il.Emit(OpCodes.Callvirt, Tokens.FrameContext);
+        });
+        il.Emit(OpCodes.Leave, lowered);
+
+        // stack: e → (inv, e, current) → located exception
+        var argumentError = il.DeclareLocal(typeof(ComponentArgumentException));
+        il.BeginCatchBlock(typeof(ComponentArgumentException));
+        il.Emit(OpCodes.Stloc, argumentError);
+        il.Emit(OpCodes.Ldloc, frame);
+        il.Emit(OpCodes.Callvirt, Tokens.FrameAbandon);
+        il.Emit(OpCodes.Ldloc, inv);
+        il.Emit(OpCodes.Ldloc, argumentError);
+        il.Emit(OpCodes.Ldloc, current);
+        il.Emit(OpCodes.Callvirt, Tokens.InvokerArgumentFailed);
+        il.Emit(OpCodes.Throw);
+        il.BeginCatchBlock(typeof(Exception));
+        il.Emit(OpCodes.Pop);
+        il.Emit(OpCodes.Ldloc, frame);
+        il.Emit(OpCodes.Callvirt, Tokens.FrameAbandon);
+        il.Emit(OpCodes.Rethrow);
+        il.EndExceptionBlock();
+        il.MarkLabel(lowered);
+
+        // stack: frame, [converter], token → task
+        il.Emit(OpCodes.Ldloc, frame);
+        if (plan.Function.Result is not null)
+        {
+            il.Emit(OpCodes.Ldsfld, resultField!);
+        }
+
+        if (plan.TakesCancellation)
+        {
+            il.Emit(OpCodes.Ldarg, (short)(plan.ParameterTypes.Length + 1));
+        }
+        else
+        {
+            var none = il.DeclareLocal(typeof(CancellationToken));
+            il.Emit(OpCodes.Ldloca, none);
+            il.Emit(OpCodes.Initobj, typeof(CancellationToken));
+            il.Emit(OpCodes.Ldloc, none);
+        }
+
+        if (plan.Function.Result is null)
+        {
+            il.Emit(OpCodes.Callvirt, Tokens.FrameRun);
+        }
+        else
+        {
+            var run = plan.ReturnType == typeof(void) ? Tokens.FrameRunDiscarding : Tokens.FrameRunTyped;
+            il.Emit(OpCodes.Callvirt, run.MakeGenericMethod(liftType!));
+        }
+
+        if (plan.Await == AwaitKind.ValueTask)
+        {
+            il.Emit(OpCodes.Stloc, task);
+            il.Emit(OpCodes.Ldloc, task);
+            il.Emit(OpCodes.Newobj, ValueTaskConstructor(task.LocalType == typeof(Task) ? null : plan.ReturnType));
+        }
+
+        il.Emit(OpCodes.Ret);
+    }
+
+    /// <summary><c>new ValueTask(Task)</c>, or <c>new ValueTask&lt;T&gt;(Task&lt;T&gt;)</c> (also when T is still being built).</summary>
+    private static ConstructorInfo ValueTaskConstructor(Type? result)
+    {
+        if (result is null)
+        {
+            return typeof(ValueTask).GetConstructor([typeof(Task)])!;
+        }
+
+        var definition = typeof(ValueTask<>).GetConstructors().Single(c => c.GetParameters() is [{ ParameterType.IsGenericType: true } p] && p.ParameterType.GetGenericTypeDefinition() == typeof(Task<>));
+        var constructed = typeof(ValueTask<>).MakeGenericType(result);
+        return IsBuilding(result) ? TypeBuilder.GetConstructor(constructed, definition) : constructed.GetConstructor([typeof(Task<>).MakeGenericType(result)])!;
     }
 
     private sealed record ScalarInfo(ValKind Kind, Type Type);

@@ -1,4 +1,5 @@
 using System.Reflection;
+using WasmDynamic.Binding;
 using WasmDynamic.Marshalling;
 using WasmDynamic.Wit;
 
@@ -10,8 +11,19 @@ namespace WasmDynamic.Emit;
 /// </summary>
 internal sealed class MethodPlan
 {
-    public MethodPlan(WitFunction function, string name, Type[] parameterTypes, string[] parameterNames, Type returnType, MethodInfo? implements, Type? selfType)
+    /// <param name="function">The WIT function.</param>
+    /// <param name="name">The method's name.</param>
+    /// <param name="parameterTypes">The CLR types of the WIT parameters (not <c>self</c>, not a trailing token).</param>
+    /// <param name="parameterNames">Their names.</param>
+    /// <param name="returnType">The CLR type the result is lifted as (for an async method, the awaited type).</param>
+    /// <param name="implements">The interface method implemented, or null.</param>
+    /// <param name="selfType">The class of <c>this</c> for a resource method.</param>
+    /// <param name="awaitKind">How an async method returns (<c>Task</c>, <c>ValueTask</c>), or <see cref="AwaitKind.None"/>.</param>
+    /// <param name="takesCancellation">An async method's last parameter is the call's <see cref="CancellationToken"/>.</param>
+    public MethodPlan(WitFunction function, string name, Type[] parameterTypes, string[] parameterNames, Type returnType, MethodInfo? implements, Type? selfType, AwaitKind awaitKind = AwaitKind.None, bool takesCancellation = false)
     {
+        Await = awaitKind;
+        TakesCancellation = takesCancellation;
         Function = function;
         Name = name;
         ParameterTypes = parameterTypes;
@@ -32,6 +44,18 @@ internal sealed class MethodPlan
     public Type ReturnType { get; }
 
     public MethodInfo? Implements { get; }
+
+    /// <summary>How the method is async (its declared return type is a task of <see cref="ReturnType"/>), or not.</summary>
+    public AwaitKind Await { get; }
+
+    /// <summary>The method's last parameter is a <see cref="CancellationToken"/> that cancels the call.</summary>
+    public bool TakesCancellation { get; }
+
+    /// <summary>The return type the method is declared with (a task type for an async method).</summary>
+    public Type DeclaredReturnType => Implements?.ReturnType ?? ReturnType;
+
+    /// <summary>The parameter types the method is declared with (the WIT parameters, then the token if any).</summary>
+    public Type[] DeclaredParameterTypes => TakesCancellation ? [.. ParameterTypes, typeof(CancellationToken)] : ParameterTypes;
 
     /// <summary>The CLR type of <c>this</c> for a resource method (the class or the user's resource interface).</summary>
     public Type? SelfType { get; }

@@ -65,7 +65,14 @@ internal static class MethodPlanner
         foreach (var m in methods)
         {
             var witName = m.GetCustomAttribute<WitNameAttribute>()?.Name;
+            var awaitKind = SignatureMatcher.Awaited(m.ReturnType, out var awaited);
             var index = byName.Find(witName ?? m.Name, out var ambiguous);
+            if (witName is null && BindingNames.AsyncName(m) is { } stripped && byName.Find(stripped, out var strippedAmbiguous) is var async && (async >= 0 || strippedAmbiguous is not null))
+            {
+                // VersionAsync() returning a task is WIT `version` (before `version-async`).
+                (index, ambiguous) = (async, strippedAmbiguous);
+            }
+
             var f = index >= 0 ? available[index] : null;
             var clrSig = BindingMessages.Signature(m);
             if (ambiguous is not null)
@@ -82,16 +89,17 @@ internal static class MethodPlanner
 
             var where = $"{clr.Name}.{m.Name} ↔ {ProxyEmitter.Qualified(iface, f)} ({f.Signature})";
             var witParams = selfType is null ? f.Parameters.ToList() : f.Parameters.Skip(1).ToList();
-            var ps = m.GetParameters();
+            var takesToken = SignatureMatcher.TakesCancellation(m, awaitKind);
+            var ps = m.GetParameters().Take(SignatureMatcher.WitParameterCount(m)).ToArray();
             if (ps.Length != witParams.Count)
             {
                 problems.Add($"{where}: takes {witParams.Count} parameter(s) but the C# method takes {ps.Length}; a fitting C# signature is {Suggest(world, f, m.Name)}.");
                 continue;
             }
 
-            var plan = new MethodPlan(f, m.Name, ps.Select(p => p.ParameterType).ToArray(), ps.Select(p => p.Name ?? "arg").ToArray(), m.ReturnType, m, selfType);
+            var plan = new MethodPlan(f, m.Name, ps.Select(p => p.ParameterType).ToArray(), ps.Select(p => p.Name ?? "arg").ToArray(), awaited, m, selfType, awaitKind, takesToken);
             var types = f.Parameters.Select((_, i) => plan.WitParameterClrType(i)).ToArray();
-            var matched = SignatureMatcher.Match(world.Converters, f, types, m.ReturnType, BindingDirection.Export, where, i => i == 0 && selfType is not null ? "self" : $"parameter '{f.Parameters[i].Name}'", problems);
+            var matched = SignatureMatcher.Match(world.Converters, f, types, awaited, BindingDirection.Export, where, i => i == 0 && selfType is not null ? "self" : $"parameter '{f.Parameters[i].Name}'", problems);
             if (matched is null)
             {
                 problems[^1] += $" A fitting C# signature is {Suggest(world, f, m.Name)}.";
@@ -136,9 +144,10 @@ internal static class MethodPlanner
                 return null;
             }
 
-            var ps = m.GetParameters();
-            var plan = new MethodPlan(f, m.Name, ps.Select(p => p.ParameterType).ToArray(), ps.Select(p => p.Name ?? "arg").ToArray(), m.ReturnType, m, null);
-            var matched = SignatureMatcher.Match(world.Converters, f, ps.Select(p => p.ParameterType).ToArray(), m.ReturnType, BindingDirection.Export, $"{clr.Name}.{m.Name} ↔ {f.Signature}", i => $"parameter '{f.Parameters[i].Name}'", problems);
+            var awaitKind = SignatureMatcher.Awaited(m.ReturnType, out var awaited);
+            var ps = m.GetParameters().Take(SignatureMatcher.WitParameterCount(m)).ToArray();
+            var plan = new MethodPlan(f, m.Name, ps.Select(p => p.ParameterType).ToArray(), ps.Select(p => p.Name ?? "arg").ToArray(), awaited, m, null, awaitKind, SignatureMatcher.TakesCancellation(m, awaitKind));
+            var matched = SignatureMatcher.Match(world.Converters, f, ps.Select(p => p.ParameterType).ToArray(), awaited, BindingDirection.Export, $"{clr.Name}.{m.Name} ↔ {f.Signature}", i => $"parameter '{f.Parameters[i].Name}'", problems);
             if (matched is null)
             {
                 return null;

@@ -42,7 +42,7 @@ internal static class ProxyEmitter
         {
             plans[k].CreateConverters(world.Converters, $"{Qualified(iface, plans[k].Function)} ({plans[k].Function.Signature})", world.DataTypes.ClrType);
             MethodEmitter.Assign(type, emitted[k].Fields, plans[k]);
-            bound[k] = plans[k].Bind(type.GetMethod(emitted[k].Method.Name, BindingFlags.Public | BindingFlags.Instance, plans[k].ParameterTypes)!);
+            bound[k] = plans[k].Bind(type.GetMethod(emitted[k].Method.Name, BindingFlags.Public | BindingFlags.Instance, plans[k].DeclaredParameterTypes)!);
         }
 
         return new ProxyTypeInfo(type, iface, bound) { Trusted = trusted };

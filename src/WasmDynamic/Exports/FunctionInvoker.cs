@@ -89,6 +89,14 @@ internal sealed unsafe class FunctionInvoker : ExportCall, IDisposable
             BulkValues.FixArguments(_args, bulk.BulkParameters, Context);
         }
 
+        if (_owner.IsAsync)
+        {
+            // An async instance's imports are fiber callbacks: even a synchronous call runs on a fiber, driven here.
+            CallAsyncBlocking(_args, _result);
+            _resultLive = _hasResult;
+            return _result;
+        }
+
         // The guest may use up to max_wasm_stack below this frame: with less stack left, run it where there is more.
         var error = StackBounds.HasRoom(_owner.StackNeeded) ? CallNative() : _owner.CallOnBigStack(this);
         if (error != 0)
@@ -99,6 +107,52 @@ internal sealed unsafe class FunctionInvoker : ExportCall, IDisposable
         _resultLive = _hasResult;
         return _result;
     }
+
+    /// <summary>A call of an async instance, driven to its end on this thread (a host task is waited for); throws as <see cref="Call"/> does.</summary>
+    internal void CallAsyncBlocking(Val* args, Val* result)
+    {
+        nint error = 0;
+        using (var future = StartAsync(args, result, &error))
+        {
+            if (_owner.Drive(future) is { } stopped)
+            {
+                throw _owner.CallFailed(this, stopped);
+            }
+        }
+
+        if (error != 0)
+        {
+            throw _owner.CallFailed(this, error);
+        }
+    }
+
+    /// <summary>Starts the call on a fiber; <paramref name="error"/> and <paramref name="result"/> are written when the future completes.</summary>
+    internal CallFutureHandle StartAsync(Val* args, Val* result, nint* error) =>
+        new(AsyncApi.wasmtime_component_func_call_async(_func, _owner.Context, args, (nuint)_argCount, _hasResult ? result : null, _hasResult ? 1u : 0u, error));
+
+    /// <summary>Looks the function up in the current store if needed (the caller holds the instance).</summary>
+    internal void Resolve()
+    {
+        if (!_resolved)
+        {
+            *_func = _owner.LookUp(this);
+            _resolved = true;
+        }
+    }
+
+    internal IExportHost Owner => _owner;
+
+    /// <summary>A frame of an ended async call, kept for the next one (see <see cref="AsyncExportCall"/>).</summary>
+    internal AsyncExportCall? SpareFrame;
+
+    /// <summary>True once the invoker's memory is freed (a frame returned later frees itself).</summary>
+    internal bool IsDisposed { get; private set; }
+
+    internal int ArgumentCount => _argCount;
+
+    internal bool HasResult => _hasResult;
+
+    public override AsyncExportFrame BeginAsync() => AsyncExportCall.Rent(this);
 
     /// <summary>The native call itself, on whichever thread runs it.</summary>
     internal nint CallNative() =>
@@ -129,6 +183,8 @@ internal sealed unsafe class FunctionInvoker : ExportCall, IDisposable
 
     public void Dispose()
     {
+        IsDisposed = true;
+        Interlocked.Exchange(ref SpareFrame, null)?.Free();
         NativeMemory.Free(_func);
         NativeMemory.Free(_args);
         NativeMemory.Free(_result);

@@ -73,4 +73,30 @@ internal interface IExportHost
 
     /// <summary>Drops a guest resource in the store, under the call gate.</summary>
     void DropResource(ResourceHandle handle);
+
+    /// <summary>True when the instance is linked for async calls (its host imports are fiber callbacks; every call runs the async driver).</summary>
+    bool IsAsync { get; }
+
+    /// <summary>What the running call's interruption checks read (its deadline and tokens).</summary>
+    InterruptState Interrupt { get; }
+
+    /// <summary>The runtime has epoch interruption (a call can be cancelled).</summary>
+    bool CanInterrupt { get; }
+
+    /// <summary>Enters the async call gate for <paramref name="invoker"/>: queues without blocking a thread; <paramref name="cancellationToken"/> arms the call.</summary>
+    [System.Diagnostics.CodeAnalysis.RequiresUnreferencedCode(Trimming.Reflection)]
+    [System.Diagnostics.CodeAnalysis.RequiresDynamicCode(Trimming.Emit)]
+    ValueTask EnterAsync(FunctionInvoker invoker, CancellationToken cancellationToken);
+
+    /// <summary>Leaves the async call gate.</summary>
+    void ExitAsync();
+
+    /// <summary>The exception for a call the async driver stopped (and poisons the instance, as a trap does).</summary>
+    Exception CallFailed(FunctionInvoker invoker, NativeFailure failure);
+
+    /// <summary>Drives an async call's future to its end on this thread (host tasks waited for); the failure that stopped it, or null.</summary>
+    NativeFailure? Drive(CallFutureHandle future);
+
+    /// <summary>Drives an async call's future to its end without holding a thread while host tasks run; the failure that stopped it, or null.</summary>
+    ValueTask<NativeFailure?> DriveAsync(CallFutureHandle future);
 }

@@ -32,28 +32,36 @@ internal sealed unsafe class InterruptState
     /// <summary>Set by another thread's <see cref="ComponentInstance.Dispose"/>: stop the running call at the next tick.</summary>
     public volatile bool Disposing;
 
+    /// <summary>
+    /// Whether the running call must stop now, and why (disposal, then cancellation, then the deadline). Read by the
+    /// epoch callback of a synchronous store, and by the async driver between polls (an async store has no managed
+    /// epoch callback: the guest yields at each tick instead).
+    /// </summary>
+    public InterruptReason Check() =>
+        Disposing ? InterruptReason.Disposed
+        : InstanceToken.IsCancellationRequested || CallToken.IsCancellationRequested ? InterruptReason.Canceled
+        : Stopwatch.GetTimestamp() >= Deadline ? InterruptReason.Timeout
+        : InterruptReason.None;
+
+    /// <summary>The trap message for a call stopped for <paramref name="reason"/>.</summary>
+    public static string Message(InterruptReason reason) => reason switch
+    {
+        InterruptReason.Disposed => "interrupted: the instance was disposed",
+        InterruptReason.Canceled => "interrupted: the call was cancelled",
+        _ => "interrupted: the call timed out",
+    };
+
     [UnmanagedCallersOnly(CallConvs = [typeof(CallConvCdecl)])]
     public static nint OnDeadline(nint context, nint data, ulong* deltaTicks, byte* updateKind)
     {
         try
         {
             var state = CallbackBridge.Target<InterruptState>(data);
-            if (state.Disposing)
+            var reason = state.Check();
+            if (reason != InterruptReason.None)
             {
-                state.Reason = InterruptReason.Disposed;
-                return NativeError.Create("interrupted: the instance was disposed");
-            }
-
-            if (state.InstanceToken.IsCancellationRequested || state.CallToken.IsCancellationRequested)
-            {
-                state.Reason = InterruptReason.Canceled;
-                return NativeError.Create("interrupted: the call was cancelled");
-            }
-
-            if (Stopwatch.GetTimestamp() >= state.Deadline)
-            {
-                state.Reason = InterruptReason.Timeout;
-                return NativeError.Create("interrupted: the call timed out");
+                state.Reason = reason;
+                return NativeError.Create(Message(reason));
             }
 
             *deltaTicks = 1;

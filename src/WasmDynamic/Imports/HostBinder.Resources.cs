@@ -130,7 +130,7 @@ internal static partial class HostBinder
                 var isStatic = f.Kind == WitFunctionKind.Static;
                 member = type.GetMethods(BindingFlags.Public | (isStatic ? BindingFlags.Static : BindingFlags.Instance))
                     .Where(m => BindingNames.Designates(m, f.ShortName))
-                    .FirstOrDefault(m => m.GetParameters().Length == witParams.Count);
+                    .FirstOrDefault(m => SignatureMatcher.WitParameterCount(m) == witParams.Count);
             }
 
             if (member is null)
@@ -140,10 +140,11 @@ internal static partial class HostBinder
             }
 
             var where = $"{type.Name}.{(member is ConstructorInfo ? "ctor" : member.Name)} for '{qualified}' ({f.Signature})";
-            var ps = member.GetParameters();
+            var ps = member.GetParameters().Take(SignatureMatcher.WitParameterCount(member)).ToArray();
             var clrTypes = (f.Kind == WitFunctionKind.Method ? [type] : Array.Empty<Type>()).Concat(ps.Select(p => p.ParameterType)).ToArray();
             var self = f.Kind == WitFunctionKind.Method ? 1 : 0;
             var returnType = member is MethodInfo mi ? mi.ReturnType : type;
+            SignatureMatcher.Awaited(returnType, out returnType);
             var matched = SignatureMatcher.Match(types.Converters, f, clrTypes, returnType, BindingDirection.Import, where, i => i < self ? "self" : $"parameter '{ps[i - self].Name}'", _problems);
             if (matched is null)
             {
@@ -151,7 +152,8 @@ internal static partial class HostBinder
             }
 
             var adapter = HostAdapterEmitter.Emit(member, selfFromArguments: f.Kind == WitFunctionKind.Method, matched.Parameters, matched.Result);
-            _functions.Add(new FunctionPlan(instance, f, qualified, matched.Parameters, matched.Result, adapter, target));
+            var isAsync = member is MethodInfo async && SignatureMatcher.Awaited(async.ReturnType, out _) != AwaitKind.None;
+            _functions.Add(new FunctionPlan(instance, f, qualified, matched.Parameters, matched.Result, adapter, target, isAsync));
         }
     }
 }

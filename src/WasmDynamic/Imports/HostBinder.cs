@@ -78,7 +78,7 @@ internal static partial class HostBinder
         for (var i = 0; i < functions.Length; i++)
         {
             var p = plan.Functions[i];
-            functions[i] = new HostFunction(state, p.Function, p.Qualified, p.Parameters, p.Result, p.Adapter, targets[i]);
+            functions[i] = new HostFunction(state, p.Function, p.Qualified, p.Parameters, p.Result, p.Adapter, targets[i], p.Async);
         }
 
         return functions;
@@ -232,7 +232,7 @@ internal static partial class HostBinder
         {
             if (entry.Implementation is Delegate d)
             {
-                if (d.Method.GetParameters().Length != f.Parameters.Count)
+                if (SignatureMatcher.WitParameterCount(d.GetType().GetMethod("Invoke")!) != f.Parameters.Count)
                 {
                     _problems.Add($"the delegate for '{qualified}' ({f.Signature}) takes {d.Method.GetParameters().Length} parameter(s); it needs {f.Parameters.Count}: {BindingMessages.Delegate(f, types.Converters.DefaultTypeName)}.");
                     return;
@@ -247,7 +247,7 @@ internal static partial class HostBinder
                 .Where(m => m.DeclaringType != typeof(object))
                 .Where(m => BindingNames.Designates(m, f.ShortName))
                 .ToList();
-            var method = candidates.FirstOrDefault(m => m.GetParameters().Length == f.Parameters.Count);
+            var method = candidates.FirstOrDefault(m => SignatureMatcher.WitParameterCount(m) == f.Parameters.Count);
             if (method is null)
             {
                 // A property holding a delegate (anonymous objects: new { Log = (Action<byte, string>)(...) }).
@@ -270,15 +270,17 @@ internal static partial class HostBinder
         private void Build(string? instance, WitFunction f, string qualified, MethodInfo method, TargetSource? target)
         {
             var where = $"host method {method.DeclaringType?.Name}.{method.Name} for '{qualified}' ({f.Signature})";
-            var ps = method.GetParameters();
-            var matched = SignatureMatcher.Match(types.Converters, f, ps.Select(p => p.ParameterType).ToArray(), method.ReturnType, BindingDirection.Import, where, i => $"parameter '{ps[i].Name}'", _problems);
+            // An async method (Task, ValueTask) is matched by the type it completes with; a trailing CancellationToken is not a WIT parameter.
+            var ps = method.GetParameters().Take(SignatureMatcher.WitParameterCount(method)).ToArray();
+            SignatureMatcher.Awaited(method.ReturnType, out var awaited);
+            var matched = SignatureMatcher.Match(types.Converters, f, ps.Select(p => p.ParameterType).ToArray(), awaited, BindingDirection.Import, where, i => $"parameter '{ps[i].Name}'", _problems);
             if (matched is null)
             {
                 _problems[^1] += $" A fitting method is {SuggestMethod(f)}.";
                 return;
             }
 
-            _functions.Add(new FunctionPlan(instance, f, qualified, matched.Parameters, matched.Result, HostAdapterEmitter.Emit(method, selfFromArguments: false, matched.Parameters, matched.Result), target));
+            _functions.Add(new FunctionPlan(instance, f, qualified, matched.Parameters, matched.Result, HostAdapterEmitter.Emit(method, selfFromArguments: false, matched.Parameters, matched.Result), target, SignatureMatcher.Awaited(method.ReturnType, out _) != AwaitKind.None));
         }
 
         private string SuggestMethod(WitFunction f) => BindingMessages.Method(f, Naming.ToPascalCase(f.ShortName), TypeName);

@@ -19,8 +19,9 @@ internal sealed unsafe class HostFunction
     private readonly Emit.HostAdapter _adapter;
     private readonly object? _target;
 
-    public HostFunction(StoreState state, WitFunction function, string qualifiedName, ValueConverter[] parameters, ValueConverter? result, Emit.HostAdapter adapter, object? target)
+    public HostFunction(StoreState state, WitFunction function, string qualifiedName, ValueConverter[] parameters, ValueConverter? result, Emit.HostAdapter adapter, object? target, bool isAsync = false)
     {
+        IsAsync = isAsync;
         _target = target;
         _state = state;
         Function = function;
@@ -33,6 +34,66 @@ internal sealed unsafe class HostFunction
     public WitFunction Function { get; }
 
     public string QualifiedName { get; }
+
+    /// <summary>True when the host member returns a task (the instance must be linked for async calls).</summary>
+    public bool IsAsync { get; }
+
+    /// <summary>Where a failure of this import is reported: <c>'name' (signature)</c>.</summary>
+    public string Where => $"'{QualifiedName}' ({Function.Signature})";
+
+    /// <summary>
+    /// For the async driver, on the polling thread: lifts the arguments the fiber callback recorded and runs the host
+    /// member. Returns null when the results are written, or the task to await (then <see cref="Finish"/>). A host
+    /// exception propagates (the driver fails the call with it); a <see cref="ComponentErrorException"/> for a
+    /// <c>result&lt;T, E&gt;</c> becomes the guest's <c>err</c>, as in the synchronous path. Pair with <see cref="End"/>.
+    /// </summary>
+    public Emit.HostPending? Start(PendingHostCall call, CancellationToken token)
+    {
+        _state.CurrentImport = this;
+        _state.ImportCalls++;
+        _state.ImportDepth++;
+        if (call.ArgumentCount != _parameters.Length || call.ResultCount != (_result is null ? 0 : 1))
+        {
+            throw new WasmDynamicException($"Wasmtime passed {call.ArgumentCount} argument(s) and {call.ResultCount} result slot(s) to '{QualifiedName}' ({Function.Signature}).");
+        }
+
+        var previous = Emit.HostPending.SetCurrentToken(token);
+        try
+        {
+            return _adapter(_target, call.Arguments, call.Results, _state.ResultContext);
+        }
+        catch (ComponentErrorException e) when (_result is IErrorLowering lowering)
+        {
+            lowering.LowerError(e.Payload, call.Results, _state.ResultContext);
+            return null;
+        }
+        finally
+        {
+            Emit.HostPending.SetCurrentToken(previous);
+        }
+    }
+
+    /// <summary>Lowers the value of a completed host task (its exception, if it failed, is rethrown as in <see cref="Start"/>).</summary>
+    public void Finish(PendingHostCall call, Emit.HostPending pending)
+    {
+        try
+        {
+            pending.Completion.GetAwaiter().GetResult();
+            pending.Lower(call.Results, _state.ResultContext);
+        }
+        catch (ComponentErrorException e) when (_result is IErrorLowering lowering)
+        {
+            lowering.LowerError(e.Payload, call.Results, _state.ResultContext);
+        }
+    }
+
+    /// <summary>Ends a call begun with <see cref="Start"/>.</summary>
+    public void End()
+    {
+        _state.ImportDepth--;
+        _state.CurrentImport = null;
+        _state.ResultContext.Arena.Reset();
+    }
 
     private nint Invoke(Val* args, nuint argCount, Val* results, nuint resultCount)
     {
@@ -50,7 +111,11 @@ internal sealed unsafe class HostFunction
 
             try
             {
-                _adapter(_target, args, results, cx);
+                if (_adapter(_target, args, results, cx) is not null)
+                {
+                    // Async members make the instance async (linked through the fiber callbacks); this path is sync only.
+                    throw new WasmDynamicException($"The async host member for '{QualifiedName}' was called on a synchronous store (a WasmDynamic bug).");
+                }
             }
             catch (ComponentErrorException e) when (_result is IErrorLowering lowering)
             {

@@ -25,8 +25,11 @@ internal sealed record TargetSource(int Entry, PropertyInfo? Property, Func<Dele
     }
 }
 
-/// <summary>One imported function bound to a host member: its converters and adapter, and where its target is.</summary>
-internal sealed record FunctionPlan(string? Instance, WitFunction Function, string Qualified, ValueConverter[] Parameters, ValueConverter? Result, HostAdapter Adapter, TargetSource? Target);
+/// <summary>
+/// One imported function bound to a host member: its converters and adapter, where its target is, and whether the
+/// member is async (returns a task), which makes every instance bound with the plan an async instance.
+/// </summary>
+internal sealed record FunctionPlan(string? Instance, WitFunction Function, string Qualified, ValueConverter[] Parameters, ValueConverter? Result, HostAdapter Adapter, TargetSource? Target, bool Async = false);
 
 /// <summary>The import plans of one world, by shape, and how many were built.</summary>
 internal sealed class WorldPlans

@@ -14,15 +14,21 @@ internal static unsafe class Linking
     /// <summary>What linking needs of the compiled component: the engine, its code, its name, world and bulk plan.</summary>
     public readonly record struct Target(nint Engine, ComponentHandle Handle, string Name, Wit.WitWorld World, BulkAdapter.BulkPlan? Bulk);
 
-    /// <summary>A linker defining everything <paramref name="plan"/> binds; host function <c>k</c> is the store's <see cref="StoreState.Imports"/>[k].</summary>
-    public static LinkerHandle Build(Target component, ImportPlan plan, bool wasi, bool trapUnknown)
+    /// <summary>
+    /// A linker defining everything <paramref name="plan"/> binds; host function <c>k</c> is the store's
+    /// <see cref="StoreState.Imports"/>[k]. With <paramref name="fiber"/> (an async linker), every host function and host
+    /// resource destructor is a fiber callback (<see cref="FiberTrampolines"/>) whose data block comes from
+    /// <paramref name="fiber"/>, WASI is Wasmtime's async WASI p2, and nothing managed is registered that Wasmtime could
+    /// call on the guest's fiber; such a linker serves only stores whose data is a <see cref="FiberMailbox"/>.
+    /// </summary>
+    public static LinkerHandle Build(Target component, ImportPlan plan, bool wasi, bool trapUnknown, FiberCallbackData? fiber = null)
     {
         var linker = new LinkerHandle(ComponentApi.wasmtime_component_linker_new(component.Engine));
         try
         {
             if (wasi)
             {
-                Check(ComponentApi.wasmtime_component_linker_add_wasip2(linker.Pointer), component, "adding WASI 0.2");
+                Check(fiber is null ? ComponentApi.wasmtime_component_linker_add_wasip2(linker.Pointer) : AsyncApi.wasmtime_component_linker_add_wasip2_async(linker.Pointer), component, "adding WASI 0.2");
                 if (component.World.Imports.Any(i => i.Name.StartsWith("wasi:http/", StringComparison.Ordinal)))
                 {
                     Check(ComponentApi.wasmtime_component_linker_add_wasi_http(linker.Pointer), component, "adding wasi:http");
@@ -43,7 +49,7 @@ internal static unsafe class Linking
                     {
                         foreach (var r in group)
                         {
-                            AddResource(root, r, component);
+                            AddResource(root, r, component, fiber);
                         }
 
                         continue;
@@ -54,7 +60,7 @@ internal static unsafe class Linking
                     {
                         foreach (var r in group)
                         {
-                            AddResource(child, r, component);
+                            AddResource(child, r, component, fiber);
                         }
                     }
                     finally
@@ -69,7 +75,7 @@ internal static unsafe class Linking
                     {
                         foreach (var d in group)
                         {
-                            AddFunc(root, d.Name, d.Index, plan, component);
+                            AddFunc(root, d.Name, d.Index, plan, component, fiber);
                         }
 
                         continue;
@@ -80,7 +86,7 @@ internal static unsafe class Linking
                     {
                         foreach (var d in group)
                         {
-                            AddFunc(child, d.Name, d.Index, plan, component);
+                            AddFunc(child, d.Name, d.Index, plan, component, fiber);
                         }
                     }
                     finally
@@ -120,27 +126,41 @@ internal static unsafe class Linking
         var error = ComponentApi.wasmtime_component_linker_instantiate(linker.Pointer, context, component.Handle.Pointer, &instance);
         if (error != 0)
         {
-            var message = BulkAdapter.Backtraces.Rewrite(NativeError.TakeMessage(error), component.Bulk);
-            var host = state.PendingHostException;
-            state.PendingHostException = null;
-            if (host is null && PoolingAllocatorOptions.Advice(message) is { } advice)
-            {
-                throw new ComponentResourceLimitException(component.Name, message, advice);
-            }
-
-            if (host is null && IsLimit(message))
-            {
-                throw new ComponentResourceLimitException(component.Name, message);
-            }
-
-            // Lead with the cause (a trap in the start code, or the host import it called that threw); Wasmtime's
-            // whole report, backtrace included, comes last.
-            var cause = ComponentTrapException.CauseOf(message).TrimEnd('.');
-            var todo = host is null ? "Fix the component's start code" : "Fix the host import (it was called while the component was being instantiated)";
-            throw new ComponentBindingException($"{cause}: component '{component.Name}' could not be instantiated. {todo}, then instantiate again.{Environment.NewLine}{message}", [], host);
+            throw InstantiationFailed(component, NativeError.TakeMessage(error), state);
         }
 
         return instance;
+    }
+
+    /// <summary>
+    /// Starts instantiating in an async store (one with <see cref="StoreState.Fiber"/>) with an async linker: the future
+    /// the async driver polls; <paramref name="instance"/> and <paramref name="error"/> are written when it completes, so
+    /// they must stay put until then, and so must <paramref name="linker"/> (it lives with the compiled component).
+    /// </summary>
+    public static CallFutureHandle StartInstantiateAsync(Target component, nint context, LinkerHandle linker, ComponentInstanceNative* instance, nint* error) =>
+        new(AsyncApi.wasmtime_component_linker_instantiate_async(linker.Pointer, context, component.Handle.Pointer, instance, error));
+
+    /// <summary>The exception for a failed instantiation: a resource limit, or the start code's trap (or the host import it called that threw).</summary>
+    public static Exception InstantiationFailed(Target component, string rawMessage, StoreState state)
+    {
+        var message = BulkAdapter.Backtraces.Rewrite(rawMessage, component.Bulk);
+        var host = state.PendingHostException;
+        state.PendingHostException = null;
+        if (host is null && PoolingAllocatorOptions.Advice(message) is { } advice)
+        {
+            return new ComponentResourceLimitException(component.Name, message, advice);
+        }
+
+        if (host is null && IsLimit(message))
+        {
+            return new ComponentResourceLimitException(component.Name, message);
+        }
+
+        // Lead with the cause (a trap in the start code, or the host import it called that threw); Wasmtime's
+        // whole report, backtrace included, comes last.
+        var cause = ComponentTrapException.CauseOf(message).TrimEnd('.');
+        var todo = host is null ? "Fix the component's start code" : "Fix the host import (it was called while the component was being instantiated)";
+        return new ComponentBindingException($"{cause}: component '{component.Name}' could not be instantiated. {todo}, then instantiate again.{Environment.NewLine}{message}", [], host);
     }
 
     /// <summary>Wasmtime's wording when a store limit refuses an instantiation.</summary>
@@ -160,10 +180,28 @@ internal static unsafe class Linking
         return child;
     }
 
-    private static void AddResource(nint instance, HostBinder.ResourceDefinition r, Target component)
+    private static void AddResource(nint instance, HostBinder.ResourceDefinition r, Target component, FiberCallbackData? fiber)
     {
         var bytes = Encoding.UTF8.GetBytes(r.Name);
         var type = ComponentApi.wasmtime_component_resource_type_new_host(r.Tag);
+        if (fiber is not null)
+        {
+            // Async: the drop is queued natively and the host object released between polls (see AsyncDriver).
+            try
+            {
+                fixed (byte* p = bytes)
+                {
+                    Check(ComponentApi.wasmtime_component_linker_instance_add_resource(instance, p, (nuint)bytes.Length, type, (delegate* unmanaged[Cdecl]<nint, nint, uint, nint>)FiberTrampolines.ResourceDrop, fiber.ForResourceDrop(r.Tag), null), component, $"defining host resource '{r.Instance}#{r.Name}'");
+                }
+            }
+            finally
+            {
+                ComponentApi.wasmtime_component_resource_type_delete(type);
+            }
+
+            return;
+        }
+
         var handle = CallbackBridge.Handle(new HostResourceCallbacks.Target($"{r.Instance}#[resource-drop]{r.Name}"));
         try
         {
@@ -183,9 +221,21 @@ internal static unsafe class Linking
         }
     }
 
-    private static void AddFunc(nint instance, string name, int index, ImportPlan plan, Target component)
+    private static void AddFunc(nint instance, string name, int index, ImportPlan plan, Target component, FiberCallbackData? fiber)
     {
         var bytes = Encoding.UTF8.GetBytes(name);
+        if (fiber is not null)
+        {
+            // Async: the guest's call is recorded in the store's mailbox by machine code, with import id index + 1; the
+            // driver runs the store's host function Imports[index].
+            fixed (byte* p = bytes)
+            {
+                Check(AsyncApi.wasmtime_component_linker_instance_add_func_async(instance, p, (nuint)bytes.Length, FiberTrampolines.HostCall, fiber.ForHostCall(index + 1L), 0), component, $"defining host function '{plan.Functions[index].Qualified}'");
+            }
+
+            return;
+        }
+
         fixed (byte* p = bytes)
         {
             // env is the plan index, not a handle: nothing to free.

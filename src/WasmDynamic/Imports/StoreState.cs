@@ -30,6 +30,9 @@ internal sealed class StoreState : IDisposable, IResourceSite, IHostExceptionSin
     /// <summary>The store's <c>wasmtime_context_t*</c> (set once the store exists).</summary>
     public nint StoreContext { get; set; }
 
+    /// <summary>The async side of the store (mailbox, fiber callback data), for an instance linked for async calls; else null.</summary>
+    public FiberStore? Fiber { get; set; }
+
     /// <summary>Host objects behind host-implemented resource handles.</summary>
     public HostResourceTable HostResources { get; } = new();
 
@@ -74,5 +77,11 @@ internal sealed class StoreState : IDisposable, IResourceSite, IHostExceptionSin
     public object LiftGuestResource(GuestResourceClass resourceClass, nint any) =>
         throw new WasmDynamicException($"A {resourceClass.Resource.Name} resource the component exports cannot pass through a host import; only the component's exports take and return it.");
 
-    public void Dispose() => ResultContext.Dispose();
+    /// <summary>Frees the context and the fiber data; after the store itself is gone (its callbacks read that data).</summary>
+    public void Dispose()
+    {
+        ResultContext.Dispose();
+        Fiber?.Dispose();
+        Fiber = null;
+    }
 }

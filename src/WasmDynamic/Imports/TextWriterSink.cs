@@ -13,11 +13,32 @@ internal sealed unsafe class TextWriterSink
     private readonly Decoder _decoder = new UTF8Encoding(false).GetDecoder();
     private char[] _chars = new char[1024];
 
-    public TextWriterSink(WasiOutput output, bool error)
+    public TextWriterSink(WasiOutput output, bool error, bool handle = true)
     {
         _output = output;
         _error = error;
-        Handle = CallbackBridge.Handle(this);
+        Handle = handle ? CallbackBridge.Handle(this) : 0;
+    }
+
+    /// <summary>
+    /// Passes on bytes an async store buffered (<see cref="Native.FiberOutputBuffer"/>, drained between polls on the
+    /// polling thread), as <see cref="Write"/> does for a synchronous store.
+    /// </summary>
+    public void Accept(ReadOnlySpan<byte> bytes)
+    {
+        lock (this)
+        {
+            Append(bytes);
+        }
+    }
+
+    /// <summary>Ends the output of an async store (passes on an unterminated last line).</summary>
+    public void Close()
+    {
+        lock (this)
+        {
+            Finish();
+        }
     }
 
     /// <summary>A GCHandle owned by Wasmtime from now on; freed by <see cref="Release"/>.</summary>

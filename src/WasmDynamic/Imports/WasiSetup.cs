@@ -5,7 +5,13 @@ namespace WasmDynamic.Imports;
 /// <summary>Gives a store its WASI context as <see cref="WasiOptions"/> describe it (sandboxed unless opened up).</summary>
 internal static unsafe class WasiSetup
 {
-    public static void Configure(nint context, WasiOptions wasi)
+    /// <param name="context">The store's context.</param>
+    /// <param name="wasi">What the guest may see and where its output goes.</param>
+    /// <param name="fiber">
+    /// The async side of an async store: the guest's output is then appended to native buffers by a fiber callback and
+    /// passed on between polls (a managed output callback would run on the guest's fiber).
+    /// </param>
+    public static void Configure(nint context, WasiOptions wasi, FiberStore? fiber = null)
     {
         var config = WasiApi.wasi_config_new();
         try
@@ -34,17 +40,28 @@ internal static unsafe class WasiSetup
                 WasiApi.wasi_config_set_stdin_bytes(config, &vec);
             }
 
-            // WasiOutput.Null needs no sink: a WASI context without one discards the guest's output.
-            if (!wasi.StandardOutput.Discard)
+            if (fiber is not null)
             {
-                var stdout = new TextWriterSink(wasi.StandardOutput, error: false);
-                WasiApi.wasi_config_set_stdout_custom(config, &TextWriterSink.Write, stdout.Handle, &TextWriterSink.Release);
+                // Async store: a machine-code routine appends to native buffers; the driver passes them on between polls.
+                fiber.UseOutput(wasi);
+                var write = (delegate* unmanaged[Cdecl]<nint, byte*, nuint, nint>)FiberTrampolines.OutputWrite;
+                WasiApi.wasi_config_set_stdout_custom(config, write, fiber.Stdout!.Pointer, null);
+                WasiApi.wasi_config_set_stderr_custom(config, write, fiber.Stderr!.Pointer, null);
             }
-
-            if (!wasi.StandardError.Discard)
+            else
             {
-                var stderr = new TextWriterSink(wasi.StandardError, error: true);
-                WasiApi.wasi_config_set_stderr_custom(config, &TextWriterSink.Write, stderr.Handle, &TextWriterSink.Release);
+                // WasiOutput.Null needs no sink: a WASI context without one discards the guest's output.
+                if (!wasi.StandardOutput.Discard)
+                {
+                    var stdout = new TextWriterSink(wasi.StandardOutput, error: false);
+                    WasiApi.wasi_config_set_stdout_custom(config, &TextWriterSink.Write, stdout.Handle, &TextWriterSink.Release);
+                }
+
+                if (!wasi.StandardError.Discard)
+                {
+                    var stderr = new TextWriterSink(wasi.StandardError, error: true);
+                    WasiApi.wasi_config_set_stderr_custom(config, &TextWriterSink.Write, stderr.Handle, &TextWriterSink.Release);
+                }
             }
 
             foreach (var dir in wasi.Directories)

@@ -96,6 +96,9 @@ internal sealed unsafe class FiberMailbox : IDisposable
         Volatile.Write(ref _box->Done, 1);
     }
 
+    /// <summary>True when host-resource drops are queued.</summary>
+    public bool HasDrops => _box->DropCount > 0;
+
     /// <summary>Hands every queued host-resource drop (tag, rep) to <paramref name="drop"/> and empties the queue.</summary>
     public int TakeDrops(Action<uint, uint> drop)
     {

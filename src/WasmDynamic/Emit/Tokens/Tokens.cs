@@ -34,6 +34,20 @@ internal static class Tokens
 
     public static readonly MethodInfo InvokerContext = typeof(ExportCall).GetProperty(nameof(ExportCall.Context), All)!.GetMethod!;
 
+    public static readonly MethodInfo InvokerBeginAsync = typeof(ExportCall).GetMethod(nameof(ExportCall.BeginAsync), All)!;
+
+    public static readonly MethodInfo FrameArgs = typeof(AsyncExportFrame).GetProperty(nameof(AsyncExportFrame.Args), All)!.GetMethod!;
+
+    public static readonly MethodInfo FrameContext = typeof(AsyncExportFrame).GetProperty(nameof(AsyncExportFrame.Context), All)!.GetMethod!;
+
+    public static readonly MethodInfo FrameAbandon = typeof(AsyncExportFrame).GetMethod(nameof(AsyncExportFrame.Abandon), All)!;
+
+    public static readonly MethodInfo FrameRun = typeof(AsyncExportFrame).GetMethod(nameof(AsyncExportFrame.Run), 0, All, null, [typeof(CancellationToken)], null)!;
+
+    public static readonly MethodInfo FrameRunTyped = typeof(AsyncExportFrame).GetMethods(All).Single(m => m.Name == nameof(AsyncExportFrame.Run) && m.IsGenericMethodDefinition);
+
+    public static readonly MethodInfo FrameRunDiscarding = typeof(AsyncExportFrame).GetMethod(nameof(AsyncExportFrame.RunDiscarding), All)!;
+
     public static MethodInfo Lower(Type converterType) => converterType.GetMethod(nameof(ValueConverter<int>.Lower))!;
 
     public static MethodInfo Lift(Type converterType) => converterType.GetMethod(nameof(ValueConverter<int>.Lift))!;

@@ -1,0 +1,207 @@
+using System.Diagnostics;
+using WasmDynamic.Exports;
+using WasmDynamic.Imports;
+using WasmDynamic.Native;
+
+namespace WasmDynamic;
+
+/// <summary>
+/// Drives one async call (or instantiation) of an async store to its end: polls the guest's future; between polls,
+/// on the polling thread, passes on WASI output, releases dropped host resources, runs the host import the guest is
+/// waiting on (awaiting its task) and writes its results, and checks the call's cancellation, deadline and disposal
+/// (the guest yields at every epoch tick). Nothing here runs on the guest's fiber: the fiber callbacks are machine
+/// code that only record (see <see cref="FiberTrampolines"/>).
+/// </summary>
+/// <remarks>
+/// <para>Blocking mode (a synchronous call on an async instance) runs the same loop on the calling thread and waits
+/// for host tasks instead of awaiting them.</para>
+/// <para>A call stopped by the driver (cancelled, timed out, disposed, or a host import that threw) deletes the future —
+/// Wasmtime drops the guest's fiber where it stopped — and reports a failure that the caller classifies like a trap
+/// of the synchronous path; the store is then unusable, as after any trap.</para>
+/// </remarks>
+internal static class AsyncDriver
+{
+    // The store whose host import this flow runs (its continuations included): a call into that same instance from
+    // there is a re-entrance, refused instead of waiting forever for the slot its own call holds.
+    private static readonly AsyncLocal<StoreState?> Importing = new();
+
+    /// <summary>The store whose host import the current flow is running, or null.</summary>
+    public static StoreState? InImportOf => Importing.Value;
+
+    /// <summary>Runs <paramref name="future"/> to its end. Null when it finished (the caller reads its error slot); else why it was stopped.</summary>
+    public static async ValueTask<NativeFailure?> RunAsync(CallFutureHandle future, StoreState state, InterruptState interrupt, bool blocking)
+    {
+        var fiber = state.Fiber!;
+        while (true)
+        {
+            var done = future.Poll();
+            fiber.DrainOutput();
+            if (fiber.Mailbox.HasDrops && ReleaseDrops(fiber, state) is { } dropFailed)
+            {
+                Abandon(future, fiber);
+                return dropFailed;
+            }
+
+            if (done)
+            {
+                return null;
+            }
+
+            if (fiber.Mailbox.TryTakeHostCall(out var call))
+            {
+                var function = state.Imports[checked((int)call.ImportId - 1)];
+                var failed = await RunHostAsync(function, call, state, interrupt, blocking).ConfigureAwait(false);
+                if (failed is not null)
+                {
+                    Abandon(future, fiber);
+                    return failed;
+                }
+
+                fiber.Mailbox.Complete();
+                continue;
+            }
+
+            // An epoch yield: the guest gives its thread back at every tick.
+            var reason = interrupt.Check();
+            if (reason != InterruptReason.None)
+            {
+                interrupt.Reason = reason;
+                Abandon(future, fiber);
+                return new NativeFailure(InterruptState.Message(reason), null, ComponentTrapCode.Interrupted, []);
+            }
+
+            if (!blocking)
+            {
+                await Task.Yield();
+            }
+        }
+    }
+
+    /// <summary>Blocks until <paramref name="future"/> ends (a synchronous call or instantiation of an async store).</summary>
+    public static NativeFailure? Run(CallFutureHandle future, StoreState state, InterruptState interrupt)
+    {
+        var run = RunAsync(future, state, interrupt, blocking: true);
+        Debug.Assert(run.IsCompleted, "blocking mode never awaits an incomplete task");
+        return run.GetAwaiter().GetResult();
+    }
+
+    /// <summary>Deletes the future (the guest's fiber is dropped where it stopped) and frees the host call's arguments.</summary>
+    private static void Abandon(CallFutureHandle future, FiberStore fiber)
+    {
+        future.Dispose();
+        fiber.Mailbox.Complete();
+    }
+
+    private static async ValueTask<NativeFailure?> RunHostAsync(HostFunction function, PendingHostCall call, StoreState state, InterruptState interrupt, bool blocking)
+    {
+        // The host's token: cancelled with the call (its token, the instance's token) and at its deadline.
+        CancellationTokenSource? cancel = null;
+        if (function.IsAsync && (interrupt.CallToken.CanBeCanceled || interrupt.InstanceToken.CanBeCanceled || interrupt.Deadline != long.MaxValue))
+        {
+            cancel = CancellationTokenSource.CreateLinkedTokenSource(interrupt.CallToken, interrupt.InstanceToken);
+            if (interrupt.Deadline != long.MaxValue)
+            {
+                cancel.CancelAfter(TimeSpan.FromTicks(Math.Max(0, (long)((interrupt.Deadline - Stopwatch.GetTimestamp()) * (double)TimeSpan.TicksPerSecond / Stopwatch.Frequency))));
+            }
+        }
+
+        Importing.Value = state;
+        try
+        {
+            Emit.HostPending? pending;
+            try
+            {
+                pending = function.Start(call, cancel?.Token ?? default);
+            }
+            catch (Exception e)
+            {
+                return HostFailed(state, function, e);
+            }
+
+            if (pending is null)
+            {
+                return null;
+            }
+
+            var completion = pending.Completion;
+            if (!completion.IsCompleted)
+            {
+                var token = cancel?.Token ?? default;
+                try
+                {
+                    if (blocking)
+                    {
+                        completion.Wait(token);
+                    }
+                    else
+                    {
+                        await completion.WaitAsync(token).ConfigureAwait(false);
+                    }
+                }
+                catch (Exception) when (!completion.IsCompleted)
+                {
+                    // Cancelled or out of time while the host runs: stop the host and the call, as a timeout stops a guest.
+                    var reason = interrupt.Check();
+                    interrupt.Reason = reason == InterruptReason.None ? InterruptReason.Timeout : reason;
+                    cancel?.Cancel();
+                    return new NativeFailure(InterruptState.Message(interrupt.Reason), null, ComponentTrapCode.Interrupted, []);
+                }
+                catch (Exception)
+                {
+                    // The task failed or was cancelled by the host itself: Finish rethrows it.
+                }
+            }
+
+            try
+            {
+                function.Finish(call, pending);
+            }
+            catch (Exception e)
+            {
+                return HostFailed(state, function, e);
+            }
+
+            return null;
+        }
+        finally
+        {
+            function.End();
+            cancel?.Dispose();
+        }
+    }
+
+    /// <summary>A host import threw: kept for the export's caller (the inner exception), and the call fails as a host trap.</summary>
+    private static NativeFailure HostFailed(StoreState state, HostFunction function, Exception exception)
+    {
+        state.Capture(exception, function.Where);
+        return new NativeFailure($"host function {function.Where} threw {exception.GetType().Name}: {exception.Message}", null, null, []);
+    }
+
+    /// <summary>Releases (and disposes) the host objects the guest dropped; a Dispose that throws fails the call, as its destructor trap would.</summary>
+    private static NativeFailure? ReleaseDrops(FiberStore fiber, StoreState state)
+    {
+        NativeFailure? failed = null;
+        fiber.Mailbox.TakeDrops((tag, rep) =>
+        {
+            if (state.HostResources.Remove(rep) is IDisposable disposable)
+            {
+                try
+                {
+                    disposable.Dispose();
+                }
+                catch (Exception e)
+                {
+                    if (failed is not null)
+                    {
+                        return;
+                    }
+
+                    var where = $"'{fiber.ResourceName(tag)}' ({disposable.GetType().Name}.Dispose)";
+                    state.Capture(e, where);
+                    failed = new NativeFailure($"host resource destructor {where} threw {e.GetType().Name}: {e.Message}", null, null, []);
+                }
+            }
+        });
+        return failed;
+    }
+}

@@ -1,0 +1,260 @@
+using WasmDynamic.Exports;
+using WasmDynamic.Imports;
+using WasmDynamic.Native;
+
+namespace WasmDynamic;
+
+/// <summary>
+/// The call gate of an async instance (one linked through the fiber callbacks: instantiated with
+/// <see cref="WasmComponent.InstantiateAsync(InstanceOptions, CancellationToken)"/>, or given a host import that returns a task). One
+/// call at a time, as for every instance, but the slot is a semaphore: async callers queue for it without blocking a
+/// thread, synchronous callers block on it, and a call holds it across the awaits of its host imports, so a sync and an
+/// async call of one instance exclude each other. The instance's <c>_lock</c> is held only for the moments the call
+/// state (depth, poison, disposal) changes, never across an await.
+/// </summary>
+/// <remarks>
+/// Deadlock detection between instances (<see cref="InstanceOptions.HostImportWaitTimeout"/>) covers the synchronous
+/// gate only; an async caller waiting for an instance waits until the holding call ends or its own token is cancelled.
+/// </remarks>
+public sealed partial class ComponentInstance : IAsyncDisposable
+{
+    private readonly SemaphoreSlim _slot = new(1, 1);
+    private readonly bool _asyncRequested;
+    private bool _async;
+    private bool _tickerForCall;
+
+    /// <summary>
+    /// True when this instance is linked for async calls: it was created by
+    /// <see cref="WasmComponent.InstantiateAsync(InstanceOptions, CancellationToken)"/>, or one of its host imports returns a
+    /// <see cref="Task"/> or <see cref="ValueTask"/>. Its synchronous calls run the async driver on the calling thread and
+    /// block it while a host import's task runs; its async calls (<c>XAsync</c> methods, <see cref="InvokeAsync(string, object?[])"/>)
+    /// hold no thread while the guest waits. On an instance that is not async, async calls run synchronously and return a
+    /// completed task.
+    /// </summary>
+    public bool IsAsync => _async;
+
+    /// <summary>
+    /// Frees the instance once the call running now (if any) has ended, without blocking a thread while it runs: queues
+    /// for the call slot like an async call, then disposes (see <see cref="Dispose"/>).
+    /// </summary>
+    /// <exception cref="WasmDynamicException">A host resource's Dispose threw (see <see cref="Dispose"/>).</exception>
+    public async ValueTask DisposeAsync()
+    {
+        if (_disposed)
+        {
+            return;
+        }
+
+        if (_async && AsyncDriver.InImportOf != _state)
+        {
+            // Stop a running call at its next poll, then wait for it to leave.
+            _interrupt.Disposing = true;
+            await _slot.WaitAsync().ConfigureAwait(false);
+            try
+            {
+                Dispose();
+            }
+            finally
+            {
+                _slot.Release();
+            }
+
+            return;
+        }
+
+        Dispose();
+    }
+
+    /// <summary>Instantiates an instance created for async use (<see cref="WasmComponent.InstantiateAsync(InstanceOptions, CancellationToken)"/>) without blocking a thread while the start code waits for host imports.</summary>
+    [System.Diagnostics.CodeAnalysis.RequiresUnreferencedCode(Trimming.Reflection)]
+    [System.Diagnostics.CodeAnalysis.RequiresDynamicCode(Trimming.Emit)]
+    internal async Task InstantiateAsync(CancellationToken cancellationToken)
+    {
+        var instantiation = PrepareStore()!;
+        using (instantiation)
+        {
+            _interrupt.CallToken = cancellationToken;
+            try
+            {
+                Finish(instantiation, await AsyncDriver.RunAsync(instantiation.Future, _state, _interrupt, blocking: false).ConfigureAwait(false));
+            }
+            finally
+            {
+                _interrupt.CallToken = default;
+            }
+        }
+    }
+
+    /// <summary>Enters an async call: waits for the slot without blocking, then checks and arms the call.</summary>
+    [System.Diagnostics.CodeAnalysis.RequiresUnreferencedCode(Trimming.Reflection)]
+    [System.Diagnostics.CodeAnalysis.RequiresDynamicCode(Trimming.Emit)]
+    internal async ValueTask EnterAsync(FunctionInvoker invoker, CancellationToken cancellationToken)
+    {
+        if (AsyncDriver.InImportOf is { } store && store == _state)
+        {
+            throw Reentered(invoker);
+        }
+
+        if (!_slot.Wait(0))
+        {
+            try
+            {
+                await _slot.WaitAsync(cancellationToken).ConfigureAwait(false);
+            }
+            catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+            {
+                throw new ComponentCanceledException(invoker.QualifiedName, invoker.Function.Signature, cancellationToken);
+            }
+        }
+
+        try
+        {
+            EnterHeld(invoker, cancellationToken);
+        }
+        catch
+        {
+            _slot.Release();
+            throw;
+        }
+    }
+
+    /// <summary>A synchronous call of an async instance: blocks for the slot.</summary>
+    [System.Diagnostics.CodeAnalysis.RequiresUnreferencedCode(Trimming.Reflection)]
+    [System.Diagnostics.CodeAnalysis.RequiresDynamicCode(Trimming.Emit)]
+    private void EnterBlocking(FunctionInvoker invoker)
+    {
+        if (AsyncDriver.InImportOf is { } store && store == _state)
+        {
+            throw Reentered(invoker);
+        }
+
+        _slot.Wait();
+        try
+        {
+            EnterHeld(invoker, default);
+        }
+        catch
+        {
+            _slot.Release();
+            throw;
+        }
+    }
+
+    /// <summary>With the slot held: refuses a disposed or poisoned instance (or recreates it), a cancelled call; arms the call.</summary>
+    [System.Diagnostics.CodeAnalysis.RequiresUnreferencedCode(Trimming.Reflection)]
+    [System.Diagnostics.CodeAnalysis.RequiresDynamicCode(Trimming.Emit)]
+    private void EnterHeld(FunctionInvoker invoker, CancellationToken cancellationToken)
+    {
+        _lock.Enter();
+        try
+        {
+            if (_disposed)
+            {
+                throw new ObjectDisposedException(nameof(ComponentInstance), $"Cannot call '{invoker.QualifiedName}': the component instance is disposed.");
+            }
+
+            if (_poison is not null)
+            {
+                if (!_options.RecreateAfterTrap)
+                {
+                    throw new ComponentInstancePoisonedException(invoker.QualifiedName, _poison);
+                }
+
+                Recreate();
+            }
+
+            var token = cancellationToken.CanBeCanceled ? cancellationToken : CancellationScope.For(this);
+            if (_options.CancellationToken.IsCancellationRequested || token.IsCancellationRequested)
+            {
+                throw new ComponentCanceledException(invoker.QualifiedName, invoker.Function.Signature, token.IsCancellationRequested ? token : _options.CancellationToken);
+            }
+
+            _depth++;
+            _holder = Environment.CurrentManagedThreadId;
+            _currentCall = invoker;
+            _state.PendingHostException = null;
+            if (_interruptsConfigured || token.CanBeCanceled)
+            {
+                if (!_holdsTicker && token.CanBeCanceled)
+                {
+                    // The guest sees its token only at epoch ticks: keep a ticker running for this call.
+                    Component.Runtime.AcquireEpochTicker();
+                    _tickerForCall = true;
+                }
+
+                _interrupt.CallToken = token;
+                _interrupt.Reason = InterruptReason.None;
+                _interrupt.Deadline = _timeoutTicks is { } t ? System.Diagnostics.Stopwatch.GetTimestamp() + t : long.MaxValue;
+                WasmtimeApi.wasmtime_context_set_epoch_deadline(Context, 1);
+                _armed = true;
+            }
+
+            if (_options.FuelPerCall is { } fuel)
+            {
+                WasmtimeApi.wasmtime_context_set_fuel(Context, fuel);
+            }
+        }
+        finally
+        {
+            _lock.Exit();
+        }
+    }
+
+    /// <summary>Leaves an async instance's call (async or blocking); frees the store if it was disposed meanwhile.</summary>
+    internal void ExitAsync()
+    {
+        _lock.Enter();
+        try
+        {
+            if (_armed)
+            {
+                _armed = false;
+                _interrupt.CallToken = default;
+                _interrupt.Deadline = long.MaxValue;
+            }
+
+            if (_tickerForCall)
+            {
+                _tickerForCall = false;
+                Component.Runtime.ReleaseEpochTicker();
+            }
+
+            if (--_depth == 0)
+            {
+                _currentCall = null;
+                _holder = 0;
+                if (_disposed)
+                {
+                    FreeIfDisposed();
+                }
+            }
+        }
+        finally
+        {
+            _lock.Exit();
+            _slot.Release();
+        }
+    }
+
+    /// <summary>The exception for a call the async driver stopped; it poisons the instance.</summary>
+    internal Exception CallFailed(FunctionInvoker invoker, NativeFailure failure)
+    {
+        _poison = CallFailure.Classify(WithoutTwins(failure), invoker.QualifiedName, invoker.Function.Signature, _interrupt, _state, _options);
+        return _poison;
+    }
+
+    /// <summary>
+    /// Makes the new store async when the instance is: its data pointer is the fiber mailbox, epochs make the guest
+    /// yield (no managed epoch callback: it would run on the fiber), and the linker uses the fiber callbacks.
+    /// </summary>
+    private void UseFiberStore(ImportPlan plan)
+    {
+        if (!FiberTrampolines.IsSupported)
+        {
+            throw new PlatformNotSupportedException($"Component '{Component.Name}' needs an async instance (InstantiateAsync, or a host import returning a task), and async calls need native fiber callbacks, which exist for x86-64 Linux and macOS only. Use synchronous host imports and Instantiate.");
+        }
+
+        var arguments = plan.Functions.Count == 0 ? 0 : plan.Functions.Max(f => f.Function.Parameters.Count);
+        _state.Fiber = new FiberStore(arguments, plan);
+    }
+}
