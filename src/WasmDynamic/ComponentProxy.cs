@@ -1,6 +1,5 @@
 using System.Dynamic;
 using System.Linq.Expressions;
-using System.Reflection;
 using WasmDynamic.Dynamic;
 using WasmDynamic.Emit;
 using WasmDynamic.Exports;
@@ -15,12 +14,7 @@ namespace WasmDynamic;
 public abstract class ComponentProxy : IDynamicMetaObjectProvider, IProxyObject
 {
     /// <summary>This class as Emit sees it: the base of emitted proxies, its constructor and its invokers field.</summary>
-    [System.Diagnostics.CodeAnalysis.UnconditionalSuppressMessage("Trimming", "IL2026", Justification = "The descriptor is read only while emitting, which every caller reaches through RequiresUnreferencedCode members.")]
-    [System.Diagnostics.CodeAnalysis.UnconditionalSuppressMessage("AOT", "IL3050", Justification = "As for IL2026: emission carries RequiresDynamicCode.")]
-    internal static readonly EmittedBase Emitted = new(
-        typeof(ComponentProxy),
-        typeof(ComponentProxy).GetConstructor(BindingFlags.NonPublic | BindingFlags.Instance, [typeof(object)])!,
-        typeof(ComponentProxy).GetField(nameof(Invokers), BindingFlags.NonPublic | BindingFlags.Instance)!);
+    internal static readonly EmittedBase Emitted = EmittedBase.Of(typeof(ComponentProxy), nameof(Invokers));
 
     /// <summary>One invoker per bound function (emitted methods index into it).</summary>
     internal readonly FunctionInvoker[] Invokers;

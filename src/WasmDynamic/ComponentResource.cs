@@ -1,6 +1,5 @@
 using System.Dynamic;
 using System.Linq.Expressions;
-using System.Reflection;
 using WasmDynamic.Emit;
 using WasmDynamic.Exports;
 
@@ -17,12 +16,7 @@ namespace WasmDynamic;
 public abstract class ComponentResource : IDisposable, IDynamicMetaObjectProvider, IResourceObject
 {
     /// <summary>This class as Emit sees it: the base of emitted resource classes, its constructor and its invokers field.</summary>
-    [System.Diagnostics.CodeAnalysis.UnconditionalSuppressMessage("Trimming", "IL2026", Justification = "The descriptor is read only while emitting, which every caller reaches through RequiresUnreferencedCode members.")]
-    [System.Diagnostics.CodeAnalysis.UnconditionalSuppressMessage("AOT", "IL3050", Justification = "As for IL2026: emission carries RequiresDynamicCode.")]
-    internal static readonly EmittedBase Emitted = new(
-        typeof(ComponentResource),
-        typeof(ComponentResource).GetConstructor(BindingFlags.NonPublic | BindingFlags.Instance, [typeof(object)])!,
-        typeof(ComponentResource).GetField(nameof(Invokers), BindingFlags.NonPublic | BindingFlags.Instance)!);
+    internal static readonly EmittedBase Emitted = EmittedBase.Of(typeof(ComponentResource), nameof(Invokers));
 
     /// <summary>Called by emitted constructors.</summary>
     private protected ComponentResource(object handle)

@@ -30,7 +30,7 @@ public class ArchitectureTests
         "ComponentOutOfFuelException", "ComponentResourceLimitException", "ComponentInstancePoisonedException",
         "ComponentReentrancyException", "ComponentDeadlockException",
         "Unit", "Option`1", "Result`2", "ComponentRecord", "ComponentVariant",
-        "WitNameAttribute", "GeneratedBindingAttribute", "WitEquality", "Structural", "Naming",
+        "WitNameAttribute", "GeneratedBindingAttribute", "WitEquality", "Naming",
         "ComponentRuntimeOptions", "PoolingAllocatorOptions", "InstanceOptions", "WasiOptions", "WasiInput", "WasiOutput", "WasiDirectory", "ComponentImports",
     ];
 

@@ -284,20 +284,5 @@ internal static unsafe partial class WrapperGenerator
     }
 
     /// <summary>The <c>primvaltype</c> byte of a simple type; byte lists are strings in the twin.</summary>
-    private static byte Primitive(WitType t) => BulkPlan.IsBytes(t) ? (byte)0x73 : (byte)(t.Kind switch
-    {
-        WitTypeKind.Bool => 0x7f,
-        WitTypeKind.S8 => 0x7e,
-        WitTypeKind.U8 => 0x7d,
-        WitTypeKind.S16 => 0x7c,
-        WitTypeKind.U16 => 0x7b,
-        WitTypeKind.S32 => 0x7a,
-        WitTypeKind.U32 => 0x79,
-        WitTypeKind.S64 => 0x78,
-        WitTypeKind.U64 => 0x77,
-        WitTypeKind.F32 => 0x76,
-        WitTypeKind.F64 => 0x75,
-        WitTypeKind.Char => 0x74,
-        _ => 0x73,
-    });
+    private static byte Primitive(WitType t) => PrimValTypes.Code(BulkPlan.IsBytes(t) ? WitTypeKind.String : t.Kind);
 }

@@ -7,8 +7,9 @@ using WasmDynamic.Exports;
 namespace WasmDynamic.Dynamic;
 
 /// <summary>
-/// Binds <c>dynamic</c> operations on an emitted proxy (a <c>ComponentProxy</c>, seen as <see cref="IProxyObject"/>) straight to its emitted methods. The call site
-/// caches the rule per proxy type, so after warm-up a dynamic call is the typed call plus argument coercion.
+/// Binds <c>dynamic</c> operations on an emitted proxy (a <c>ComponentProxy</c>, seen as <see cref="IProxyObject"/>)
+/// straight to its emitted methods. The call site caches the rule per proxy type, so after warm-up a dynamic call is
+/// the typed call plus argument coercion.
 /// </summary>
 [System.Diagnostics.CodeAnalysis.RequiresUnreferencedCode(Trimming.Reflection)]
 [System.Diagnostics.CodeAnalysis.RequiresDynamicCode(Trimming.Emit)]

@@ -13,22 +13,8 @@ namespace WasmDynamic.Emit;
 /// </remarks>
 internal sealed class EmittedBase
 {
-    public EmittedBase(Type type, ConstructorInfo constructor, FieldInfo invokers)
-    {
-        if (!type.IsAbstract || constructor.DeclaringType != type || constructor.GetParameters() is not [{ ParameterType: var p }] || p != typeof(object))
-        {
-            throw new ArgumentException($"{type} needs an abstract base with a constructor taking the binding (object).", nameof(constructor));
-        }
-
-        if (invokers.DeclaringType != type || invokers.FieldType.GetElementType() is not { } element || !typeof(ExportCall).IsAssignableFrom(element))
-        {
-            throw new ArgumentException($"{type}.{invokers.Name} must be an array of {nameof(ExportCall)} declared by the base.", nameof(invokers));
-        }
-
-        Type = type;
-        Constructor = constructor;
-        Invokers = invokers;
-    }
+    private EmittedBase(Type type, ConstructorInfo constructor, FieldInfo invokers) =>
+        (Type, Constructor, Invokers) = (type, constructor, invokers);
 
     /// <summary>The base class.</summary>
     public Type Type { get; }
@@ -38,6 +24,31 @@ internal sealed class EmittedBase
 
     /// <summary>The field emitted methods read their invoker from: <c>Invokers[k]</c>.</summary>
     public FieldInfo Invokers { get; }
+
+    /// <summary>
+    /// <paramref name="type"/> as a base: its one non-public constructor taking the binding (<c>object</c>), and its
+    /// field <paramref name="invokersField"/> (given with <c>nameof</c> by the base itself).
+    /// </summary>
+    /// <exception cref="ArgumentException">The base does not have that shape.</exception>
+    public static EmittedBase Of(
+        [System.Diagnostics.CodeAnalysis.DynamicallyAccessedMembers(System.Diagnostics.CodeAnalysis.DynamicallyAccessedMemberTypes.NonPublicConstructors | System.Diagnostics.CodeAnalysis.DynamicallyAccessedMemberTypes.NonPublicFields)] Type type,
+        string invokersField)
+    {
+        const BindingFlags Own = BindingFlags.NonPublic | BindingFlags.Instance | BindingFlags.DeclaredOnly;
+        var constructor = type.GetConstructor(Own, [typeof(object)]);
+        if (!type.IsAbstract || constructor is null)
+        {
+            throw new ArgumentException($"{type} needs to be abstract, with a non-public constructor taking the binding (object).", nameof(type));
+        }
+
+        var invokers = type.GetField(invokersField, Own);
+        if (invokers?.FieldType.GetElementType() is not { } element || !typeof(ExportCall).IsAssignableFrom(element))
+        {
+            throw new ArgumentException($"{type}.{invokersField} must be a field holding an array of {nameof(ExportCall)}.", nameof(invokersField));
+        }
+
+        return new EmittedBase(type, constructor, invokers);
+    }
 }
 
 /// <summary>The bases of emitted export proxies and of emitted guest resource classes (see <see cref="EmittedBase"/>).</summary>

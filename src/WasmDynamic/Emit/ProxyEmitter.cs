@@ -6,10 +6,10 @@ using WasmDynamic.Wit;
 namespace WasmDynamic.Emit;
 
 /// <summary>
-/// Emits proxy classes deriving from the proxy base (<c>ComponentProxy</c>, given as <see cref="WorldTypes.Bases"/>): with the default type map (one class for the root
-/// functions and one per exported interface, resource constructors and statics included), or implementing a user
-/// interface for <c>GetInterface&lt;T&gt;</c>. A user interface is validated completely before anything is emitted;
-/// all mismatches are reported together.
+/// Emits proxy classes deriving from the proxy base (<c>ComponentProxy</c>, given as <see cref="WorldTypes.Bases"/>):
+/// with the default type map (one class for the root functions and one per exported interface, resource constructors
+/// and statics included), or implementing a user interface for <c>GetInterface&lt;T&gt;</c>. A user interface is
+/// validated completely before anything is emitted; all mismatches are reported together.
 /// </summary>
 [System.Diagnostics.CodeAnalysis.RequiresUnreferencedCode(Trimming.Reflection)]
 [System.Diagnostics.CodeAnalysis.RequiresDynamicCode(Trimming.Emit)]

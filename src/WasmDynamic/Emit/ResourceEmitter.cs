@@ -8,9 +8,9 @@ namespace WasmDynamic.Emit;
 
 /// <summary>
 /// Emits a class per guest resource deriving from the resource base (<c>ComponentResource</c>, given as
-/// <see cref="WorldTypes.Bases"/>), whose instance methods call the
-/// resource's <c>[method]</c> functions with the object itself as <c>self</c>: with the default type map, or
-/// implementing the user's resource interface (<c>ICounter : IDisposable</c>).
+/// <see cref="WorldTypes.Bases"/>), whose instance methods call the resource's <c>[method]</c> functions with the
+/// object itself as <c>self</c>: with the default type map, or implementing the user's resource interface
+/// (<c>ICounter : IDisposable</c>).
 /// </summary>
 [System.Diagnostics.CodeAnalysis.RequiresUnreferencedCode(Trimming.Reflection)]
 [System.Diagnostics.CodeAnalysis.RequiresDynamicCode(Trimming.Emit)]

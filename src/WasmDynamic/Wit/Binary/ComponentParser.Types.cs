@@ -42,7 +42,7 @@ internal ref partial struct ComponentParser
             case 0x42:
                 return ParseDeclaredType(end, b == 0x41, at);
             default:
-                if (Primitive(b) is { } prim)
+                if (PrimValTypes.Kind(b) is { } prim)
                 {
                     return new ValueTypeDef(prim);
                 }
@@ -231,7 +231,7 @@ internal ref partial struct ComponentParser
             throw Error("unexpected end of the section (a value type was expected)");
         }
 
-        if (Primitive(_data[_pos]) is { } prim)
+        if (PrimValTypes.Kind(_data[_pos]) is { } prim)
         {
             _pos++;
             return ValRef.Of(prim);
@@ -251,23 +251,4 @@ internal ref partial struct ComponentParser
 
         return new ValRef(null, (uint)index);
     }
-
-    private static WitTypeKind? Primitive(byte b) => b switch
-    {
-        0x7f => WitTypeKind.Bool,
-        0x7e => WitTypeKind.S8,
-        0x7d => WitTypeKind.U8,
-        0x7c => WitTypeKind.S16,
-        0x7b => WitTypeKind.U16,
-        0x7a => WitTypeKind.S32,
-        0x79 => WitTypeKind.U32,
-        0x78 => WitTypeKind.S64,
-        0x77 => WitTypeKind.U64,
-        0x76 => WitTypeKind.F32,
-        0x75 => WitTypeKind.F64,
-        0x74 => WitTypeKind.Char,
-        0x73 => WitTypeKind.String,
-        0x64 => WitTypeKind.ErrorContext,
-        _ => null,
-    };
 }
