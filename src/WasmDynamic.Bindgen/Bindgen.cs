@@ -31,18 +31,31 @@ public static class Bindgen
     /// <exception cref="ArgumentNullException">An argument is null.</exception>
     /// <exception cref="ArgumentException"><paramref name="name"/> is not a usable namespace.</exception>
     /// <exception cref="ComponentLoadException"><paramref name="component"/> is not a valid component.</exception>
-    public static IReadOnlyDictionary<string, byte[]> Generate(string name, byte[] component)
+    public static IReadOnlyDictionary<string, byte[]> Generate(string name, byte[] component) => Generate(name, component, null);
+
+    /// <summary>
+    /// Reads the world of <paramref name="component"/>, then generates its bindings as <paramref name="options"/> say
+    /// (see <see cref="Generate(string, byte[])"/>).
+    /// </summary>
+    /// <param name="name">The namespace of the generated code, e.g. <c>Demo.Calc</c>.</param>
+    /// <param name="component">The component's bytes.</param>
+    /// <param name="options">How to write the bindings (null: the defaults, synchronous).</param>
+    /// <returns>File name (e.g. <c>ITypes.g.cs</c>) → UTF-8 C# source, in a stable order.</returns>
+    /// <exception cref="ArgumentNullException">An argument is null.</exception>
+    /// <exception cref="ArgumentException"><paramref name="name"/> is not a usable namespace.</exception>
+    /// <exception cref="ComponentLoadException"><paramref name="component"/> is not a valid component.</exception>
+    public static IReadOnlyDictionary<string, byte[]> Generate(string name, byte[] component, BindgenOptions? options)
     {
         ArgumentNullException.ThrowIfNull(name);
         ArgumentNullException.ThrowIfNull(component);
         if (component.AsSpan().StartsWith("\0asm"u8))
         {
-            return Generate(name, WitWorld.Read(component));
+            return Generate(name, WitWorld.Read(component), options);
         }
 
         using var runtime = new ComponentRuntime();
         using var loaded = runtime.Load(component);
-        return Generate(name, loaded.World);
+        return Generate(name, loaded.World, options);
     }
 
     /// <summary>Generates the bindings of <paramref name="world"/>.</summary>
@@ -51,11 +64,20 @@ public static class Bindgen
     /// <returns>File name (e.g. <c>ITypes.g.cs</c>) → UTF-8 C# source, in a stable order.</returns>
     /// <exception cref="ArgumentNullException">An argument is null.</exception>
     /// <exception cref="ArgumentException"><paramref name="name"/> is not a usable namespace.</exception>
-    public static IReadOnlyDictionary<string, byte[]> Generate(string name, WitWorld world)
+    public static IReadOnlyDictionary<string, byte[]> Generate(string name, WitWorld world) => Generate(name, world, null);
+
+    /// <summary>Generates the bindings of <paramref name="world"/> as <paramref name="options"/> say.</summary>
+    /// <param name="name">The namespace of the generated code, e.g. <c>Demo.Calc</c>.</param>
+    /// <param name="world">The world, e.g. <see cref="WasmComponent.World"/>.</param>
+    /// <param name="options">How to write the bindings (null: the defaults, synchronous).</param>
+    /// <returns>File name (e.g. <c>ITypes.g.cs</c>) → UTF-8 C# source, in a stable order.</returns>
+    /// <exception cref="ArgumentNullException">An argument is null.</exception>
+    /// <exception cref="ArgumentException"><paramref name="name"/> is not a usable namespace.</exception>
+    public static IReadOnlyDictionary<string, byte[]> Generate(string name, WitWorld world, BindgenOptions? options)
     {
         ArgumentNullException.ThrowIfNull(name);
         ArgumentNullException.ThrowIfNull(world);
-        var files = Emitter.Run(CSharpNames.Namespace(name), world);
+        var files = Emitter.Run(CSharpNames.Namespace(name), world, options ?? new BindgenOptions());
         var result = new SortedDictionary<string, byte[]>(StringComparer.Ordinal);
         foreach (var (file, text) in files)
         {

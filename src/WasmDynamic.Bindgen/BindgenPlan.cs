@@ -47,14 +47,18 @@ internal sealed class BindgenPlan
 
     private readonly NameScope _top = new(ignoreCase: true, [BindingsClass, .. CSharpNames.CommonBclTypes]);
 
-    public BindgenPlan(string ns, WitWorld world)
+    public BindgenPlan(string ns, WitWorld world, bool async = false)
     {
         Namespace = ns;
         World = world;
+        Async = async;
         Plan();
     }
 
     public string Namespace { get; }
+
+    /// <summary>Task-returning members (see <see cref="BindgenOptions.Async"/>).</summary>
+    public bool Async { get; }
 
     public WitWorld World { get; }
 

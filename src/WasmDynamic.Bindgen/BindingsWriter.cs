@@ -9,6 +9,10 @@ internal sealed class BindingsWriter(BindgenPlan plan, CSharpTypes types, Sorted
 {
     private const string Imports = "global::WasmDynamic.ComponentImports";
 
+    /// <summary>The delegate type of an async host function: <c>Func&lt;…, CancellationToken, Task&lt;T&gt;&gt;</c>.</summary>
+    private string AsyncDelegate(WitFunction f) =>
+        $"global::System.Func<{string.Join(", ", BindingMessages.ClrParameters(f).Select(p => Cs(p.Type)).Append(CancellationToken).Append(AsyncReturnType(f)))}>";
+
     public void Write()
     {
         var w = NewFile();
@@ -96,11 +100,13 @@ internal sealed class BindingsWriter(BindgenPlan plan, CSharpTypes types, Sorted
             w.Open($"public static {Imports} {add}(this {Imports} imports, {i.Name} implementation)");
             w.Line("global::System.ArgumentNullException.ThrowIfNull(imports);");
             w.Line("global::System.ArgumentNullException.ThrowIfNull(implementation);");
+            var names = ImportNames(functions);
             if (i.Wit is null)
             {
-                foreach (var f in functions)
+                for (var k = 0; k < functions.Count; k++)
                 {
-                    w.Line($"imports.Add({Literal(f.Name)}, new {BindingMessages.Delegate(f, Cs, "global::System.")}(implementation.{Pascal(f.ShortName)}));");
+                    var type = Plan.Async ? AsyncDelegate(functions[k]) : BindingMessages.Delegate(functions[k], Cs, "global::System.");
+                    w.Line($"imports.Add({Literal(functions[k].Name)}, new {type}(implementation.{names[k]}));");
                 }
 
                 w.Line("return imports;");
@@ -114,10 +120,19 @@ internal sealed class BindingsWriter(BindgenPlan plan, CSharpTypes types, Sorted
                     w.Line();
                     w.Line($"// Public methods named as WasmDynamic matches them, whatever way {i.Name} is implemented.");
                     w.Open($"private sealed class {adapter}({i.Name} target)");
-                    Separated(w, functions, f =>
+                    Separated(w, Enumerable.Range(0, functions.Count), k =>
                     {
-                        var ps = f.Parameters.Select(p => Escape(Camel(p.Name)));
-                        EmitMethod(w, f, Pascal(f.ShortName), export: false, body: $"target.{Pascal(f.ShortName)}({string.Join(", ", ps)})", modifiers: "public ");
+                        var f = functions[k];
+                        var ps = f.Parameters.Select(p => Escape(Camel(p.Name))).ToList();
+                        if (Plan.Async)
+                        {
+                            ps.Add(TokenName(f));
+                            EmitAsyncMethod(w, f, names[k], export: false, body: $"target.{names[k]}({string.Join(", ", ps)})", modifiers: "public ");
+                        }
+                        else
+                        {
+                            EmitMethod(w, f, names[k], export: false, body: $"target.{names[k]}({string.Join(", ", ps)})", modifiers: "public ");
+                        }
                     });
 
                     w.Close();

@@ -3,9 +3,9 @@ namespace WasmDynamic.Bindgen;
 /// <summary>Turns one world into C# files (see <see cref="Bindgen"/>): plans it, then runs one writer per kind.</summary>
 internal static class Emitter
 {
-    public static SortedDictionary<string, string> Run(string ns, Wit.WitWorld world)
+    public static SortedDictionary<string, string> Run(string ns, Wit.WitWorld world, BindgenOptions options)
     {
-        var plan = new BindgenPlan(ns, world);
+        var plan = new BindgenPlan(ns, world, options.Async);
         var types = new CSharpTypes(plan);
         var files = new SortedDictionary<string, string>(StringComparer.Ordinal);
         var records = new RecordWriter(plan, types, files);

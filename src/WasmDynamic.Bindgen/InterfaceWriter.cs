@@ -9,7 +9,10 @@ internal sealed class InterfaceWriter(BindgenPlan plan, CSharpTypes types, Sorte
 {
     public void WriteExport(Iface i)
     {
-        using var shadow = Types.Shadow(i.Bound.SelectMany(f => new[] { Pascal(f.ShortName), f.ResourceName is null ? string.Empty : "Create" + Pascal(f.ResourceName), f.ResourceName is null ? string.Empty : Pascal(f.ResourceName) + Pascal(f.ShortName) }));
+        var names = BindingNames.MemberNames(i.Bound, i.Name);
+        var async = Plan.Async ? Enumerable.Range(0, i.Bound.Count).Where(k => i.Bound[k].Kind == WitFunctionKind.Freestanding).ToArray() : [];
+        var asyncNames = AsyncNames(async.Select(k => names[k]).ToList(), [i.Name, .. names]);
+        using var shadow = Types.Shadow(i.Bound.SelectMany(f => new[] { Pascal(f.ShortName), f.ResourceName is null ? string.Empty : "Create" + Pascal(f.ResourceName), f.ResourceName is null ? string.Empty : Pascal(f.ResourceName) + Pascal(f.ShortName) }).Concat(asyncNames));
         var w = NewFile();
         if (i.Wit is null)
         {
@@ -23,8 +26,23 @@ internal sealed class InterfaceWriter(BindgenPlan plan, CSharpTypes types, Sorte
         w.Line(WitAttr(i.WitName));
         w.Line($"[global::WasmDynamic.GeneratedBinding({Literal(i.WitName)}, {Literal(WitFingerprint.Compute(i.WitName, i.AllFunctions(Plan.World)))})]");
         w.Open($"public interface {i.Name}");
-        var names = BindingNames.MemberNames(i.Bound, i.Name);
-        var first = Separated(w, Enumerable.Range(0, i.Bound.Count), k => EmitMethod(w, i.Bound[k], names[k], export: true, body: null));
+
+        // Each function, then (with BindgenOptions.Async) its Task-returning twin right after it.
+        var members = new List<Action>();
+        for (var k = 0; k < i.Bound.Count; k++)
+        {
+            var f = i.Bound[k];
+            var name = names[k];
+            members.Add(() => EmitMethod(w, f, name, export: true, body: null));
+            var j = Array.IndexOf(async, k);
+            if (j >= 0)
+            {
+                var asyncName = asyncNames[j];
+                members.Add(() => EmitAsyncMethod(w, f, asyncName, export: true, body: null));
+            }
+        }
+
+        var first = Separated(w, members, m => m());
 
         EmitSkipped(w, i, first);
         w.Close();
@@ -39,7 +57,8 @@ internal sealed class InterfaceWriter(BindgenPlan plan, CSharpTypes types, Sorte
             return;
         }
 
-        using var shadow = Types.Shadow(i.Bound.Select(f => Pascal(f.ShortName)));
+        var names = ImportNames(freestanding);
+        using var shadow = Types.Shadow(names);
         var w = NewFile();
         var add = i.Wit is null ? "AddRootImports" : "Add" + Pascal(i.Wit.ShortName);
         w.Summary(i.Wit is null
@@ -47,7 +66,17 @@ internal sealed class InterfaceWriter(BindgenPlan plan, CSharpTypes types, Sorte
             : $"The imported interface <c>{Xml(i.Wit.Name)}</c>, implemented by the host. Supply an implementation with\n<c>new ComponentImports().{add}(new MyImpl())</c> ({BindgenPlan.BindingsClass}), or with\n<c>imports.Add({Xml(Literal(i.Wit.Name))}, obj)</c> for an object whose public methods match by name.");
         w.Line(WitAttr(i.WitName));
         w.Open($"public interface {i.Name}");
-        var first = Separated(w, freestanding, f => EmitMethod(w, f, Pascal(f.ShortName), export: false, body: null));
+        var first = Separated(w, Enumerable.Range(0, freestanding.Count), k =>
+        {
+            if (Plan.Async)
+            {
+                EmitAsyncMethod(w, freestanding[k], names[k], export: false, body: null);
+            }
+            else
+            {
+                EmitMethod(w, freestanding[k], names[k], export: false, body: null);
+            }
+        });
 
         EmitSkipped(w, i, first);
         w.Close();

@@ -70,6 +70,70 @@ internal abstract class SourceWriter
         w.Line(body is null ? signature + ";" : signature + " => " + body + ";");
     }
 
+    /// <summary>
+    /// The Task-returning twin of <paramref name="f"/> (see <see cref="BindgenOptions.Async"/>):
+    /// <c>{modifiers}Task&lt;T&gt; XAsync(…, CancellationToken cancellationToken[ = default])</c>, the token optional for
+    /// callers of an export and required of a host that implements an import.
+    /// </summary>
+    protected void EmitAsyncMethod(CodeWriter w, WitFunction f, string name, bool export, string? body, string modifiers = "")
+    {
+        var token = TokenName(f);
+        w.Summary($"WIT: <c>{Xml(f.Signature)}</c>, called asynchronously.");
+        foreach (var p in BindingMessages.ClrParameters(f))
+        {
+            w.Line($"/// <param name=\"{Camel(p.Name)}\">WIT <c>{Xml(WitPrinter.Identifier(p.Name))}: {Xml(p.Type.ToString())}</c>.</param>");
+        }
+
+        w.Line($"/// <param name=\"{token}\">{(export ? "Cancels the call." : "Canceled when the guest's call is canceled.")}</param>");
+        w.Line(f.Result is null
+            ? "/// <returns>Completes when the call does.</returns>"
+            : $"/// <returns>WIT <c>{Xml(f.Result.ToString())}</c>, when the call completes.</returns>");
+        w.Line(WitAttr(export ? f.Name : f.ShortName));
+        var parameters = BindingMessages.Parameters(f, Cs, p => Escape(Camel(p)));
+        var signature = $"{modifiers}{AsyncReturnType(f)} {name}({(parameters.Length == 0 ? string.Empty : parameters + ", ")}{CancellationToken} {token}{(export ? " = default" : string.Empty)})";
+        w.Line(body is null ? signature + ";" : signature + " => " + body + ";");
+    }
+
+    protected const string CancellationToken = "global::System.Threading.CancellationToken";
+
+    /// <summary><c>Task</c>, or <c>Task&lt;T&gt;</c> of the WIT result's C# type.</summary>
+    protected string AsyncReturnType(WitFunction f) =>
+        f.Result is null ? "global::System.Threading.Tasks.Task" : $"global::System.Threading.Tasks.Task<{Cs(f.Result)}>";
+
+    /// <summary>The token parameter's name: <c>cancellationToken</c>, unless a WIT parameter already has it.</summary>
+    protected static string TokenName(WitFunction f)
+    {
+        var taken = BindingMessages.ClrParameters(f).Select(p => Escape(Camel(p.Name))).ToHashSet(StringComparer.Ordinal);
+        var name = "cancellationToken";
+        for (var i = 2; taken.Contains(name); i++)
+        {
+            name = "cancellationToken" + i;
+        }
+
+        return name;
+    }
+
+    /// <summary>
+    /// The names of the async members for <paramref name="memberNames"/>: each name plus <c>Async</c>, unless that is
+    /// one of <paramref name="taken"/> or an earlier async name (then a number follows; <c>[WitName]</c> still binds it).
+    /// One rule for the interface and the <c>WitBindings</c> adapter that forwards to it.
+    /// </summary>
+    protected static string[] AsyncNames(IReadOnlyList<string> memberNames, IEnumerable<string> taken)
+    {
+        var scope = new NameScope(ignoreCase: false, [.. taken]);
+        return memberNames.Select(n => scope.Claim(n + "Async")).ToArray();
+    }
+
+    /// <summary>
+    /// The member names of a host interface's functions: PascalCase of the WIT name, or with
+    /// <see cref="BindgenOptions.Async"/> their async names (<see cref="AsyncNames"/>).
+    /// </summary>
+    protected string[] ImportNames(IReadOnlyList<WitFunction> functions)
+    {
+        var names = functions.Select(f => Pascal(f.ShortName)).ToArray();
+        return Plan.Async ? AsyncNames(names, []) : names;
+    }
+
     /// <summary>Value equality members for a type whose fields hold lists (the library's <c>WitEquality</c> compares sequences).</summary>
     protected static void EmitEquality(CodeWriter w, string type, List<string> members)
     {

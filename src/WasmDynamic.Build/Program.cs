@@ -12,21 +12,21 @@ namespace WasmDynamic.Build;
 public static class Program
 {
     /// <summary>Runs the generator.</summary>
-    /// <param name="args"><c>&lt;component.wasm&gt; &lt;namespace&gt; &lt;output folder&gt;</c>.</param>
+    /// <param name="args"><c>&lt;component.wasm&gt; &lt;namespace&gt; &lt;output folder&gt; [--async]</c>.</param>
     /// <returns>0 on success, 1 on an error.</returns>
     public static int Main(string[] args)
     {
         ArgumentNullException.ThrowIfNull(args);
-        if (args.Length != 3)
+        if (args.Length is not (3 or 4) || (args.Length == 4 && args[3] != "--async"))
         {
-            Console.Error.WriteLine("WasmDynamic.Build: error WDB0000: expected <component.wasm> <namespace> <output folder>; this tool is run by the WitBindings build targets.");
+            Console.Error.WriteLine("WasmDynamic.Build: error WDB0000: expected <component.wasm> <namespace> <output folder> [--async]; this tool is run by the WitBindings build targets.");
             return 1;
         }
 
         var (component, name, folder) = (args[0], args[1], args[2]);
         try
         {
-            var written = Generate(component, name, folder);
+            var written = Generate(component, name, folder, new WasmDynamic.Bindgen.BindgenOptions { Async = args.Length == 4 });
             Console.WriteLine($"WitBindings: {Path.GetFileName(component)} -> {folder} ({written} of the files changed)");
             return 0;
         }
@@ -38,10 +38,14 @@ public static class Program
     }
 
     /// <summary>Generates the bindings of <paramref name="component"/> into <paramref name="folder"/>.</summary>
+    /// <param name="component">The component binary.</param>
+    /// <param name="name">The namespace of the generated code.</param>
+    /// <param name="folder">Where the files go.</param>
+    /// <param name="options">How to write them (null: the defaults).</param>
     /// <returns>How many files were written (new or changed).</returns>
     /// <exception cref="ArgumentException">The file is not a component binary, or the namespace is unusable.</exception>
     /// <exception cref="ComponentLoadException">The binary is not a valid component.</exception>
-    public static int Generate(string component, string name, string folder)
+    public static int Generate(string component, string name, string folder, WasmDynamic.Bindgen.BindgenOptions? options = null)
     {
         var bytes = File.ReadAllBytes(component);
         if (!bytes.AsSpan().StartsWith("\0asm"u8))
@@ -52,7 +56,7 @@ public static class Program
         }
 
         var world = WitWorld.Read(bytes);
-        var files = WasmDynamic.Bindgen.Bindgen.Generate(name, world);
+        var files = WasmDynamic.Bindgen.Bindgen.Generate(name, world, options);
         Directory.CreateDirectory(folder);
         var written = 0;
         foreach (var (file, utf8) in files)

@@ -173,11 +173,15 @@ public static partial class Program
             var component = ComponentArgument();
             var name = new System.CommandLine.Option<string>("--name", "-n") { Description = "The namespace of the generated code, e.g. Demo.Calc.", Required = true };
             var outDir = new System.CommandLine.Option<string>("--out", "-o") { Description = "The directory to write the .cs files into (created if missing).", Required = true };
-            var command = new Command("bindgen", "Generate C# bindings for the component: interfaces for GetInterface<T>, host interfaces for its imports, and its types.") { component, name, outDir };
+            var async = new System.CommandLine.Option<bool>("--async")
+            {
+                Description = "Also write Task XAsync(…, CancellationToken) methods on exported interfaces, and write the host interfaces of imports with Task-returning methods only.",
+            };
+            var command = new Command("bindgen", "Generate C# bindings for the component: interfaces for GetInterface<T>, host interfaces for its imports, and its types.") { component, name, outDir, async };
             command.SetAction(result => Guard(() =>
             {
                 var bytes = ReadComponent(result.GetValue(component)!);
-                var files = Bindgen.Bindgen.Generate(result.GetValue(name)!, bytes);
+                var files = Bindgen.Bindgen.Generate(result.GetValue(name)!, bytes, new Bindgen.BindgenOptions { Async = result.GetValue(async) });
                 var dir = result.GetValue(outDir)!;
                 Directory.CreateDirectory(dir);
                 foreach (var (file, utf8) in files)

@@ -46,7 +46,7 @@ public class BuildIntegrationTests
                   </PropertyGroup>
                   <ItemGroup>
                     <PackageReference Include="WasmDynamic.Build" Version="{version}" />
-                    <WitBindings Include="shapes.wasm" Namespace="Acme.Shapes" />
+                    <WitBindings Include="shapes.wasm" Namespace="Acme.Shapes" Async="$(AsyncShapes)" />
                     <WitBindings Include="shapes.wat" Namespace="Acme.Text" Condition="'$(TryWat)' == 'true'" />
                     <None Include="shapes.wasm" CopyToOutputDirectory="PreserveNewest" />
                   </ItemGroup>
@@ -89,6 +89,12 @@ public class BuildIntegrationTests
             var (code, output) = Dotnet.Run(app, "build", "-c", "Debug", "-nologo", "-p:TryWat=true");
             code.Should().NotBe(0);
             output.Should().Contain("shapes.wat : error WDB0001: WitBindings reads component binaries (.wasm)");
+
+            // Async="true" is an input of the generation: it runs again and adds the Task-returning twins.
+            var asyncBuild = Dotnet.Ok(app, "build", "-c", "Debug", "-nologo", "-v:n", "-p:AsyncShapes=true");
+            asyncBuild.Should().Contain("WitBindings: shapes.wasm");
+            File.ReadAllText(shapes).Should().Contain("Point MakePoint(int x, int y);")
+                .And.Contain("global::System.Threading.Tasks.Task<Point> MakePointAsync(int x, int y, global::System.Threading.CancellationToken cancellationToken = default);");
         }
         finally
         {
