@@ -40,7 +40,10 @@ public sealed class ComponentRuntime : IDisposable
         WasmtimeApi.wasmtime_config_consume_fuel_set(config, options.ConsumeFuel);
         WasmtimeApi.wasmtime_config_max_wasm_stack_set(config, (nuint)options.MaxWasmStack);
         StackNeeded = (nuint)(options.MaxWasmStack + ComponentRuntimeOptions.HostStackReserve);
-        options.PoolingAllocator?.Apply(config);
+        if (options.PoolingAllocator is { } pool)
+        {
+            PoolingAllocation.Apply(config, pool);
+        }
         if (OperatingSystem.IsWindows() || OperatingSystem.IsMacOS())
         {
             // Windows with .NET 9+ runs with CET shadow stacks, which Wasmtime's signal-based traps break;

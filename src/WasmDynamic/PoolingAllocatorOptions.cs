@@ -1,5 +1,3 @@
-using WasmDynamic.Native;
-
 namespace WasmDynamic;
 
 /// <summary>
@@ -62,33 +60,4 @@ public sealed class PoolingAllocatorOptions
     private static uint Positive(uint value, string name) => value > 0
         ? value
         : throw new ArgumentOutOfRangeException(name, value, $"PoolingAllocatorOptions.{name} must be at least 1; 0 was given. Leave ComponentRuntimeOptions.PoolingAllocator null to allocate on demand instead.");
-
-    /// <summary>Sets the pooling strategy on an engine config (Wasmtime copies the pool settings).</summary>
-    internal void Apply(nint config)
-    {
-        var pool = WasmtimeApi.wasmtime_pooling_allocation_config_new();
-        try
-        {
-            WasmtimeApi.wasmtime_pooling_allocation_config_total_component_instances_set(pool, TotalComponentInstances);
-            WasmtimeApi.wasmtime_pooling_allocation_config_total_core_instances_set(pool, TotalCoreInstances);
-            WasmtimeApi.wasmtime_pooling_allocation_config_total_memories_set(pool, TotalMemories);
-            WasmtimeApi.wasmtime_pooling_allocation_config_total_tables_set(pool, TotalTables);
-            if (MaxMemoryBytes is { } bytes)
-            {
-                WasmtimeApi.wasmtime_pooling_allocation_config_max_memory_size_set(pool, (nuint)bytes);
-            }
-
-            WasmtimeApi.wasmtime_pooling_allocation_strategy_set(config, pool);
-        }
-        finally
-        {
-            WasmtimeApi.wasmtime_pooling_allocation_config_delete(pool);
-        }
-    }
-
-    /// <summary>The option a Wasmtime pool-exhaustion message points at, for the exception's advice.</summary>
-    internal static string? Advice(string message) =>
-        message.Contains("concurrent", StringComparison.Ordinal) && message.Contains("limit", StringComparison.Ordinal)
-            ? "The runtime's pooling allocator is full (ComponentRuntimeOptions.PoolingAllocator): dispose instances that are no longer needed, or raise PoolingAllocatorOptions.TotalComponentInstances, TotalCoreInstances, TotalMemories or TotalTables."
-            : null;
 }

@@ -26,7 +26,7 @@ public class ArchitectureTests
         "ComponentReentrancyException", "ComponentDeadlockException",
         "Unit", "Option`1", "Result`2", "ComponentRecord", "ComponentVariant",
         "WitNameAttribute", "GeneratedBindingAttribute", "WitEquality", "Structural",
-        "ComponentRuntimeOptions", "InstanceOptions", "WasiOptions", "WasiInput", "WasiOutput", "WasiDirectory", "ComponentImports",
+        "ComponentRuntimeOptions", "PoolingAllocatorOptions", "InstanceOptions", "WasiOptions", "WasiInput", "WasiOutput", "WasiDirectory", "ComponentImports",
     ];
 
     /// <summary>The public export-side types (bases of emitted proxies and resource classes): the Exports link.</summary>

@@ -123,7 +123,7 @@ internal static unsafe class Linking
             var message = BulkAdapter.Backtraces.Rewrite(NativeError.TakeMessage(error), component.Bulk);
             var host = state.PendingHostException;
             state.PendingHostException = null;
-            if (host is null && PoolingAllocatorOptions.Advice(message) is { } advice)
+            if (host is null && PoolAdvice(message) is { } advice)
             {
                 throw new ComponentResourceLimitException(component.Name, message, advice);
             }
@@ -142,6 +142,12 @@ internal static unsafe class Linking
 
         return instance;
     }
+
+    /// <summary>The advice for Wasmtime's report that the pooling allocator is full ("maximum concurrent … limit of N reached"), or null.</summary>
+    private static string? PoolAdvice(string message) =>
+        message.Contains("concurrent", StringComparison.Ordinal) && message.Contains("limit", StringComparison.Ordinal)
+            ? "The runtime's pooling allocator is full (ComponentRuntimeOptions.PoolingAllocator): dispose instances that are no longer needed, or raise PoolingAllocatorOptions.TotalComponentInstances, TotalCoreInstances, TotalMemories or TotalTables."
+            : null;
 
     /// <summary>Wasmtime's wording when a store limit refuses an instantiation.</summary>
     private static bool IsLimit(string message) =>
