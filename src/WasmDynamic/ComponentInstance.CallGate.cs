@@ -1,5 +1,3 @@
-using System.Collections.Concurrent;
-using System.Diagnostics;
 using System.Runtime.ExceptionServices;
 using WasmDynamic.Exports;
 using WasmDynamic.Imports;
@@ -9,7 +7,8 @@ namespace WasmDynamic;
 
 /// <summary>
 /// The call gate of an instance: one call at a time (a lock, waited for, never failed), re-entrance refused,
-/// deadlocks between instances detected, cancellation and deadlines armed per call, and stack room for the guest.
+/// deadlocks between instances detected (the waiting slow path: ComponentInstance.Waiting.cs), cancellation and
+/// deadlines armed per call, and stack room for the guest.
 /// A partial file of <see cref="ComponentInstance"/> because every step reads and writes the instance's call state
 /// (lock, depth, poison, disposal) under its lock.
 /// </summary>
@@ -34,13 +33,15 @@ public sealed partial class ComponentInstance
             return;
         }
 
-        if (_actingFor == this)
-        {
-            throw Reentered(invoker);
-        }
-
         if (!_lock.TryEnter())
         {
+            // Only here can this be the helper thread of a call short of stack (its caller holds the lock): a call
+            // from there re-enters the instance. The fast path reads no thread-static.
+            if (_actingFor == this)
+            {
+                throw Reentered(invoker);
+            }
+
             WaitForInstance(invoker);
         }
 
@@ -83,7 +84,8 @@ public sealed partial class ComponentInstance
             throw Reentered(invoker);
         }
 
-        if ((_interruptsConfigured || CancellationScope.Any) && CanceledBeforeCall() is { } canceled)
+        var interruptible = _interruptsConfigured || CancellationScope.Any;
+        if (interruptible && CanceledBeforeCall() is { } canceled)
         {
             // Already cancelled: refuse the call before the guest runs (the epoch callback would only see it at a
             // later tick, so a short call would sometimes run, sometimes not). The instance is left as it was.
@@ -95,14 +97,14 @@ public sealed partial class ComponentInstance
         _holder = Environment.CurrentManagedThreadId;
         _currentCall = invoker;
         _state.PendingHostException = null;
-        if (_interruptsConfigured || CancellationScope.Any)
+        if (interruptible)
         {
             Arm();
         }
 
-        if (_options.FuelPerCall is { } fuel)
+        if (_fuelPerCall != 0)
         {
-            WasmtimeApi.wasmtime_context_set_fuel(Context, fuel);
+            WasmtimeApi.wasmtime_context_set_fuel(Context, _fuelPerCall);
         }
     }
 
@@ -166,19 +168,12 @@ public sealed partial class ComponentInstance
         _lock.Exit();
     }
 
-    // How often a caller waiting for the instance checks for a deadlock.
-    private const int WaitSliceMilliseconds = 20;
-
-    /// <summary>Which instance each thread waits to enter (only threads that found it busy), for deadlock detection.</summary>
-    private static readonly ConcurrentDictionary<int, ComponentInstance> Waiting = new();
-
     /// <summary>
     /// The instance whose call this helper thread runs for a caller short of stack: on it, that instance counts as
     /// entered (its lock is held by the waiting caller).
     /// </summary>
     [ThreadStatic]
     private static ComponentInstance? _actingFor;
-
 
     // The managed thread id running the current outermost call, and that call (for deadlock messages).
     private volatile int _holder;
@@ -189,124 +184,6 @@ public sealed partial class ComponentInstance
 
     private static ComponentReentrancyException Reentered(FunctionInvoker invoker) =>
         new($"Cannot call '{invoker.QualifiedName}' ({invoker.Function.Signature}) from inside a host import of the same instance: the component model forbids re-entering an instance. Call another instance, or return to the guest first.");
-
-    /// <summary>The slow path of entering a busy instance: wait, but never forever in a deadlock.</summary>
-    private void WaitForInstance(FunctionInvoker invoker) => WaitForInstance(invoker.QualifiedName, invoker.Function.Signature);
-
-    /// <summary>
-    /// The slow path of entering a busy instance for <paramref name="call"/> (a function, or a resource drop that runs
-    /// the guest's destructor): wait, but never forever in a deadlock.
-    /// </summary>
-    private void WaitForInstance(string call, string signature)
-    {
-        var me = Environment.CurrentManagedThreadId;
-        Waiting[me] = this;
-        try
-        {
-            var limit = _options.HostImportWaitTimeoutTicks;
-            long seenImports = -1;
-            var since = Stopwatch.GetTimestamp();
-            string? seenChain = null;
-            while (!_lock.TryEnter(WaitSliceMilliseconds))
-            {
-                // The chain is read without stopping the threads in it, so one reading can mix states from before and
-                // after a thread moved on. A cycle counts only when the same chain is seen on two consecutive slices.
-                var candidate = DeadlockChain(me);
-                var confirmed = candidate is not null && candidate == seenChain;
-                seenChain = candidate;
-                if (confirmed && RefuseInCycle(me) is { } chain)
-                {
-                    throw new ComponentDeadlockException(
-                        $"Deadlock: the call '{call}' ({signature}) on thread {me} waits for component instance '{Component.Name}', {chain}, so none of them could ever return. The waiting call was refused instead. Do not make host imports wait for calls that need the instance they were called from.",
-                        call,
-                        _currentCall?.QualifiedName ?? "(unknown)");
-                }
-
-                var state = _state;
-                var imports = Volatile.Read(ref state.ImportCalls);
-                var now = Stopwatch.GetTimestamp();
-                if (state.ImportDepth > 0 && imports == seenImports)
-                {
-                    if (limit is { } l && now - since >= l)
-                    {
-                        var holding = _currentCall;
-                        var import = state.CurrentImport;
-                        throw new ComponentDeadlockException(
-                            $"The call '{call}' ({signature}) on thread {me} waited {_options.HostImportWaitTimeout!.Value.TotalMilliseconds:0.###} ms for component instance '{Component.Name}', held all that time by the call '{holding?.QualifiedName ?? "(unknown)"}' ({holding?.Function.Signature ?? "?"}) on thread {_holder}, which is inside the host import '{import?.QualifiedName ?? "(unknown)"}' ({import?.Function.Signature ?? "?"}). If that import waits for this call, neither would ever return, so this call was refused. Do not block a host import on another thread's call into the same instance; raise InstanceOptions.HostImportWaitTimeout if the import is legitimately that slow.",
-                            call,
-                            holding?.QualifiedName ?? "(unknown)");
-                    }
-                }
-                else
-                {
-                    // The holder is running guest code, or a new import started: not stuck in one import.
-                    seenImports = state.ImportDepth > 0 ? imports : -1;
-                    since = now;
-                }
-            }
-        }
-        finally
-        {
-            Waiting.TryRemove(me, out _);
-        }
-    }
-
-    /// <summary>Serializes the decision which call of a cycle is refused, so that exactly one is.</summary>
-    private static readonly object DeadlockGate = new();
-
-    /// <summary>
-    /// Confirms a cycle under <see cref="DeadlockGate"/> and takes this thread out of it before anyone else looks: of
-    /// the threads of one cycle that see it at once, only the first is refused; the others find the cycle broken and
-    /// go on waiting for the instance the refused call is about to release.
-    /// </summary>
-    private string? RefuseInCycle(int me)
-    {
-        lock (DeadlockGate)
-        {
-            var chain = DeadlockChain(me);
-            if (chain is not null)
-            {
-                Waiting.TryRemove(me, out _);
-            }
-
-            return chain;
-        }
-    }
-
-    /// <summary>
-    /// Follows "thread waits for instance, instance held by thread" from this instance; returns a description when
-    /// it leads back to <paramref name="me"/> (a cycle of calls waiting for each other), otherwise null.
-    /// </summary>
-    private string? DeadlockChain(int me)
-    {
-        var links = new List<string>();
-        var instance = this;
-        for (var i = 0; i < 64; i++)
-        {
-            var holder = instance._holder;
-            var call = instance._currentCall;
-            if (holder == 0 || call is null)
-            {
-                return null;
-            }
-
-            links.Add($"held by the call '{call.QualifiedName}' ({call.Function.Signature}) on thread {holder}");
-            if (holder == me)
-            {
-                return string.Join(", which waits for another instance ", links) + " — this very thread";
-            }
-
-            if (!Waiting.TryGetValue(holder, out var next))
-            {
-                return null;
-            }
-
-            links[^1] += $", which waits for component instance '{next.Component.Name}'";
-            instance = next;
-        }
-
-        return null;
-    }
 
     /// <summary>The stack a thread needs left to run a call itself.</summary>
     internal nuint StackNeeded { get; }

@@ -25,6 +25,10 @@ public sealed partial class ComponentInstance : IDisposable
     private ComponentProxy? _rootExports;
     private readonly InterruptState _interrupt = new();
     private readonly bool _interruptsConfigured;
+
+    // InstanceOptions.FuelPerCall, or 0 for none: a budget of 0 is the same either way (the store starts with it and
+    // keeps it, so every call runs out of fuel at once).
+    private readonly ulong _fuelPerCall;
     private PreparedComponent? _prepared;
     private StoreHandle _store = null!;
     private StoreState _state = null!;
@@ -55,6 +59,7 @@ public sealed partial class ComponentInstance : IDisposable
         _holdsComponent = true;
         StackNeeded = component.Runtime.StackNeeded;
 
+        _fuelPerCall = options.FuelPerCall ?? 0;
         _interrupt.InstanceToken = options.CancellationToken;
         _timeoutTicks = options.CallTimeoutTicks;
         _interruptsConfigured = _timeoutTicks is not null || options.CancellationToken.CanBeCanceled;

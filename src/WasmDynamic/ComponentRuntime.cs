@@ -40,9 +40,9 @@ public sealed class ComponentRuntime : IDisposable
         WasmtimeApi.wasmtime_config_consume_fuel_set(config, options.ConsumeFuel);
         WasmtimeApi.wasmtime_config_max_wasm_stack_set(config, (nuint)options.MaxWasmStack);
         StackNeeded = (nuint)(options.MaxWasmStack + ComponentRuntimeOptions.HostStackReserve);
-        if (options.PoolingAllocator is { } pooling)
+        if (options.PoolingAllocator is { } pool)
         {
-            PoolingAllocation.Apply(pooling, config);
+            PoolingAllocation.Apply(config, pool);
         }
 
         if (OperatingSystem.IsWindows() || OperatingSystem.IsMacOS())

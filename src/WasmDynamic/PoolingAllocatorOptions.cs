@@ -60,10 +60,4 @@ public sealed class PoolingAllocatorOptions
     private static uint Positive(uint value, string name) => value > 0
         ? value
         : throw new ArgumentOutOfRangeException(name, value, $"PoolingAllocatorOptions.{name} must be at least 1; 0 was given. Leave ComponentRuntimeOptions.PoolingAllocator null to allocate on demand instead.");
-
-    /// <summary>The option a Wasmtime pool-exhaustion message points at, for the exception's advice.</summary>
-    internal static string? Advice(string message) =>
-        message.Contains("concurrent", StringComparison.Ordinal) && message.Contains("limit", StringComparison.Ordinal)
-            ? "The runtime's pooling allocator is full (ComponentRuntimeOptions.PoolingAllocator): dispose instances that are no longer needed, or raise PoolingAllocatorOptions.TotalComponentInstances, TotalCoreInstances, TotalMemories or TotalTables."
-            : null;
 }

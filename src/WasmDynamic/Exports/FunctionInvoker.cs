@@ -21,6 +21,11 @@ internal sealed unsafe class FunctionInvoker : ExportCall, IDisposable
     private readonly Val* _result;
     private readonly int _argCount;
     private readonly bool _hasResult;
+    private readonly MarshalContext _context;
+
+    // A scalar result (bool, integers, floats, char) owns no native memory: nothing to delete, and the slot holds a
+    // plain value Wasmtime may overwrite. Every other result is deleted after it is lifted.
+    private readonly bool _resultOwnsMemory;
     private bool _resultLive;
 
     // The function is looked up in the store on first use, by the thread that holds the instance (a lookup from
@@ -36,6 +41,8 @@ internal sealed unsafe class FunctionInvoker : ExportCall, IDisposable
         QualifiedName = qualifiedName;
         _argCount = function.Parameters.Count;
         _hasResult = function.Result is not null;
+        _resultOwnsMemory = function.Result is not (null or WitPrimitive { PrimitiveKind: not WitTypeKind.String });
+        _context = owner.ArgumentContext;
         _func = (ComponentFunc*)NativeMemory.AllocZeroed((nuint)sizeof(ComponentFunc));
         _args = (Val*)NativeMemory.AllocZeroed((nuint)Math.Max(_argCount, 1) * Val.Size);
         Bulk = owner.BulkTwin(interfaceName, function.Name);
@@ -56,7 +63,7 @@ internal sealed unsafe class FunctionInvoker : ExportCall, IDisposable
     /// <summary>The name used in messages: <c>demo:calc/types@0.1.0#area</c> or <c>add</c>.</summary>
     public string QualifiedName { get; }
 
-    public override MarshalContext Context => _owner.ArgumentContext;
+    public override MarshalContext Context => _context;
 
     /// <summary>Enters the instance and returns the argument slots.</summary>
     public override Val* Begin()
@@ -76,7 +83,11 @@ internal sealed unsafe class FunctionInvoker : ExportCall, IDisposable
             }
         }
 
-        Context.MarkBulkSlots(_args, Bulk?.BulkParameters ?? 0);
+        if (Bulk is { } bulk)
+        {
+            _context.MarkBulkSlots(_args, bulk.BulkParameters);
+        }
+
         return _args;
     }
 
@@ -85,8 +96,8 @@ internal sealed unsafe class FunctionInvoker : ExportCall, IDisposable
     {
         if (Bulk is { } bulk)
         {
-            Context.MarkBulkSlots(null, 0);
-            BulkValues.FixArguments(_args, bulk.BulkParameters, Context);
+            _context.MarkBulkSlots(null, 0);
+            BulkValues.FixArguments(_args, bulk.BulkParameters, _context);
         }
 
         if (_owner.IsAsync)
@@ -104,7 +115,7 @@ internal sealed unsafe class FunctionInvoker : ExportCall, IDisposable
             throw _owner.CallFailed(this, error);
         }
 
-        _resultLive = _hasResult;
+        _resultLive = _resultOwnsMemory;
         return _result;
     }
 
@@ -158,7 +169,7 @@ internal sealed unsafe class FunctionInvoker : ExportCall, IDisposable
     internal nint CallNative() =>
         ComponentApi.wasmtime_component_func_call(_func, _owner.Context, _args, (nuint)_argCount, _hasResult ? _result : null, _hasResult ? 1u : 0u);
 
-    /// <summary>Frees the result, resets the argument arena and leaves the instance (always, from a finally).</summary>
+    /// <summary>Frees a non-scalar result, resets the argument arena and leaves the instance (always, from a finally).</summary>
     public override void End()
     {
         if (_resultLive)
@@ -170,7 +181,11 @@ internal sealed unsafe class FunctionInvoker : ExportCall, IDisposable
             NativeMemory.Clear(_result, Val.Size);
         }
 
-        Context.MarkBulkSlots(null, 0);
+        if (Bulk is not null)
+        {
+            _context.MarkBulkSlots(null, 0);
+        }
+
         _owner.ExitCall();
     }
 

@@ -146,7 +146,7 @@ internal static unsafe class Linking
         var message = BulkAdapter.Backtraces.Rewrite(rawMessage, component.Bulk);
         var host = state.PendingHostException;
         state.PendingHostException = null;
-        if (host is null && PoolingAllocatorOptions.Advice(message) is { } advice)
+        if (host is null && PoolAdvice(message) is { } advice)
         {
             return new ComponentResourceLimitException(component.Name, message, advice);
         }
@@ -162,6 +162,12 @@ internal static unsafe class Linking
         var todo = host is null ? "Fix the component's start code" : "Fix the host import (it was called while the component was being instantiated)";
         return new ComponentBindingException($"{cause}: component '{component.Name}' could not be instantiated. {todo}, then instantiate again.{Environment.NewLine}{message}", [], host);
     }
+
+    /// <summary>The advice for Wasmtime's report that the pooling allocator is full ("maximum concurrent … limit of N reached"), or null.</summary>
+    private static string? PoolAdvice(string message) =>
+        message.Contains("concurrent", StringComparison.Ordinal) && message.Contains("limit", StringComparison.Ordinal)
+            ? "The runtime's pooling allocator is full (ComponentRuntimeOptions.PoolingAllocator): dispose instances that are no longer needed, or raise PoolingAllocatorOptions.TotalComponentInstances, TotalCoreInstances, TotalMemories or TotalTables."
+            : null;
 
     /// <summary>Wasmtime's wording when a store limit refuses an instantiation.</summary>
     private static bool IsLimit(string message) =>

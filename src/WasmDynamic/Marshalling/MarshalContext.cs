@@ -66,6 +66,8 @@ internal sealed unsafe class MarshalContext : IDisposable
         _deleteAfterCall.Clear();
     }
 
+    private const int OnePassChars = 340 * 1024;
+
     /// <summary>UTF-8 that refuses lone surrogates instead of replacing them with U+FFFD.</summary>
     private static readonly UTF8Encoding Strict = new(encoderShouldEmitUTF8Identifier: false, throwOnInvalidBytes: true);
 
@@ -86,7 +88,8 @@ internal sealed unsafe class MarshalContext : IDisposable
 
     private void WriteUtf8(ByteVec* dst, string text)
     {
-        var max = text.Length <= 0x10000 ? Strict.GetMaxByteCount(text.Length) : Strict.GetByteCount(text);
+        // Up to OnePassChars the worst case (3 bytes a char) fits the arena chunk it keeps: encode in one pass.
+        var max = text.Length <= OnePassChars ? Strict.GetMaxByteCount(text.Length) : Strict.GetByteCount(text);
         if (Owned)
         {
             var count = Strict.GetByteCount(text);

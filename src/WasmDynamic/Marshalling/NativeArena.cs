@@ -11,6 +11,7 @@ namespace WasmDynamic.Marshalling;
 internal sealed unsafe class NativeArena : IDisposable
 {
     private const int ChunkSize = 64 * 1024;
+    private const int MaxKeptChunk = 1024 * 1024;
     private readonly List<(nint Ptr, nuint Size)> _chunks = new();
     private int _current = -1;
     private nuint _offset;
@@ -55,7 +56,7 @@ internal sealed unsafe class NativeArena : IDisposable
         return p;
     }
 
-    /// <summary>Forgets everything allocated since the last reset; large one-off chunks are freed.</summary>
+    /// <summary>Forgets everything allocated since the last reset; large chunks beyond one of up to 1 MiB are freed.</summary>
     public void Reset()
     {
         // Most calls (scalars) never touch the arena.
@@ -73,12 +74,25 @@ internal sealed unsafe class NativeArena : IDisposable
             }
         }
 
+        // One large chunk (up to 1 MiB) is kept: a caller passing big strings or lists call after call reuses it
+        // instead of mapping and unmapping fresh memory (page faults) each time. Larger or further ones are freed.
+        var keptLarge = false;
         for (var i = 0; i < _chunks.Count; i++)
         {
-            if (_chunks[i].Size > 4 * ChunkSize)
+            var size = _chunks[i].Size;
+            if (size <= 4 * ChunkSize)
+            {
+                continue;
+            }
+
+            if (keptLarge || size > MaxKeptChunk)
             {
                 NativeMemory.Free((void*)_chunks[i].Ptr);
                 _chunks.RemoveAt(i--);
+            }
+            else
+            {
+                keptLarge = true;
             }
         }
 

@@ -1,10 +1,10 @@
 namespace WasmDynamic.Native;
 
-/// <summary>Wasmtime's pooling allocation strategy as <see cref="PoolingAllocatorOptions"/> describe it.</summary>
+/// <summary>Turns <see cref="PoolingAllocatorOptions"/> into Wasmtime's pooling strategy on an engine config.</summary>
 internal static class PoolingAllocation
 {
-    /// <summary>Sets the pooling strategy on an engine config (Wasmtime copies the pool settings).</summary>
-    public static void Apply(PoolingAllocatorOptions options, nint config)
+    /// <summary>Sets the pooling strategy on <paramref name="config"/> (Wasmtime copies the pool settings).</summary>
+    public static void Apply(nint config, PoolingAllocatorOptions options)
     {
         var pool = WasmtimeApi.wasmtime_pooling_allocation_config_new();
         try
