@@ -19,10 +19,11 @@ internal static class Paired
     private const int Rounds = 21;
     private const int WarmupRounds = 3;
 
-    public static int Run(string artifacts)
+    public static int Run(string artifacts, string[]? only = null)
     {
         var cases = typeof(Paired).Assembly.GetTypes()
             .Where(t => t.Namespace == "WasmDynamic.Benchmarks.Hot" && !t.IsAbstract && t.GetMethods().Any(m => m.GetCustomAttribute<BenchmarkAttribute>() is not null))
+            .Where(t => only is null || only.Any(o => t.Name.Contains(o, StringComparison.OrdinalIgnoreCase)))
             .OrderBy(t => t.Name)
             .ToList();
         var report = new StringBuilder();

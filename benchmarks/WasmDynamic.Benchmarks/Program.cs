@@ -18,7 +18,9 @@ public static class Program
     {
         if (args.Contains("--paired"))
         {
-            return Paired.Run(ArtifactsPath());
+            // --paired [Case,Case]: only the hot cases whose class names contain one of those words.
+            var only = args.SkipWhile(a => a != "--paired").Skip(1).FirstOrDefault(a => !a.StartsWith('-'))?.Split(',');
+            return Paired.Run(ArtifactsPath(), only);
         }
 
         // --in-process: the same job without building a separate executable (on a loaded machine that build can pass
