@@ -304,6 +304,36 @@ public sealed class AsyncExportTests : IDisposable
         (await call.Should().ThrowAsync<ComponentTrapException>()).Which.InnerException.Should().BeOfType<ComponentReentrancyException>();
     }
 
+    public interface IAsyncCounter : IDisposable
+    {
+        Task<uint> IncrementAsync(CancellationToken cancellationToken = default);
+
+        uint Get();
+    }
+
+    [WitName("demo:res/counters")]
+    public interface IAsyncCounters
+    {
+        Task<IAsyncCounter> CreateCounterAsync(uint start);
+    }
+
+    [Fact]
+    public async Task Guest_resources_of_an_async_instance_have_async_methods_and_disposing_one_releases_its_handle()
+    {
+        using var component = _runtime.Load(Path.Combine(AppContext.BaseDirectory, "Fixtures", "resources.wat"));
+        await using var instance = await component.InstantiateAsync();
+        var counters = instance.GetInterface<IAsyncCounters>();
+
+        var counter = await counters.CreateCounterAsync(41);
+        (await counter.IncrementAsync()).Should().Be(42u);
+        counter.Get().Should().Be(42u);
+        counter.Dispose();
+
+        var get = () => counter.Get();
+        get.Should().Throw<ObjectDisposedException>();
+        instance.GetInterface<IDrops>("").Drops().Should().Be(0u, "Wasmtime 50's C API has no async resource drop: the guest's resource lives until the store goes away");
+    }
+
     private static int FreePort()
     {
         var socket = new System.Net.Sockets.TcpListener(IPAddress.Loopback, 0);
