@@ -8,6 +8,18 @@ public interface IScalars
     uint Add(uint a, uint b);
 }
 
+/// <summary>scalars.wat (root functions), async: <c>AddAsync</c> binds to WIT <c>add</c>.</summary>
+public interface IScalarsAsync
+{
+    Task<uint> AddAsync(uint a, uint b);
+}
+
+/// <summary>imports.wat (root functions), async.</summary>
+public interface IRunnerAsync
+{
+    Task<uint> RunAsync(string msg);
+}
+
 /// <summary>strings.wat (root functions).</summary>
 public interface IStrings
 {

@@ -236,6 +236,52 @@ public sealed partial class ComponentInstance : IAsyncDisposable
         }
     }
 
+    /// <summary>
+    /// Drops a guest resource of an async instance: holds the slot (a call suspended mid-guest must not see its store
+    /// used), refused from inside one of the instance's own host imports, where it would wait for itself.
+    /// </summary>
+    private void DropOnAsync(ResourceHandle handle, string drop, string signature)
+    {
+        if (AsyncDriver.InImportOf is { } store && store == _state)
+        {
+            if (handle.Owned && !_disposed && _poison is null && !handle.IsReleased)
+            {
+                throw new ComponentReentrancyException($"Cannot dispose the {handle.Binding.Resource.Name} resource from inside a host import of the component instance that owns it: its guest destructor would re-enter the instance while it is in a call, which the component model forbids. The handle stays valid; dispose it after the call into the instance returns.");
+            }
+
+            // Its own call holds the slot: a handle that runs no guest code is released right here.
+            _lock.Enter();
+            try
+            {
+                DropHeld(handle, drop, signature);
+            }
+            finally
+            {
+                _lock.Exit();
+            }
+
+            return;
+        }
+
+        _slot.Wait();
+        try
+        {
+            _lock.Enter();
+            try
+            {
+                DropHeld(handle, drop, signature);
+            }
+            finally
+            {
+                _lock.Exit();
+            }
+        }
+        finally
+        {
+            _slot.Release();
+        }
+    }
+
     /// <summary>The exception for a call the async driver stopped; it poisons the instance.</summary>
     internal Exception CallFailed(FunctionInvoker invoker, NativeFailure failure)
     {

@@ -249,6 +249,12 @@ public sealed partial class ComponentInstance
             throw new ComponentReentrancyException($"Cannot dispose the {handle.Binding.Resource.Name} resource from inside a host import of the component instance that owns it: its guest destructor would re-enter the instance while it is in a call, which the component model forbids. The handle stays valid; dispose it after the call into the instance returns.");
         }
 
+        if (_async)
+        {
+            DropOnAsync(handle, drop, signature);
+            return;
+        }
+
         var entered = _actingFor != this;
         if (entered && !_lock.TryEnter())
         {
@@ -257,6 +263,21 @@ public sealed partial class ComponentInstance
         }
 
         try
+        {
+            DropHeld(handle, drop, signature);
+        }
+        finally
+        {
+            if (entered)
+            {
+                _lock.Exit();
+            }
+        }
+    }
+
+    /// <summary>The drop itself, with the instance held (its lock, or an async instance's slot).</summary>
+    private void DropHeld(ResourceHandle handle, string drop, string signature)
+    {
         {
             if (_disposed)
             {
@@ -278,20 +299,15 @@ public sealed partial class ComponentInstance
                 return;
             }
 
-            var error = handle.Owned ? ComponentApi.wasmtime_component_resource_any_drop(Context, any) : 0;
+            // An async store refuses the synchronous drop and Wasmtime 50's C API has no async one: there the handle is
+            // released and the guest's resource lives, destructor not run, until the store goes away.
+            var error = handle.Owned && !_async ? ComponentApi.wasmtime_component_resource_any_drop(Context, any) : 0;
             ComponentApi.wasmtime_component_resource_any_delete(any);
             if (error != 0)
             {
                 var e = NativeError.Trap(drop, signature, WithoutTwins(NativeError.Take(error)));
                 _poison = e;
                 throw e;
-            }
-        }
-        finally
-        {
-            if (entered)
-            {
-                _lock.Exit();
             }
         }
     }

@@ -10,7 +10,7 @@ namespace WasmDynamic.Bindgen.Tests;
 /// <summary>
 /// Every <c>```csharp</c> block of README.md compiles against the real libraries. Each block is compiled on its own,
 /// with the implicit usings of a console app plus <c>using WasmDynamic;</c> (the tour's first line); anything else it
-/// needs it must say itself. The things a snippet takes for granted — <c>component</c>, <c>instance</c>, a
+/// needs it must say itself. A block that awaits is an async method body. The things a snippet takes for granted — <c>component</c>, <c>instance</c>, a
 /// <c>ConsoleLogger</c>, an <c>ICalculator</c> — are declared around it, and generated bindings come from Bindgen.
 /// </summary>
 public partial class ReadmeTests
@@ -92,7 +92,7 @@ public partial class ReadmeTests
             {
                 public static class Snippet
                 {
-                    public static void Run({{string.Join(", ", parameters)}})
+                    public static {{(Regex.IsMatch(body, @"\bawait\b") ? "async Task" : "void")}} Run({{string.Join(", ", parameters)}})
                     {
             {{body}}
                     }

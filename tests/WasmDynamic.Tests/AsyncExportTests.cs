@@ -304,6 +304,78 @@ public sealed class AsyncExportTests : IDisposable
         (await call.Should().ThrowAsync<ComponentTrapException>()).Which.InnerException.Should().BeOfType<ComponentReentrancyException>();
     }
 
+    [Fact]
+    public async Task An_async_caller_queued_for_a_busy_instance_is_cancelled_without_running_and_the_instance_stays_usable()
+    {
+        var fetched = new List<string>();
+        var host = new Host { Fetcher = (key, _) => { lock (fetched) { fetched.Add(key); } return Task.FromResult("v:" + key); } };
+        await using var instance = await _component.InstantiateAsync(With(host));
+        var exports = instance.GetInterface<IAsyncExports>();
+        using var cts = new CancellationTokenSource();
+
+        var nap = exports.NapAsync(300).AsTask();
+        await Task.Delay(50);
+        var queued = exports.EchoAsync("queued", cts.Token);
+        await Task.Delay(20);
+        cts.Cancel();
+
+        var wait = async () => await queued;
+        await wait.Should().ThrowAsync<ComponentCanceledException>();
+        await nap;
+        fetched.Should().BeEmpty("the cancelled call never reached the guest");
+        instance.IsPoisoned.Should().BeFalse();
+        (await exports.EchoAsync("after")).Should().Be("v:after");
+    }
+
+    [Fact]
+    public async Task DisposeAsync_stops_a_running_async_call_at_its_next_poll_and_waits_for_it()
+    {
+        var instance = await _component.InstantiateAsync(With(new Host()));
+        var exports = instance.GetInterface<IAsyncExports>();
+        using var keepTicking = new CancellationTokenSource();
+
+        var spin = exports.SpinAsync(uint.MaxValue, keepTicking.Token).AsTask();
+        await Task.Delay(50);
+        var watch = Stopwatch.StartNew();
+        await instance.DisposeAsync();
+
+        spin.IsCompleted.Should().BeTrue("DisposeAsync waited for the call");
+        watch.ElapsedMilliseconds.Should().BeLessThan(2_000);
+        var result = async () => await spin;
+        await result.Should().ThrowAsync<ObjectDisposedException>();
+        instance.IsPoisoned.Should().BeTrue("a disposed instance reports itself unusable");
+    }
+
+    public interface IAsyncCounter : IDisposable
+    {
+        Task<uint> IncrementAsync(CancellationToken cancellationToken = default);
+
+        uint Get();
+    }
+
+    [WitName("demo:res/counters")]
+    public interface IAsyncCounters
+    {
+        Task<IAsyncCounter> CreateCounterAsync(uint start);
+    }
+
+    [Fact]
+    public async Task Guest_resources_of_an_async_instance_have_async_methods_and_disposing_one_releases_its_handle()
+    {
+        using var component = _runtime.Load(Path.Combine(AppContext.BaseDirectory, "Fixtures", "resources.wat"));
+        await using var instance = await component.InstantiateAsync();
+        var counters = instance.GetInterface<IAsyncCounters>();
+
+        var counter = await counters.CreateCounterAsync(41);
+        (await counter.IncrementAsync()).Should().Be(42u);
+        counter.Get().Should().Be(42u);
+        counter.Dispose();
+
+        var get = () => counter.Get();
+        get.Should().Throw<ObjectDisposedException>();
+        instance.GetInterface<IDrops>("").Drops().Should().Be(0u, "Wasmtime 50's C API has no async resource drop: the guest's resource lives until the store goes away");
+    }
+
     private static int FreePort()
     {
         var socket = new System.Net.Sockets.TcpListener(IPAddress.Loopback, 0);

@@ -13,6 +13,8 @@ public unsafe class AddBenchmarks
     private readonly uint _b = 2;
     private Instances _i = null!;
     private IScalars _typed = null!;
+    private ComponentInstance _async = null!;
+    private IScalarsAsync _typedAsync = null!;
     private dynamic _dynamic = null!;
     private WtC.ComponentFunction _dotnet = null!;
     private NFunc* _floor;
@@ -21,7 +23,7 @@ public unsafe class AddBenchmarks
     public void Verify()
     {
         Setup();
-        Shared.Check(Typed() == 42 && Dynamic() == 42 && DynamicViaExports() == 42 && WasmtimeDotnet() == 42 && Floor() == 42, "add");
+        Shared.Check(Typed() == 42 && TypedAsync() == 42 && Dynamic() == 42 && DynamicViaExports() == 42 && WasmtimeDotnet() == 42 && Floor() == 42, "add");
         Cleanup();
     }
 
@@ -33,13 +35,23 @@ public unsafe class AddBenchmarks
         _dynamic = _i.WasmDynamic.Exports;
         _dotnet = _i.Dotnet.GetFunction("add")!;
         _floor = _i.Floor.Func(null, "add");
+        _async = Shared.Component("scalars.wat").InstantiateAsync().GetAwaiter().GetResult();
+        _typedAsync = _async.GetInterface<IScalarsAsync>("");
     }
 
     [IterationCleanup]
-    public void Cleanup() => _i.Dispose();
+    public void Cleanup()
+    {
+        _i.Dispose();
+        _async.Dispose();
+    }
 
     [Benchmark]
     public uint Typed() => _typed.Add(_a, _b);
+
+    /// <summary>The same call as <see cref="Typed"/> through <c>Task&lt;uint&gt; AddAsync</c> on an async instance (fiber, poll loop), awaited.</summary>
+    [Benchmark]
+    public uint TypedAsync() => _typedAsync.AddAsync(_a, _b).GetAwaiter().GetResult();
 
     [Benchmark]
     public uint Dynamic() => _dynamic.Add(_a, _b);

@@ -18,7 +18,7 @@ internal static unsafe class Linking
     /// A linker defining everything <paramref name="plan"/> binds; host function <c>k</c> is the store's
     /// <see cref="StoreState.Imports"/>[k]. With <paramref name="fiber"/> (an async linker), every host function and host
     /// resource destructor is a fiber callback (<see cref="FiberTrampolines"/>) whose data block comes from
-    /// <paramref name="fiber"/>, WASI is Wasmtime's async WASI p2, and nothing managed is registered that Wasmtime could
+    /// <paramref name="fiber"/>, WASI output goes to the fiber output buffers (see <see cref="WasiSetup"/>), and nothing managed is registered that Wasmtime could
     /// call on the guest's fiber; such a linker serves only stores whose data is a <see cref="FiberMailbox"/>.
     /// </summary>
     public static LinkerHandle Build(Target component, ImportPlan plan, bool wasi, bool trapUnknown, FiberCallbackData? fiber = null)
@@ -28,7 +28,12 @@ internal static unsafe class Linking
         {
             if (wasi)
             {
-                Check(fiber is null ? ComponentApi.wasmtime_component_linker_add_wasip2(linker.Pointer) : AsyncApi.wasmtime_component_linker_add_wasip2_async(linker.Pointer), component, "adding WASI 0.2");
+                // Async stores get the synchronous WASI p2 too: its functions are native (nothing managed runs on the fiber),
+                // but a blocking one (a sleep, stdin) blocks the polling thread. Wasmtime 50's async WASI
+                // (wasmtime_component_linker_add_wasip2_async) needs a Tokio reactor on the thread that polls, which the C
+                // API does not provide: a guest that blocks on a pollable makes it panic and abort the process
+                // ("there is no reactor running", measured 2026-12-01).
+                Check(ComponentApi.wasmtime_component_linker_add_wasip2(linker.Pointer), component, "adding WASI 0.2");
                 if (component.World.Imports.Any(i => i.Name.StartsWith("wasi:http/", StringComparison.Ordinal)))
                 {
                     Check(ComponentApi.wasmtime_component_linker_add_wasi_http(linker.Pointer), component, "adding wasi:http");
