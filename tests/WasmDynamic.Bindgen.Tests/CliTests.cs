@@ -232,6 +232,15 @@ public class CliTests
     }
 
     [Fact]
+    public void Run_takes_stubs_too_and_reports_one_that_names_no_import()
+    {
+        var (code, output, error) = Cli.Run("run", Command, "--stub", "get-number=1");
+        code.Should().Be(1);
+        output.Should().BeEmpty();
+        error.Trim().Should().StartWith("error: --stub get-number: the component imports no function 'get-number'.");
+    }
+
+    [Fact]
     public void Help_describes_the_stub_option()
     {
         var (code, output, _) = Cli.Run("invoke", "--help");
