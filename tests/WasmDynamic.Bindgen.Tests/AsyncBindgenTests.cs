@@ -130,6 +130,73 @@ public class AsyncBindgenTests
     }
 
     [Fact]
+    public async Task Generated_async_bindings_run_against_the_runtime_imports_awaited_exports_awaited_and_cancelled()
+    {
+        using var component = Runtime.Load(Fixtures.Path("imports.wat"));
+        var assembly = Compiler.Compile(Bindgen.Generate("Demo.ImpRun", component.World, Async), """
+            using System.Collections.Generic;
+            using System.Threading;
+            using System.Threading.Tasks;
+            using Demo.ImpRun;
+            using WasmDynamic;
+
+            public sealed class Logger : ILoggerImport
+            {
+                public List<string> Lines { get; } = new();
+
+                public async Task LogAsync(byte level, string msg, CancellationToken cancellationToken)
+                {
+                    await Task.Delay(20, cancellationToken);
+                    Lines.Add(level + ":" + msg);
+                }
+            }
+
+            public sealed class Numbers : IRootImports
+            {
+                public async Task<uint> GetNumberAsync(CancellationToken cancellationToken)
+                {
+                    await Task.Yield();
+                    return 41;
+                }
+            }
+
+            public static class Scenario
+            {
+                public static async Task<object?[]> Run(WasmComponent component)
+                {
+                    var logger = new Logger();
+                    await using var instance = await component.InstantiateAsync(new ComponentImports().AddLogger(logger).AddRootImports(new Numbers()));
+                    var root = WitBindings.Bind(instance).Root;
+                    var first = await root.RunAsync("hello");
+                    var second = root.Run("again");
+                    string canceled;
+                    try
+                    {
+                        await root.RunAsync("never", new CancellationToken(true));
+                        canceled = "ran";
+                    }
+                    catch (ComponentCanceledException)
+                    {
+                        canceled = "canceled";
+                    }
+
+                    return [instance.IsAsync, first, second, canceled, string.Join("|", logger.Lines)];
+                }
+            }
+            """);
+
+        var typed = await (Task<object?[]>)Compiler.Call(assembly, "Run", component)!;
+
+        var lines = new List<string>();
+        using var instance = component.Instantiate(new ComponentImports()
+            .Add("demo:host/logger@0.1.0", new { Log = (Action<byte, string>)((level, msg) => lines.Add(level + ":" + msg)) })
+            .Add("get-number", (Func<uint>)(() => 41)));
+        object first = instance.Exports.Run("hello");
+        object second = instance.Exports.Run("again");
+        typed.Should().Equal(true, first, second, "canceled", string.Join("|", lines));
+    }
+
+    [Fact]
     public void Async_names_never_clash_with_a_WIT_function_that_already_ends_in_async()
     {
         const string wat = """
