@@ -141,15 +141,19 @@ internal static class AsyncDriver
                 catch (Exception) when (!completion.IsCompleted)
                 {
                     // Cancelled or out of time while the host runs: stop the host and the call, as a timeout stops a guest.
-                    var reason = interrupt.Check();
-                    interrupt.Reason = reason == InterruptReason.None ? InterruptReason.Timeout : reason;
-                    cancel?.Cancel();
-                    return new NativeFailure(InterruptState.Message(interrupt.Reason), null, ComponentTrapCode.Interrupted, []);
+                    return Interrupted(interrupt, cancel);
                 }
                 catch (Exception)
                 {
-                    // The task failed or was cancelled by the host itself: Finish rethrows it.
+                    // The task failed or was cancelled: Finish rethrows it, unless the call's own token cancelled it (below).
                 }
+            }
+
+            // The host's task ended cancelled because the call's token (or deadline) cancelled the host's token, before
+            // the wait above saw it: that is the call being cancelled or timing out, not the host failing.
+            if (completion.IsCanceled && cancel is { IsCancellationRequested: true })
+            {
+                return Interrupted(interrupt, cancel);
             }
 
             try
@@ -168,6 +172,15 @@ internal static class AsyncDriver
             function.End();
             cancel?.Dispose();
         }
+    }
+
+    /// <summary>The call was cancelled or ran out of time while a host task ran: the host's token is cancelled and the call stopped.</summary>
+    private static NativeFailure Interrupted(InterruptState interrupt, CancellationTokenSource? cancel)
+    {
+        var reason = interrupt.Check();
+        interrupt.Reason = reason == InterruptReason.None ? InterruptReason.Timeout : reason;
+        cancel?.Cancel();
+        return new NativeFailure(InterruptState.Message(interrupt.Reason), null, ComponentTrapCode.Interrupted, []);
     }
 
     /// <summary>A host import threw: kept for the export's caller (the inner exception), and the call fails as a host trap.</summary>

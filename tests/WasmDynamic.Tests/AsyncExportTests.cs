@@ -206,6 +206,29 @@ public sealed class AsyncExportTests : IDisposable
     }
 
     [Fact]
+    public async Task A_host_task_cancelled_by_the_calls_own_token_before_the_driver_waits_is_a_cancelled_call_not_a_host_failure()
+    {
+        // The host's token is linked to the call's: cancelling the call cancels it synchronously, and a host task that
+        // ends cancelled because of it (here before the driver even waits on it) is the call being cancelled.
+        using var cts = new CancellationTokenSource();
+        var host = new Host
+        {
+            Fetcher = (key, ct) =>
+            {
+                cts.Cancel();
+                return Task.FromCanceled<string>(ct);
+            },
+        };
+        await using var instance = await _component.InstantiateAsync(With(host, recreate: true));
+        var exports = instance.GetInterface<IAsyncExports>();
+
+        var echo = async () => await exports.EchoAsync("k", cts.Token);
+
+        await echo.Should().ThrowAsync<ComponentCanceledException>();
+        (await exports.AddAsync(2, 2)).Should().Be(4u, "the instance was recreated after the cancelled call");
+    }
+
+    [Fact]
     public async Task Cancelling_while_the_guest_runs_stops_it_at_an_epoch_yield()
     {
         await using var instance = await _component.InstantiateAsync(With(new Host()));
