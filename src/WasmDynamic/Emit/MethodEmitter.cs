@@ -84,11 +84,7 @@ internal static class MethodEmitter
         var inv = il.DeclareLocal(typeof(ExportCall));
         var args = il.DeclareLocal(typeof(nint));
         var result = plan.ReturnType == typeof(void) ? null : il.DeclareLocal(plan.ReturnType);
-        il.Emit(OpCodes.Ldarg_0);
-        il.Emit(OpCodes.Ldfld, invokersField);
-        il.Emit(OpCodes.Ldc_I4, index);
-        il.Emit(OpCodes.Ldelem_Ref);
-        il.Emit(OpCodes.Stloc, inv);
+        LoadInvoker(il, invokersField, index, inv);
         il.Emit(OpCodes.Ldloc, inv);
         il.Emit(OpCodes.Callvirt, Tokens.InvokerBegin);
         il.Emit(OpCodes.Stloc, args);
@@ -247,11 +243,7 @@ internal static class MethodEmitter
         var args = il.DeclareLocal(typeof(nint));
         var current = il.DeclareLocal(typeof(int));
         var task = il.DeclareLocal(plan.ReturnType == typeof(void) || plan.Function.Result is null ? typeof(Task) : typeof(Task<>).MakeGenericType(plan.ReturnType));
-        il.Emit(OpCodes.Ldarg_0);
-        il.Emit(OpCodes.Ldfld, invokersField);
-        il.Emit(OpCodes.Ldc_I4, index);
-        il.Emit(OpCodes.Ldelem_Ref);
-        il.Emit(OpCodes.Stloc, inv);
+        LoadInvoker(il, invokersField, index, inv);
         il.Emit(OpCodes.Ldloc, inv);
         il.Emit(OpCodes.Callvirt, Tokens.InvokerBeginAsync);
         il.Emit(OpCodes.Stloc, frame);
@@ -400,4 +392,14 @@ internal static class MethodEmitter
 
     private static bool IsBuilding(Type t) =>
         t is TypeBuilder || (t.HasElementType && IsBuilding(t.GetElementType()!)) || (t.IsGenericType && t.GetGenericArguments().Any(IsBuilding)) || t.GetType().Name == "TypeBuilderInstantiation";
+
+    /// <summary>Emits <c>inv = this.invokers[index];</c> (the proxy's invoker of this method).</summary>
+    private static void LoadInvoker(ILGenerator il, FieldInfo invokersField, int index, LocalBuilder inv)
+    {
+        il.Emit(OpCodes.Ldarg_0);
+        il.Emit(OpCodes.Ldfld, invokersField);
+        il.Emit(OpCodes.Ldc_I4, index);
+        il.Emit(OpCodes.Ldelem_Ref);
+        il.Emit(OpCodes.Stloc, inv);
+    }
 }
