@@ -25,9 +25,9 @@ internal static unsafe partial class AsyncApi
 /// <summary>Owns a <c>wasmtime_call_future_t*</c> (an async call or instantiation in progress).</summary>
 /// <remarks>
 /// <para>Deleting a future that has not finished cancels it: the guest's fiber is dropped where it stopped.</para>
-/// <para>Not a <see cref="SafeHandle"/>: one is created per async call, and a finalizable object cost about 600 ns per
-/// call here (allocation on the finalizer-registering path, <c>SuppressFinalize</c>, the handle's ref counting), half
-/// of Wasmtime's own async call. Every owner disposes it in a <c>finally</c>; only the thread that holds the store's
+/// <para>Not a <see cref="SafeHandle"/>: one is created per async call, and a finalizable object cost 300–600 ns per
+/// call here (2-core machine under load) (allocation on the finalizer-registering path, <c>SuppressFinalize</c>, the handle's ref counting), as much as
+/// Wasmtime's own async call of a small function. Every owner disposes it in a <c>finally</c>; only the thread that holds the store's
 /// call slot touches it, so no ref counting is needed either. A future that was never disposed would be leaked, not
 /// deleted by a finalizer — which would run on another thread while the store may be in use, so it could not be
 /// deleted safely there anyway.</para>
