@@ -28,25 +28,30 @@ internal static class AsyncDriver
     /// <summary>The store whose host import the current flow is running, or null.</summary>
     public static StoreState? InImportOf => Importing.Value;
 
-    /// <summary>Runs <paramref name="future"/> to its end. Null when it finished (the caller reads its error slot); else why it was stopped.</summary>
-    public static async ValueTask<NativeFailure?> RunAsync(CallFutureHandle future, StoreState state, InterruptState interrupt, bool blocking)
+    /// <summary>
+    /// Polls a call that was just started, once: true when the call ended there (<paramref name="failure"/> is then
+    /// null when it finished, else why it was stopped), false when the guest yielded (a host call is waiting, or an
+    /// epoch yield) and <see cref="RunAsync"/> must go on with <c>polled: true</c>. Most calls end at their first poll:
+    /// this lets them skip the driver's async state machine.
+    /// </summary>
+    public static bool PollFirst(CallFutureHandle future, StoreState state, out NativeFailure? failure) =>
+        PollOnce(future, state.Fiber!, state, out failure);
+
+    /// <summary>
+    /// Runs <paramref name="future"/> to its end. Null when it finished (the caller reads its error slot); else why it
+    /// was stopped. <paramref name="polled"/>: the caller already polled it once (<see cref="PollFirst"/> returned false).
+    /// </summary>
+    public static async ValueTask<NativeFailure?> RunAsync(CallFutureHandle future, StoreState state, InterruptState interrupt, bool blocking, bool polled = false)
     {
         var fiber = state.Fiber!;
         while (true)
         {
-            var done = future.Poll();
-            fiber.DrainOutput();
-            if (fiber.Mailbox.HasDrops && ReleaseDrops(fiber, state) is { } dropFailed)
+            if (!polled && PollOnce(future, fiber, state, out var ended))
             {
-                Abandon(future, fiber);
-                return dropFailed;
+                return ended;
             }
 
-            if (done)
-            {
-                return null;
-            }
-
+            polled = false;
             if (fiber.Mailbox.TryTakeHostCall(out var call))
             {
                 var function = state.Imports[checked((int)call.ImportId - 1)];
@@ -80,9 +85,30 @@ internal static class AsyncDriver
     /// <summary>Blocks until <paramref name="future"/> ends (a synchronous call or instantiation of an async store).</summary>
     public static NativeFailure? Run(CallFutureHandle future, StoreState state, InterruptState interrupt)
     {
-        var run = RunAsync(future, state, interrupt, blocking: true);
+        if (PollFirst(future, state, out var ended))
+        {
+            return ended;
+        }
+
+        var run = RunAsync(future, state, interrupt, blocking: true, polled: true);
         Debug.Assert(run.IsCompleted, "blocking mode never awaits an incomplete task");
         return run.GetAwaiter().GetResult();
+    }
+
+    /// <summary>One poll, then what it left: WASI output passed on, dropped host resources released. True when the call ended.</summary>
+    private static bool PollOnce(CallFutureHandle future, FiberStore fiber, StoreState state, out NativeFailure? failure)
+    {
+        var done = future.Poll();
+        fiber.DrainOutput();
+        if (fiber.Mailbox.HasDrops && ReleaseDrops(fiber, state) is { } dropFailed)
+        {
+            Abandon(future, fiber);
+            failure = dropFailed;
+            return true;
+        }
+
+        failure = null;
+        return done;
     }
 
     /// <summary>Deletes the future (the guest's fiber is dropped where it stopped) and frees the host call's arguments.</summary>

@@ -90,21 +90,18 @@ public sealed partial class ComponentInstance : IAsyncDisposable
     [System.Diagnostics.CodeAnalysis.RequiresDynamicCode(Trimming.Emit)]
     internal async ValueTask EnterAsync(FunctionInvoker invoker, CancellationToken cancellationToken)
     {
-        if (AsyncDriver.InImportOf is { } store && store == _state)
+        if (TryEnterNow(invoker, cancellationToken))
         {
-            throw Reentered(invoker);
+            return;
         }
 
-        if (!_slot.Wait(0))
+        try
         {
-            try
-            {
-                await _slot.WaitAsync(cancellationToken).ConfigureAwait(false);
-            }
-            catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
-            {
-                throw new ComponentCanceledException(invoker.QualifiedName, invoker.Function.Signature, cancellationToken);
-            }
+            await _slot.WaitAsync(cancellationToken).ConfigureAwait(false);
+        }
+        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+        {
+            throw new ComponentCanceledException(invoker.QualifiedName, invoker.Function.Signature, cancellationToken);
         }
 
         try
@@ -116,6 +113,34 @@ public sealed partial class ComponentInstance : IAsyncDisposable
             _slot.Release();
             throw;
         }
+    }
+
+    /// <summary>Enters an async call if the slot is free now (refusing a re-entrance, checking and arming the call as <see cref="EnterAsync"/> does); false when it is held.</summary>
+    [System.Diagnostics.CodeAnalysis.RequiresUnreferencedCode(Trimming.Reflection)]
+    [System.Diagnostics.CodeAnalysis.RequiresDynamicCode(Trimming.Emit)]
+    internal bool TryEnterNow(FunctionInvoker invoker, CancellationToken cancellationToken)
+    {
+        if (AsyncDriver.InImportOf is { } store && store == _state)
+        {
+            throw Reentered(invoker);
+        }
+
+        if (!_slot.Wait(0))
+        {
+            return false;
+        }
+
+        try
+        {
+            EnterHeld(invoker, cancellationToken);
+        }
+        catch
+        {
+            _slot.Release();
+            throw;
+        }
+
+        return true;
     }
 
     /// <summary>A synchronous call of an async instance: blocks for the slot.</summary>

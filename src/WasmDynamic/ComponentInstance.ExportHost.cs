@@ -62,11 +62,17 @@ public sealed partial class ComponentInstance : IExportHost
     [System.Diagnostics.CodeAnalysis.RequiresDynamicCode(Trimming.Emit)]
     ValueTask IExportHost.EnterAsync(FunctionInvoker invoker, CancellationToken cancellationToken) => EnterAsync(invoker, cancellationToken);
 
+    [System.Diagnostics.CodeAnalysis.RequiresUnreferencedCode(Trimming.Reflection)]
+    [System.Diagnostics.CodeAnalysis.RequiresDynamicCode(Trimming.Emit)]
+    bool IExportHost.TryEnterNow(FunctionInvoker invoker, CancellationToken cancellationToken) => TryEnterNow(invoker, cancellationToken);
+
     void IExportHost.ExitAsync() => ExitAsync();
 
     Exception IExportHost.CallFailed(FunctionInvoker invoker, NativeFailure failure) => CallFailed(invoker, failure);
 
     NativeFailure? IExportHost.Drive(CallFutureHandle future) => AsyncDriver.Run(future, _state, _interrupt);
 
-    ValueTask<NativeFailure?> IExportHost.DriveAsync(CallFutureHandle future) => AsyncDriver.RunAsync(future, _state, _interrupt, blocking: false);
+    bool IExportHost.PollFirst(CallFutureHandle future, out NativeFailure? failure) => AsyncDriver.PollFirst(future, _state, out failure);
+
+    ValueTask<NativeFailure?> IExportHost.DriveAsync(CallFutureHandle future, bool polled) => AsyncDriver.RunAsync(future, _state, _interrupt, blocking: false, polled);
 }

@@ -310,6 +310,41 @@ public sealed class AsyncExportTests : IDisposable
     }
 
     [Fact]
+    public async Task An_async_call_that_ends_at_its_first_poll_returns_a_completed_task_and_one_waiting_on_the_host_goes_on_asynchronously()
+    {
+        var host = new Host { Fetcher = async (key, ct) => { await Task.Delay(30, ct); return "v:" + key; } };
+        await using var instance = await _component.InstantiateAsync(With(host));
+        var exports = instance.GetInterface<IAsyncExports>();
+
+        var add = exports.AddAsync(2, 3);
+        var echo = exports.EchoAsync("slow");
+
+        add.IsCompletedSuccessfully.Should().BeTrue("the guest ran to its end at the first poll");
+        (await add).Should().Be(5u);
+        echo.IsCompleted.Should().BeFalse("the guest waits on the host's 30 ms task");
+        (await echo).Should().Be("v:slow");
+        (await exports.AddAsync(4, 5)).Should().Be(9u, "the call slot was released by both paths");
+    }
+
+    [Fact]
+    public async Task Failures_at_the_start_of_an_async_call_come_through_its_task_and_are_not_thrown_by_the_call()
+    {
+        var instance = await _component.InstantiateAsync(With(new Host()));
+        var exports = instance.GetInterface<IAsyncExports>();
+        using var cancelled = new CancellationTokenSource();
+        cancelled.Cancel();
+
+        var refused = exports.EchoAsync("x", cancelled.Token);
+        refused.IsFaulted.Should().BeTrue();
+        await FluentActions.Awaiting(() => refused).Should().ThrowAsync<ComponentCanceledException>();
+        (await exports.AddAsync(1, 2)).Should().Be(3u, "a refused call leaves the slot free");
+
+        await instance.DisposeAsync();
+        var disposed = exports.AddAsync(1, 2);
+        await FluentActions.Awaiting(() => disposed).Should().ThrowAsync<ObjectDisposedException>();
+    }
+
+    [Fact]
     public async Task On_a_synchronous_instance_XAsync_methods_run_synchronously_and_return_a_completed_task()
     {
         using var instance = _component.Instantiate(With(new SyncHost()));

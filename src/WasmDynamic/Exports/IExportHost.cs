@@ -88,6 +88,14 @@ internal interface IExportHost
     [System.Diagnostics.CodeAnalysis.RequiresDynamicCode(Trimming.Emit)]
     ValueTask EnterAsync(FunctionInvoker invoker, CancellationToken cancellationToken);
 
+    /// <summary>
+    /// Enters the async call gate for <paramref name="invoker"/> if the instance is free now (as <see cref="EnterAsync"/>
+    /// does, without waiting): true when the call holds the gate; false when another call holds it.
+    /// </summary>
+    [System.Diagnostics.CodeAnalysis.RequiresUnreferencedCode(Trimming.Reflection)]
+    [System.Diagnostics.CodeAnalysis.RequiresDynamicCode(Trimming.Emit)]
+    bool TryEnterNow(FunctionInvoker invoker, CancellationToken cancellationToken);
+
     /// <summary>Leaves the async call gate.</summary>
     void ExitAsync();
 
@@ -97,6 +105,12 @@ internal interface IExportHost
     /// <summary>Drives an async call's future to its end on this thread (host tasks waited for); the failure that stopped it, or null.</summary>
     NativeFailure? Drive(CallFutureHandle future);
 
-    /// <summary>Drives an async call's future to its end without holding a thread while host tasks run; the failure that stopped it, or null.</summary>
-    ValueTask<NativeFailure?> DriveAsync(CallFutureHandle future);
+    /// <summary>Polls a just-started call's future once: true when the call ended there (<paramref name="failure"/>: what stopped it, or null).</summary>
+    bool PollFirst(CallFutureHandle future, out NativeFailure? failure);
+
+    /// <summary>
+    /// Drives an async call's future to its end without holding a thread while host tasks run; the failure that stopped
+    /// it, or null. <paramref name="polled"/>: <see cref="PollFirst"/> already polled it once and it did not end.
+    /// </summary>
+    ValueTask<NativeFailure?> DriveAsync(CallFutureHandle future, bool polled = false);
 }

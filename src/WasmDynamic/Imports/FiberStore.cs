@@ -51,8 +51,16 @@ internal sealed class FiberStore : IDisposable
     /// <summary>Passes the buffered WASI output on (between polls, on the polling thread).</summary>
     public void DrainOutput()
     {
-        Stdout?.Drain(StdoutSink!.Accept);
-        Stderr?.Drain(StderrSink!.Accept);
+        // Runs after every poll: look at the lengths first, so a poll that wrote nothing allocates no delegate.
+        if (Stdout is { Length: > 0 })
+        {
+            Stdout.Drain(StdoutSink!.Accept);
+        }
+
+        if (Stderr is { Length: > 0 })
+        {
+            Stderr.Drain(StderrSink!.Accept);
+        }
     }
 
     public void Dispose()
