@@ -6,10 +6,8 @@ using WtC = Wasmtime.Components;
 
 namespace WasmDynamic.Benchmarks.Hot;
 
-/// <summary>strings.wat <c>echo: func(s: string) -> string</c> with 16 B and 1 KiB of ASCII text.</summary>
-[MemoryDiagnoser]
-[InvocationCount(20_000)]
-public unsafe class EchoBenchmarks
+/// <summary>strings.wat <c>echo: func(s: string) -> string</c> with ASCII text of <see cref="Size"/> bytes (the cases below).</summary>
+public abstract unsafe class EchoCase
 {
     private Instances _i = null!;
     private IStrings _typed = null!;
@@ -19,8 +17,11 @@ public unsafe class EchoBenchmarks
     private string _text = "";
     private byte* _scratch;
 
-    [Params(16, 1024)]
-    public int Size { get; set; }
+    /// <summary>The text's length (a <c>[Params]</c> of each case).</summary>
+    public abstract int Size { get; set; }
+
+    /// <summary>The floor's UTF-8 buffer.</summary>
+    protected abstract int ScratchSize { get; }
 
     [GlobalSetup]
     public void Verify()
@@ -32,7 +33,7 @@ public unsafe class EchoBenchmarks
         }
 
         _text = sb.ToString(0, Size);
-        _scratch = (byte*)NativeMemory.Alloc(64 * 1024);
+        _scratch = (byte*)NativeMemory.Alloc((nuint)ScratchSize);
         Setup();
         Shared.Check(Typed() == _text && (string)Dynamic() == _text && WasmtimeDotnet() == _text && Floor() == _text, "echo");
         Cleanup();
@@ -65,7 +66,7 @@ public unsafe class EchoBenchmarks
     public string Floor()
     {
         var text = _text;
-        var length = Encoding.UTF8.GetBytes(text, new Span<byte>(_scratch, 64 * 1024));
+        var length = Encoding.UTF8.GetBytes(text, new Span<byte>(_scratch, ScratchSize));
         var arg = stackalloc byte[V.Size];
         var result = stackalloc byte[V.Size];
         V.SetVec(arg, V.String, (nuint)length, _scratch);
@@ -76,4 +77,26 @@ public unsafe class EchoBenchmarks
         new Span<byte>(result, V.Size).Clear();
         return s;
     }
+}
+
+/// <summary>Echo of 16 B and 1 KiB.</summary>
+[MemoryDiagnoser]
+[InvocationCount(20_000)]
+public class EchoBenchmarks : EchoCase
+{
+    [Params(16, 1024)]
+    public override int Size { get; set; }
+
+    protected override int ScratchSize => 64 * 1024;
+}
+
+/// <summary>Echo of 64 KiB (bulk strings: the result is a large-object-heap string for every caller, floor included).</summary>
+[MemoryDiagnoser]
+[InvocationCount(400)]
+public class EchoLargeBenchmarks : EchoCase
+{
+    [Params(64 * 1024)]
+    public override int Size { get; set; }
+
+    protected override int ScratchSize => 3 * 1024 * 1024;
 }
