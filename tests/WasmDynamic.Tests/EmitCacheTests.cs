@@ -107,6 +107,65 @@ public class MemoryTests
 }
 
 [Collection(SerialCollection.Name)]
+public class CompoundMemoryTests
+{
+    private const int Calls = 100_000;
+
+    private static long AllocatedBy(Action call)
+    {
+        for (var i = 0; i < 5_000; i++)
+        {
+            call();
+        }
+
+        var before = GC.GetAllocatedBytesForCurrentThread();
+        for (var i = 0; i < Calls; i++)
+        {
+            call();
+        }
+
+        return GC.GetAllocatedBytesForCurrentThread() - before;
+    }
+
+    [Fact]
+    public void Typed_variant_option_and_result_calls_whose_values_are_structs_allocate_nothing()
+    {
+        using var runtime = new ComponentRuntime();
+        using var compound = runtime.Load(Path.Combine(AppContext.BaseDirectory, "Fixtures", "compound.wat"));
+        using var instance = compound.Instantiate();
+        var shapes = instance.GetInterface<IShapes>();
+        Shape rect = new Shape.Rect(new Point(3, 4));
+        var some = Option<uint?>.Some(5);
+        var ok = Result<uint, string>.Ok(7);
+
+        // Less than a byte a call: nothing per call (the first calls of a tier-up may allocate a little).
+        AllocatedBy(() => shapes.Area(rect)).Should().BeLessThan(Calls, "a variant argument with a record payload is lowered without boxing");
+        AllocatedBy(() => shapes.RoundtripNestedOptions(some)).Should().BeLessThan(Calls, "nested options of a scalar are lowered and lifted without boxing");
+        AllocatedBy(() => shapes.RoundtripResult(ok)).Should().BeLessThan(Calls, "an ok result of a scalar is lowered and lifted without boxing");
+        AllocatedBy(() => shapes.RoundtripPoint(new Point(1, 2))).Should().BeLessThan(Calls, "a record struct is lowered and lifted without boxing");
+    }
+
+    [Fact]
+    public void A_dynamic_scalar_call_with_arguments_of_the_parameter_types_allocates_only_the_boxed_result()
+    {
+        using var runtime = new ComponentRuntime();
+        using var scalars = runtime.Load(Path.Combine(AppContext.BaseDirectory, "Fixtures", "scalars.wat"));
+        using var instance = scalars.Instantiate();
+        dynamic exports = instance.Exports;
+        uint a = 40, b = 2;
+        var allocated = AllocatedBy(() =>
+        {
+            uint r = exports.Add(a, b);
+            a = r - 2;
+        });
+
+        // One boxed uint (24 bytes on 64-bit) for the call site's object result; the arguments are not boxed.
+        (allocated / Calls).Should().BeLessThanOrEqualTo(24, "arguments already of the parameter types pass to the typed proxy as they are");
+        a.Should().Be(40);
+    }
+}
+
+[Collection(SerialCollection.Name)]
 public class StringMemoryTests
 {
     [Fact]

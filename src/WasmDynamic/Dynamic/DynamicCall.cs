@@ -73,18 +73,59 @@ internal static class DynamicCall
 
         var ps = method.GetParameters();
 
-        // C#: ((Type)target).Method(Coercion.To<P0>(a[order[0]], "p0", function, sig), ...)
-        var callArgs = ps.Select((p, i) => (Expression)Expression.Call(
-            CoerceTo.MakeGenericMethod(p.ParameterType),
-            Expression.Convert(args[order[i]].Expression, typeof(object)),
-            Expression.Constant(f.Parameters[i + skip].Name),
-            Expression.Constant(function),
-            Expression.Constant(f.Signature))).ToArray();
+        // C#: ((Type)target).Method(Coercion.To<P0>(a[order[0]], "p0", function, sig), ...), where an argument that
+        // already is a P (statically, or at run time under a type restriction) is passed as it is: no box, no coercion.
+        var callArgs = new Expression[ps.Length];
+        for (var i = 0; i < ps.Length; i++)
+        {
+            var arg = args[order[i]];
+            var type = ps[i].ParameterType;
+            if (PassesAsIs(arg, type, ref restrictions) is { } direct)
+            {
+                callArgs[i] = direct;
+                continue;
+            }
+
+            callArgs[i] = Expression.Call(
+                CoerceTo.MakeGenericMethod(type),
+                Expression.Convert(arg.Expression, typeof(object)),
+                Expression.Constant(f.Parameters[i + skip].Name),
+                Expression.Constant(function),
+                Expression.Constant(f.Signature));
+        }
+
         Expression call = Expression.Call(Expression.Convert(target, method.DeclaringType!), method, callArgs);
         call = method.ReturnType == typeof(void)
             ? Expression.Block(call, Expression.Default(returnType))
             : Expression.Convert(call, returnType);
         return new DynamicMetaObject(call, restrictions);
+    }
+
+    /// <summary>
+    /// The argument as the parameter's own type when coercion would return it unchanged: its static type is
+    /// <paramref name="type"/>, or its value's run-time type is (then the rule is restricted to that type, so a call
+    /// site caches one rule per argument type). Arrays always go through coercion (covariance can hide an element type
+    /// that needs converting). Null when the argument needs <see cref="Coercion.To{T}(object?, string, string, string)"/>.
+    /// </summary>
+    private static Expression? PassesAsIs(DynamicMetaObject arg, Type type, ref BindingRestrictions restrictions)
+    {
+        if (type.IsArray || type.IsByRef || type.IsPointer)
+        {
+            return null;
+        }
+
+        if (arg.Expression.Type == type)
+        {
+            return arg.Expression;
+        }
+
+        if (arg.HasValue && arg.Value is { } value && value.GetType() == type)
+        {
+            restrictions = restrictions.Merge(BindingRestrictions.GetTypeRestriction(arg.Expression, type));
+            return Expression.Convert(arg.Expression, type);
+        }
+
+        return null;
     }
 
     /// <summary>Puts <paramref name="args"/> in CLR parameter order and coerces them (the non-expression path).</summary>

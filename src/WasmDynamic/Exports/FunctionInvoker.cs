@@ -33,6 +33,13 @@ internal sealed unsafe class FunctionInvoker : ExportCall, IDisposable
     // recreation.
     private bool _resolved;
 
+    // Read from the owner when the function is resolved, so a call makes no interface call for them: the store's
+    // context (new after a recreation, which unbinds), the instance's mode (fixed by its first store) and the stack a
+    // call needs (fixed by the runtime).
+    private nint _storeContext;
+    private bool _ownerIsAsync;
+    private readonly nuint _stackNeeded;
+
     public FunctionInvoker(IExportHost owner, WitFunction function, string qualifiedName, string? interfaceName)
     {
         _owner = owner;
@@ -43,6 +50,7 @@ internal sealed unsafe class FunctionInvoker : ExportCall, IDisposable
         _hasResult = function.Result is not null;
         _resultOwnsMemory = function.Result is not (null or WitPrimitive { PrimitiveKind: not WitTypeKind.String });
         _context = owner.ArgumentContext;
+        _stackNeeded = owner.StackNeeded;
         _func = (ComponentFunc*)NativeMemory.AllocZeroed((nuint)sizeof(ComponentFunc));
         _args = (Val*)NativeMemory.AllocZeroed((nuint)Math.Max(_argCount, 1) * Val.Size);
         Bulk = owner.BulkTwin(interfaceName, function.Name);
@@ -73,8 +81,7 @@ internal sealed unsafe class FunctionInvoker : ExportCall, IDisposable
         {
             try
             {
-                *_func = _owner.LookUp(this);
-                _resolved = true;
+                Resolve();
             }
             catch
             {
@@ -100,7 +107,7 @@ internal sealed unsafe class FunctionInvoker : ExportCall, IDisposable
             BulkValues.FixArguments(_args, bulk.BulkParameters, _context);
         }
 
-        if (_owner.IsAsync)
+        if (_ownerIsAsync)
         {
             // An async instance's imports are fiber callbacks: even a synchronous call runs on a fiber, driven here.
             CallAsyncBlocking(_args, _result);
@@ -109,7 +116,7 @@ internal sealed unsafe class FunctionInvoker : ExportCall, IDisposable
         }
 
         // The guest may use up to max_wasm_stack below this frame: with less stack left, run it where there is more.
-        var error = StackBounds.HasRoom(_owner.StackNeeded) ? CallNative() : _owner.CallOnBigStack(this);
+        var error = StackBounds.HasRoom(_stackNeeded) ? CallNative() : _owner.CallOnBigStack(this);
         if (error != 0)
         {
             throw _owner.CallFailed(this, error);
@@ -147,6 +154,8 @@ internal sealed unsafe class FunctionInvoker : ExportCall, IDisposable
         if (!_resolved)
         {
             *_func = _owner.LookUp(this);
+            _storeContext = _owner.Context;
+            _ownerIsAsync = _owner.IsAsync;
             _resolved = true;
         }
     }
@@ -167,7 +176,7 @@ internal sealed unsafe class FunctionInvoker : ExportCall, IDisposable
 
     /// <summary>The native call itself, on whichever thread runs it.</summary>
     internal nint CallNative() =>
-        ComponentApi.wasmtime_component_func_call(_func, _owner.Context, _args, (nuint)_argCount, _hasResult ? _result : null, _hasResult ? 1u : 0u);
+        ComponentApi.wasmtime_component_func_call(_func, _storeContext, _args, (nuint)_argCount, _hasResult ? _result : null, _hasResult ? 1u : 0u);
 
     /// <summary>Frees a non-scalar result, resets the argument arena and leaves the instance (always, from a finally).</summary>
     public override void End()

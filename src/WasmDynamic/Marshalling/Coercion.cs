@@ -28,7 +28,8 @@ internal static class Coercion
     /// <summary>Converts an argument of <paramref name="function"/>; the path of a bad value inside it is reported.</summary>
     internal static T To<T>(object? value, string parameter, string function, string signature)
     {
-        if (value is T t && !Reinterprets(t.GetType(), typeof(T)))
+        // value.GetType(), not t.GetType(): the latter boxes a value-type T a second time (an argument of a dynamic call).
+        if (value is T t && (typeof(T).IsValueType || !Reinterprets(value.GetType(), typeof(T))))
         {
             return t;
         }

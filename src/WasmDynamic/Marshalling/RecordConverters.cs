@@ -86,7 +86,8 @@ internal sealed unsafe class RecordConverter<T> : ValueConverter<T>
 
     public override void Lower(T value, Val* dst, MarshalContext cx)
     {
-        if (value is null)
+        // The type test first: unoptimized code (a Debug build) boxes a struct T to compare it with null.
+        if (!typeof(T).IsValueType && value is null)
         {
             throw new ComponentArgumentException($"A null {typeof(T).Name} was given where WIT '{Wit}' needs a value.");
         }

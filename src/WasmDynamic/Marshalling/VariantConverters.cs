@@ -100,7 +100,7 @@ internal sealed unsafe class VariantConverter<T> : ValueConverter<T>
 
     public override void Lower(T value, Val* dst, MarshalContext cx)
     {
-        if (value is null || !_byType.TryGetValue(value.GetType(), out var c))
+        if (value is null || Find(value.GetType()) is not { } c)
         {
             throw new ComponentArgumentException(value is null
                 ? $"A null {typeof(T).Name} was given where WIT variant '{Wit}' needs a case."
@@ -112,6 +112,28 @@ internal sealed unsafe class VariantConverter<T> : ValueConverter<T>
         dst->VariantPayload = null;
         dst->VariantPayload = c.LowerPayload(value, cx);
     }
+
+    /// <summary>The case bound to <paramref name="type"/>: a scan by reference for a few cases (cheaper than hashing the type), else the map.</summary>
+    private VariantCase<T>? Find(Type type)
+    {
+        var cases = _cases;
+        if (cases.Length <= ScanLimit)
+        {
+            for (var i = 0; i < cases.Length; i++)
+            {
+                if (ReferenceEquals(cases[i].CaseType, type))
+                {
+                    return cases[i];
+                }
+            }
+
+            return null;
+        }
+
+        return _byType.GetValueOrDefault(type);
+    }
+
+    private const int ScanLimit = 8;
 
     public override T Lift(Val* src, MarshalContext cx)
     {
