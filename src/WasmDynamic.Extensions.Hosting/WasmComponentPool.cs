@@ -22,6 +22,7 @@ public sealed class WasmComponentPool : IDisposable
     private readonly ILogger? _logger;
     private readonly Lazy<WasmComponent> _component;
     private readonly ConcurrentQueue<ComponentInstance> _ready = new();
+    private PreparedComponent? _prepared;
     private int _readyCount;
     private int _filling;
     private volatile bool _disposed;
@@ -43,6 +44,12 @@ public sealed class WasmComponentPool : IDisposable
     /// <summary>The component, loaded (and compiled, or read from the compiled cache) on first access.</summary>
     /// <exception cref="ComponentLoadException">The component cannot be loaded.</exception>
     public WasmComponent Component => _component.Value;
+
+    /// <summary>
+    /// The binding and linker every instance of the pool is made with: prepared with the first instance's host objects
+    /// and options, then reused with each later instance's own host objects (null before the first instance).
+    /// </summary>
+    internal PreparedComponent? Prepared => Volatile.Read(ref _prepared);
 
     /// <summary>How many ready instances the pool holds now (for diagnostics and tests).</summary>
     public int ReadyCount => Volatile.Read(ref _readyCount);
@@ -99,6 +106,11 @@ public sealed class WasmComponentPool : IDisposable
         }
     }
 
+    /// <summary>
+    /// A new instance with its own host objects from the container. The first one prepares the component (binds the
+    /// imports, builds the linker, checks the options); every later one reuses that preparation, binding only its own
+    /// objects.
+    /// </summary>
     private ComponentInstance Create()
     {
         var imports = new ComponentImports();
@@ -107,7 +119,18 @@ public sealed class WasmComponentPool : IDisposable
             add(_services, imports);
         }
 
-        return Component.Instantiate(new InstanceOptions
+        if (Volatile.Read(ref _prepared) is { } prepared)
+        {
+            return prepared.Instantiate(imports);
+        }
+
+        var mine = Component.Prepare(Options(imports));
+        prepared = Interlocked.CompareExchange(ref _prepared, mine, null) ?? mine;
+        return ReferenceEquals(prepared, mine) ? mine.Instantiate() : prepared.Instantiate(imports);
+    }
+
+    private InstanceOptions Options(ComponentImports imports) =>
+        new()
         {
             Imports = imports,
             Wasi = Wasi(_options, _logger),
@@ -117,8 +140,7 @@ public sealed class WasmComponentPool : IDisposable
             MaxTableElements = _options.MaxTableElements,
             TrapUnimplementedImports = _options.TrapUnimplementedImports,
             RecreateAfterTrap = _options.RecreateAfterTrap,
-        });
-    }
+        };
 
     /// <summary>
     /// The WASI settings of an instance: the component's own, with stdout and stderr sent to <paramref name="logger"/>

@@ -30,6 +30,9 @@ public sealed partial class ComponentInstance : IDisposable
     // keeps it, so every call runs out of fuel at once).
     private readonly ulong _fuelPerCall;
     private PreparedComponent? _prepared;
+
+    /// <summary>The binding and linker this instance was made with (for tests).</summary>
+    internal PreparedComponent? Prepared => _prepared;
     private StoreHandle _store = null!;
     private StoreState _state = null!;
     private ComponentInstanceNative _native;

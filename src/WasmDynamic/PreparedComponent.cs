@@ -5,7 +5,7 @@ namespace WasmDynamic;
 
 /// <summary>
 /// A component with its host imports bound and its linker (WASI included) built, made by
-/// <see cref="WasmComponent.Prepare(InstanceOptions)"/>: each <see cref="Instantiate"/> only creates a store and
+/// <see cref="WasmComponent.Prepare(InstanceOptions)"/>: each <see cref="Instantiate()"/> only creates a store and
 /// instantiates in it. Thread-safe; instantiate from as many threads as you like.
 /// </summary>
 /// <remarks>
@@ -52,6 +52,32 @@ public sealed class PreparedComponent
     {
         ObjectDisposedException.ThrowIf(Component.IsDisposed, Component);
         return new ComponentInstance(Component, Options, this);
+    }
+
+    /// <summary>
+    /// Creates a store and instantiates the component in it with the prepared options, but with its own host objects:
+    /// for hosts that give each instance new import objects (per request, per tenant) and still want the prepared
+    /// binding and linker. When <paramref name="imports"/> has the prepared shape (the same host types for the same
+    /// imports), the instance uses the prepared binding and linker as they are; otherwise it is bound as
+    /// <see cref="WasmComponent.Instantiate(InstanceOptions)"/> would bind it (binding and linker cached per shape too).
+    /// </summary>
+    /// <param name="imports">A <see cref="ComponentImports"/>, or a plain object whose properties match imports by short PascalCase name.</param>
+    /// <exception cref="ArgumentNullException"><paramref name="imports"/> is null.</exception>
+    /// <exception cref="ObjectDisposedException">The component is disposed.</exception>
+    /// <exception cref="ComponentBindingException">An import is missing or a host method does not fit (another shape only), the component's start code trapped, or a host import it called threw.</exception>
+    /// <exception cref="ComponentResourceLimitException">The component needs more than the limits in <see cref="Options"/> (or the pooling allocator) allow.</exception>
+    [System.Diagnostics.CodeAnalysis.RequiresUnreferencedCode(Trimming.Reflection)]
+    [System.Diagnostics.CodeAnalysis.RequiresDynamicCode(Trimming.Emit)]
+    public ComponentInstance Instantiate(object imports)
+    {
+        ArgumentNullException.ThrowIfNull(imports);
+        ObjectDisposedException.ThrowIf(Component.IsDisposed, Component);
+        var bound = ComponentImports.FromObject(imports);
+
+        // Plans are cached per host type shape: the same shape finds this plan (and its linker) again.
+        var plan = HostBinder.Plan(Component.Name, Component.Types, bound, Component.UsesWasi, Options.TrapUnimplementedImports);
+        var own = new PreparedComponent(Component, Options, plan, HostBinder.Targets(plan, bound));
+        return new ComponentInstance(Component, Options, own);
     }
 
     /// <summary>

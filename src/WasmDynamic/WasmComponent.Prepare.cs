@@ -25,7 +25,7 @@ public sealed partial class WasmComponent
     internal Linking.Target LinkTarget => new(Runtime.Engine.Pointer, Handle, Name, World, Bulk);
 
     /// <summary>
-    /// Binds the host imports given and builds the linker once, for many instances: <see cref="PreparedComponent.Instantiate"/>
+    /// Binds the host imports given and builds the linker once, for many instances: <see cref="PreparedComponent.Instantiate()"/>
     /// then only creates a store and instantiates, as fast as Wasmtime's own linker allows. Every instance of one
     /// prepared component shares its host objects (each still has its own store, memory and host resource table).
     /// </summary>
@@ -38,7 +38,7 @@ public sealed partial class WasmComponent
     public PreparedComponent Prepare(object imports) => Prepare(new InstanceOptions { Imports = ComponentImports.FromObject(imports) });
 
     /// <summary>
-    /// Binds the imports in <paramref name="options"/> and builds the linker once; <see cref="PreparedComponent.Instantiate"/>
+    /// Binds the imports in <paramref name="options"/> and builds the linker once; <see cref="PreparedComponent.Instantiate()"/>
     /// makes instances with these options (WASI environment, limits, timeouts included).
     /// </summary>
     /// <exception cref="ArgumentNullException"><paramref name="options"/> is null.</exception>

@@ -115,6 +115,52 @@ public class HostingTests
     }
 
     [Fact]
+    public void The_pool_prepares_the_component_once_and_gives_each_instance_its_own_host_objects()
+    {
+        var made = new List<InjectedLogger>();
+        var lines = new List<string>();
+        var (services, _) = Build(s =>
+        {
+            s.AddWasmComponent("prepared", o =>
+            {
+                o.Path = Fixture("imports.wat");
+                o.PoolSize = 0;
+            })
+                .AddImport("demo:host/logger@0.1.0", _ =>
+                {
+                    var logger = new InjectedLogger(lines);
+                    lock (made)
+                    {
+                        made.Add(logger);
+                    }
+
+                    return logger;
+                })
+                .AddImport("get-number", _ => (Func<uint>)(() => 41));
+        });
+        using (services)
+        {
+            var pool = services.GetRequiredKeyedService<WasmComponentPool>("prepared");
+            pool.Prepared.Should().BeNull("nothing is prepared before the first instance");
+            var instances = new List<ComponentInstance>();
+            for (var i = 0; i < 4; i++)
+            {
+                using var lease = pool.Rent();
+                ((uint)lease.Exports.Run($"call {i}")).Should().Be(42);
+                instances.Add(lease.Instance);
+            }
+
+            var prepared = pool.Prepared;
+            prepared.Should().NotBeNull();
+            instances.Should().OnlyContain(i => ReferenceEquals(i.Prepared!.Plan, prepared!.Plan), "every instance is bound through the pool's one preparation");
+            instances.Distinct().Should().HaveCount(4);
+            pool.Component.LinkerCount.Should().Be(1);
+            made.Should().HaveCount(4, "the container still builds one host object per instance").And.OnlyHaveUniqueItems();
+            lines.Should().Equal("2:call 0", "2:call 1", "2:call 2", "2:call 3");
+        }
+    }
+
+    [Fact]
     public void The_pool_keeps_ready_instances_hands_each_out_once_and_reuses_only_when_asked()
     {
         var (services, _) = Build(s =>

@@ -167,4 +167,34 @@ public class PreparedComponentTests
             mine.Should().HaveCountGreaterThanOrEqualTo(100).And.OnlyContain(x => x.Disposed);
         }
     }
+
+    [Fact]
+    public void A_prepared_component_instantiated_with_other_host_objects_of_its_shape_calls_them_through_the_prepared_linker()
+    {
+        using var runtime = new ComponentRuntime();
+        using var component = runtime.LoadText(Wat);
+        var first = new OffsetHost(1);
+        var prepared = component.Prepare(new ComponentImports().Add("prepared-get", new Func<uint, uint>(first.PlanCacheGet)));
+        var others = new[] { new OffsetHost(200), new OffsetHost(300), new OffsetHost(400) };
+        for (var k = 0; k < others.Length; k++)
+        {
+            using var instance = prepared.Instantiate(new ComponentImports().Add("prepared-get", new Func<uint, uint>(others[k].PlanCacheGet)));
+            instance.Prepared!.Plan.Should().BeSameAs(prepared.Plan, "the same host types find the prepared binding");
+            ((uint)instance.Exports.PreparedRun(7)).Should().Be(7 + (uint)(200 + (k * 100)));
+        }
+
+        using (var own = prepared.Instantiate())
+        {
+            ((uint)own.Exports.PreparedRun(7)).Should().Be(8);
+        }
+
+        others.Should().OnlyContain(h => h.Seen.SequenceEqual(new uint[] { 7 }), "each instance called the object it was given, once");
+        first.Seen.Should().Equal(7u);
+        component.LinkerCount.Should().Be(1, "one shape, one linker");
+
+        // Another shape (another delegate type) is bound on its own, as Instantiate would bind it.
+        using var other = prepared.Instantiate(new ComponentImports().Add("prepared-get", new Converter<uint, uint>(x => x * 3)));
+        ((uint)other.Exports.PreparedRun(7)).Should().Be(21);
+        other.Prepared!.Plan.Should().NotBeSameAs(prepared.Plan);
+    }
 }
