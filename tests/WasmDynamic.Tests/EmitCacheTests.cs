@@ -146,6 +146,28 @@ public class CompoundMemoryTests
     }
 
     [Fact]
+    public void A_64_KiB_string_result_is_decoded_straight_into_the_string_without_a_buffer_besides_it()
+    {
+        using var runtime = new ComponentRuntime();
+        using var strings = runtime.Load(Path.Combine(AppContext.BaseDirectory, "Fixtures", "strings.wat"));
+        using var instance = strings.Instantiate();
+        var echo = instance.GetInterface<IStrings>("");
+        var text = new string('a', 64 * 1024);
+        echo.Echo(text).Should().Be(text);
+        const int calls = 50;
+        var before = GC.GetAllocatedBytesForCurrentThread();
+        for (var i = 0; i < calls; i++)
+        {
+            echo.Echo(text);
+        }
+
+        var perCall = (GC.GetAllocatedBytesForCurrentThread() - before) / calls;
+
+        // The string itself is 128 KiB of UTF-16 plus its header; a UTF-8 copy or a char buffer would add 64-128 KiB.
+        perCall.Should().BeInRange(2L * text.Length, (2L * text.Length) + 1024, "the result's UTF-8 is decoded from native memory into the string, and the argument encoded into native memory");
+    }
+
+    [Fact]
     public void A_dynamic_scalar_call_with_arguments_of_the_parameter_types_allocates_only_the_boxed_result()
     {
         using var runtime = new ComponentRuntime();
