@@ -20,7 +20,7 @@ public sealed partial class ComponentInstance
         : Linking.GetFunc(Component.Name, _native, Context, invoker.InterfaceName, invoker.Function.Name);
 
     /// <summary>The hidden bulk-bytes twin of an exported function in this instance's component, or null.</summary>
-    internal BulkAdapter.BulkFunction? BulkTwin(string? interfaceName, string function) => Component.Bulk?.Find(interfaceName, function);
+    internal BulkAdapter.BulkFunction? BulkTwin(string? interfaceName, string function) => Code.Bulk?.Find(interfaceName, function);
 
     [System.Diagnostics.CodeAnalysis.RequiresUnreferencedCode(Trimming.Reflection)]
     [System.Diagnostics.CodeAnalysis.RequiresDynamicCode(Trimming.Emit)]

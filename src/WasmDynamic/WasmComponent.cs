@@ -37,6 +37,33 @@ public sealed partial class WasmComponent : IDisposable
     /// </summary>
     internal BulkAdapter.BulkPlan? Bulk { get; init; }
 
+    /// <summary>The loaded component's own bytes when <see cref="Handle"/> is its wrapper (compiled on demand by <see cref="CodeFor"/>).</summary>
+    internal byte[]? Original { get; init; }
+
+    // The original component compiled, for instances whose options the adapter would change (see CodeFor); owned by
+    // this component and released with its compiled code.
+    private WasmComponent? _plain;
+
+    /// <summary>
+    /// The compiled code an instance with <paramref name="options"/> runs: this component, or — when it is a bulk-bytes
+    /// wrapper and the options set a limit the wrapper's own core instances, memory or code would count against
+    /// (fuel, memories, instances, tables, bytes per memory) — the original component, compiled once through the
+    /// runtime's cache, so that limits and fuel behave exactly as without the adapter.
+    /// </summary>
+    internal WasmComponent CodeFor(InstanceOptions options)
+    {
+        if (Bulk is null || Original is null || (options.FuelPerCall is null && !options.HasLimits))
+        {
+            return this;
+        }
+
+        lock (_linkers)
+        {
+            ObjectDisposedException.ThrowIf(Handle.IsClosed, this);
+            return _plain ??= new WasmComponent(Runtime, Runtime.CompileOrLoad(Original, Name), Name, World);
+        }
+    }
+
     /// <summary>The world as WIT text, in the layout of <c>wasm-tools component wit</c> / <c>jco wit</c>.</summary>
     public string ToWit() => World.ToWit();
 
@@ -167,6 +194,12 @@ public sealed partial class WasmComponent : IDisposable
         if (Interlocked.Decrement(ref _users) == 0)
         {
             ReleaseLinkers();
+            lock (_linkers)
+            {
+                _plain?.Dispose();
+                _plain = null;
+            }
+
             Handle.Dispose();
             Runtime.ReleaseUser();
         }

@@ -377,7 +377,7 @@ public class BulkAdapterTests(ITestOutputHelper output)
     }
 
     /// <summary>What a call did, as text: the result (byte arrays spelled out) or the exception's type and message.</summary>
-    private static string Outcome(Func<object?> call)
+    internal static string Outcome(Func<object?> call)
     {
         try
         {
@@ -389,7 +389,7 @@ public class BulkAdapterTests(ITestOutputHelper output)
         }
     }
 
-    private static string Outcome(Action call) => Outcome(() =>
+    internal static string Outcome(Action call) => Outcome(() =>
     {
         call();
         return null;
