@@ -233,6 +233,63 @@ public class BulkAdapterTests(ITestOutputHelper output)
     }
 
     [Fact]
+    public async Task Byte_lists_on_both_sides_of_the_twin_threshold_give_the_plain_paths_results()
+    {
+        using var plain = Runtime(false);
+        using var bulk = Runtime(true);
+        using var p = plain.Load(Fixture("strings.wat"));
+        using var b = bulk.Load(Fixture("strings.wat"));
+        using var pi = p.Instantiate();
+        using var bi = b.Instantiate();
+        using var ai = await b.InstantiateAsync();
+        var random = new Random(64);
+        const int T = BulkValues.TwinThreshold;
+        foreach (var length in new[] { 0, 1, T / 2, T - 2, T - 1, T, T + 1, T + 7, 2 * T, 5 * T })
+        {
+            var data = new byte[length];
+            random.NextBytes(data);
+            var sum = pi.GetInterface<IBulkBytes>("").Sum(data);
+            sum.Should().Be((uint)data.Sum(x => x));
+            bi.GetInterface<IBulkBytes>("").Sum(data).Should().Be(sum, $"{length} bytes");
+            bi.GetInterface<IBulkByteLists>("").Sum(data.ToList()).Should().Be(sum, $"{length} bytes as a List<byte>");
+            bi.GetInterface<IBulkByteSequences>("").Sum(data.Select(x => x)).Should().Be(sum, $"{length} bytes as an IEnumerable<byte>");
+            ((uint)bi.Exports.Sum(data)).Should().Be(sum);
+            ((uint)(await ai.InvokeAsync("sum", data))!).Should().Be(sum, $"{length} bytes, async");
+            ai.GetInterface<IBulkBytes>("").Sum(data).Should().Be(sum, $"{length} bytes, async instance called synchronously");
+            bi.GetInterface<IBulkBytes>("").RoundtripListU8(data).Should().Equal(data);
+            ((byte[])(await ai.InvokeAsync("roundtrip-list-u8", data))!).Should().Equal(data);
+
+        }
+    }
+
+    [Fact]
+    public unsafe void Only_a_marked_slot_whose_list_reaches_the_threshold_is_lowered_as_a_string()
+    {
+        using var runtime = Runtime(true);
+        using var c = runtime.Load(Fixture("strings.wat"));
+        using var instance = c.Instantiate();
+        var cx = instance.ArgumentContext;
+        var args = stackalloc Val[2];
+        cx.MarkBulkSlots(args, 0b01, BulkValues.TwinThreshold);
+        try
+        {
+            cx.IsBulkSlot(args, BulkValues.TwinThreshold - 1).Should().BeFalse();
+            cx.IsBulkSlot(args, BulkValues.TwinThreshold).Should().BeTrue();
+            cx.IsBulkSlot(args + 1, 1 << 20).Should().BeFalse("slot 1 is not a byte list of the twin");
+            args[0] = default;
+            args[0].Kind = ValKind.List;
+            BulkValues.AnyEncoded(args, 0b01).Should().BeFalse("a list below the threshold sends the call to the plain export");
+            BulkValues.Lower(new byte[BulkValues.TwinThreshold], args, cx);
+            BulkValues.AnyEncoded(args, 0b01).Should().BeTrue();
+        }
+        finally
+        {
+            cx.MarkBulkSlots(null, 0);
+            cx.Reset();
+        }
+    }
+
+    [Fact]
     public void A_trap_inside_the_original_function_surfaces_as_it_does_without_the_adapter()
     {
         using var plain = Runtime(false);
