@@ -64,6 +64,44 @@ public sealed partial class WasmComponent : IDisposable
         }
     }
 
+    /// <summary>
+    /// The root exports of the compiled code as Wasmtime's type reflection lists them (index, name), without the
+    /// bulk-bytes wrapper's hidden twins: what the loaded component itself exports, whichever code runs it.
+    /// </summary>
+    internal unsafe List<(nuint Index, string Name)> NativeExports()
+    {
+        var engine = Runtime.Engine.Pointer;
+        var type = ComponentApi.wasmtime_component_type(Handle.Pointer);
+        var exports = new List<(nuint, string)>();
+        try
+        {
+            var count = ComponentApi.wasmtime_component_type_export_count(type, engine);
+            for (nuint n = 0; n < count; n++)
+            {
+                byte* name;
+                nuint length;
+                nint item;
+                if (!ComponentApi.wasmtime_component_type_export_nth(type, engine, n, &name, &length, &item))
+                {
+                    continue;
+                }
+
+                ComponentApi.wasmtime_component_extern_delete(item);
+                var text = System.Text.Encoding.UTF8.GetString(name, checked((int)length));
+                if (Bulk?.IsHidden(text) != true)
+                {
+                    exports.Add((n, text));
+                }
+            }
+        }
+        finally
+        {
+            ComponentApi.wasmtime_component_type_delete(type);
+        }
+
+        return exports;
+    }
+
     /// <summary>The world as WIT text, in the layout of <c>wasm-tools component wit</c> / <c>jco wit</c>.</summary>
     public string ToWit() => World.ToWit();
 
