@@ -15,12 +15,12 @@ namespace WasmDynamic;
 public sealed partial class ComponentInstance
 {
     /// <summary>Looks <paramref name="invoker"/>'s function up in the current store (on the thread holding the instance).</summary>
-    internal ComponentFunc LookUp(FunctionInvoker invoker) => invoker.Bulk is { } twin
-        ? Linking.GetFunc(Component.Name, _native, Context, null, twin.HiddenName)
+    internal ComponentFunc LookUp(FunctionInvoker invoker, bool twin) => twin && invoker.Bulk is { } bulk
+        ? Linking.GetFunc(Component.Name, _native, Context, null, bulk.HiddenName)
         : Linking.GetFunc(Component.Name, _native, Context, invoker.InterfaceName, invoker.Function.Name);
 
     /// <summary>The hidden bulk-bytes twin of an exported function in this instance's component, or null.</summary>
-    internal BulkAdapter.BulkFunction? BulkTwin(string? interfaceName, string function) => Component.Bulk?.Find(interfaceName, function);
+    internal BulkAdapter.BulkFunction? BulkTwin(string? interfaceName, string function) => Code.Bulk?.Find(interfaceName, function);
 
     [System.Diagnostics.CodeAnalysis.RequiresUnreferencedCode(Trimming.Reflection)]
     [System.Diagnostics.CodeAnalysis.RequiresDynamicCode(Trimming.Emit)]

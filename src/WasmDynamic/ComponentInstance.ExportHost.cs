@@ -38,7 +38,7 @@ public sealed partial class ComponentInstance : IExportHost
 
     void IExportHost.ExitCall() => ExitCall();
 
-    ComponentFunc IExportHost.LookUp(FunctionInvoker invoker) => LookUp(invoker);
+    ComponentFunc IExportHost.LookUp(FunctionInvoker invoker, bool twin) => LookUp(invoker, twin);
 
     BulkAdapter.BulkFunction? IExportHost.BulkTwin(string? interfaceName, string function) => BulkTwin(interfaceName, function);
 

@@ -107,7 +107,7 @@ public sealed unsafe partial class ComponentInstance
         }
 
         _state.Imports = HostBinder.Functions(prepared.Plan, prepared.Targets, _state);
-        var target = component.LinkTarget;
+        var target = prepared.Code.LinkTarget;
         var linker = prepared.LinkerFor(_async);
         if (!_async)
         {

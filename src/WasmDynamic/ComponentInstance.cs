@@ -118,6 +118,9 @@ public sealed partial class ComponentInstance : IDisposable
     /// <summary>The component this is an instance of.</summary>
     public WasmComponent Component { get; }
 
+    /// <summary>The compiled code this instance runs (<see cref="Component"/>, or its original: see <see cref="WasmComponent.CodeFor"/>).</summary>
+    internal WasmComponent Code => _prepared?.Code ?? Component;
+
     /// <summary>
     /// The exports as a <c>dynamic</c> object: root functions as methods (<c>Exports.Add(1, 2)</c>), exported
     /// interfaces as properties by short PascalCase name (<c>Exports.Types.Area(shape)</c>) or by full name
@@ -259,10 +262,10 @@ public sealed partial class ComponentInstance : IDisposable
 
     /// <summary>A failure whose message and frames read as without the bulk adapter (its frames dropped, offsets moved back).</summary>
     private NativeFailure WithoutTwins(NativeFailure failure) =>
-        Component.Bulk is null ? failure : failure with
+        Code.Bulk is null ? failure : failure with
         {
-            Message = BulkAdapter.Backtraces.Rewrite(failure.Message, Component.Bulk),
-            Frames = failure.Frames.Count == 0 ? failure.Frames : BulkAdapter.Backtraces.Rewrite(string.Join('\n', failure.Frames), Component.Bulk).Split('\n')
+            Message = BulkAdapter.Backtraces.Rewrite(failure.Message, Code.Bulk),
+            Frames = failure.Frames.Count == 0 ? failure.Frames : BulkAdapter.Backtraces.Rewrite(string.Join('\n', failure.Frames), Code.Bulk).Split('\n')
                 .Select(f => System.Text.RegularExpressions.Regex.Replace(f, @"^(\d+:)\s+", "$1 ")).ToList(),
         };
 

@@ -348,7 +348,7 @@ public sealed class ComponentRuntime : IDisposable
                 return null;
             }
 
-            var shared = new WasmComponent(this, new ComponentHandle(clone), name, existing.World) { Bulk = existing.Bulk };
+            var shared = new WasmComponent(this, new ComponentHandle(clone), name, existing.World) { Bulk = existing.Bulk, Original = existing.Original };
             Remember(key, shared);
             return shared;
         }
@@ -368,9 +368,9 @@ public sealed class ComponentRuntime : IDisposable
 
     private WasmComponent CompileNew(ReadOnlySpan<byte> binary, string name)
     {
-        if (Options.BulkByteAdapter && BulkAdapter.Wrapping.TryLoad(binary, name, (wrapper, n) => CompileOrLoad(wrapper, n)) is { } wrapped)
+        if (Options.BulkByteAdapter && Options.PoolingAllocator is null && BulkAdapter.Wrapping.TryLoad(binary, name, (wrapper, n) => CompileOrLoad(wrapper, n)) is { } wrapped)
         {
-            return new WasmComponent(this, wrapped.Handle, name, wrapped.World) { Bulk = wrapped.Plan };
+            return new WasmComponent(this, wrapped.Handle, name, wrapped.World) { Bulk = wrapped.Plan, Original = binary.ToArray() };
         }
 
         // Wasmtime validated the binary; the world (names and identities of its types) is read from the same bytes.

@@ -16,9 +16,10 @@ namespace WasmDynamic;
 /// </remarks>
 public sealed class PreparedComponent
 {
-    internal PreparedComponent(WasmComponent component, InstanceOptions options, ImportPlan plan, object?[] targets)
+    internal PreparedComponent(WasmComponent component, WasmComponent code, InstanceOptions options, ImportPlan plan, object?[] targets)
     {
         Component = component;
+        Code = code;
         Options = options;
         Plan = plan;
         Targets = targets;
@@ -27,6 +28,12 @@ public sealed class PreparedComponent
 
     /// <summary>The component this prepares.</summary>
     public WasmComponent Component { get; }
+
+    /// <summary>
+    /// The compiled code instances run: <see cref="Component"/>, or its original when it is a bulk-bytes wrapper and
+    /// <see cref="Options"/> set limits (see <see cref="WasmComponent.CodeFor"/>).
+    /// </summary>
+    internal WasmComponent Code { get; }
 
     /// <summary>The options every instance is made with.</summary>
     public InstanceOptions Options { get; }
@@ -40,7 +47,7 @@ public sealed class PreparedComponent
     internal bool IsAsync { get; }
 
     /// <summary>The shared linker for synchronous or async instances of this plan (built on first use, kept with the component).</summary>
-    internal LinkerHandle LinkerFor(bool async) => Component.Linker(Plan, Options.TrapUnimplementedImports, async);
+    internal LinkerHandle LinkerFor(bool async) => Code.Linker(Plan, Options.TrapUnimplementedImports, async);
 
     /// <summary>Creates a store and instantiates the component in it with the prepared linker.</summary>
     /// <exception cref="ObjectDisposedException">The component is disposed.</exception>

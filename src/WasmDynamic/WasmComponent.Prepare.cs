@@ -60,7 +60,7 @@ public sealed partial class WasmComponent
     internal PreparedComponent PrepareCore(InstanceOptions options)
     {
         var plan = HostBinder.Plan(Name, Types, options.Imports, UsesWasi, options.TrapUnimplementedImports);
-        var prepared = new PreparedComponent(this, options, plan, HostBinder.Targets(plan, options.Imports));
+        var prepared = new PreparedComponent(this, CodeFor(options), options, plan, HostBinder.Targets(plan, options.Imports));
         prepared.LinkerFor(prepared.IsAsync);
         return prepared;
     }

@@ -37,6 +37,71 @@ public sealed partial class WasmComponent : IDisposable
     /// </summary>
     internal BulkAdapter.BulkPlan? Bulk { get; init; }
 
+    /// <summary>The loaded component's own bytes when <see cref="Handle"/> is its wrapper (compiled on demand by <see cref="CodeFor"/>).</summary>
+    internal byte[]? Original { get; init; }
+
+    // The original component compiled, for instances whose options the adapter would change (see CodeFor); owned by
+    // this component and released with its compiled code.
+    private WasmComponent? _plain;
+
+    /// <summary>
+    /// The compiled code an instance with <paramref name="options"/> runs: this component, or — when it is a bulk-bytes
+    /// wrapper and the options set a limit the wrapper's own core instances, memory or code would count against
+    /// (fuel, memories, instances, tables, bytes per memory) — the original component, compiled once through the
+    /// runtime's cache, so that limits and fuel behave exactly as without the adapter.
+    /// </summary>
+    internal WasmComponent CodeFor(InstanceOptions options)
+    {
+        if (Bulk is null || Original is null || (options.FuelPerCall is null && !options.HasLimits))
+        {
+            return this;
+        }
+
+        lock (_linkers)
+        {
+            ObjectDisposedException.ThrowIf(Handle.IsClosed, this);
+            return _plain ??= new WasmComponent(Runtime, Runtime.CompileOrLoad(Original, Name), Name, World);
+        }
+    }
+
+    /// <summary>
+    /// The root exports of the compiled code as Wasmtime's type reflection lists them (index, name), without the
+    /// bulk-bytes wrapper's hidden twins: what the loaded component itself exports, whichever code runs it.
+    /// </summary>
+    internal unsafe List<(nuint Index, string Name)> NativeExports()
+    {
+        var engine = Runtime.Engine.Pointer;
+        var type = ComponentApi.wasmtime_component_type(Handle.Pointer);
+        var exports = new List<(nuint, string)>();
+        try
+        {
+            var count = ComponentApi.wasmtime_component_type_export_count(type, engine);
+            for (nuint n = 0; n < count; n++)
+            {
+                byte* name;
+                nuint length;
+                nint item;
+                if (!ComponentApi.wasmtime_component_type_export_nth(type, engine, n, &name, &length, &item))
+                {
+                    continue;
+                }
+
+                ComponentApi.wasmtime_component_extern_delete(item);
+                var text = System.Text.Encoding.UTF8.GetString(name, checked((int)length));
+                if (Bulk?.IsHidden(text) != true)
+                {
+                    exports.Add((n, text));
+                }
+            }
+        }
+        finally
+        {
+            ComponentApi.wasmtime_component_type_delete(type);
+        }
+
+        return exports;
+    }
+
     /// <summary>The world as WIT text, in the layout of <c>wasm-tools component wit</c> / <c>jco wit</c>.</summary>
     public string ToWit() => World.ToWit();
 
@@ -167,6 +232,12 @@ public sealed partial class WasmComponent : IDisposable
         if (Interlocked.Decrement(ref _users) == 0)
         {
             ReleaseLinkers();
+            lock (_linkers)
+            {
+                _plain?.Dispose();
+                _plain = null;
+            }
+
             Handle.Dispose();
             Runtime.ReleaseUser();
         }

@@ -146,17 +146,61 @@ public class BulkAdapterTests(ITestOutputHelper output)
         wrapped.Should().BeGreaterThanOrEqualTo(3, "strings, host-roundtrip and wasi-random have functions of scalars and byte lists");
     }
 
+    /// <summary>Every component fixture on disk (WAT, and the componentize-js demo), by path under Fixtures.</summary>
+    private static List<string> AllFixtures()
+    {
+        var root = Path.Combine(AppContext.BaseDirectory, "Fixtures");
+        return Directory.EnumerateFiles(root, "*.*", SearchOption.AllDirectories)
+            .Where(f => f.EndsWith(".wat", StringComparison.Ordinal) || f.EndsWith(".wasm", StringComparison.Ordinal))
+            .Select(f => Path.GetRelativePath(root, f).Replace('\\', '/'))
+            .Order(StringComparer.Ordinal)
+            .ToList();
+    }
+
     [Fact]
-    public void Every_byte_list_function_of_every_fixture_gives_the_same_results_and_exceptions_through_both_paths()
+    public void Listing_a_wrapped_components_exports_through_the_C_API_hides_the_twins()
     {
         using var plain = Runtime(false);
         using var bulk = Runtime(true);
+        foreach (var fixture in new[] { "strings.wat", "host-roundtrip.wat", "wasi-random.wat" })
+        {
+            using var p = plain.Load(Fixture(fixture));
+            using var b = bulk.Load(Fixture(fixture));
+            b.Bulk.Should().NotBeNull(fixture);
+            b.NativeExports().Select(e => e.Name).Should().Equal(p.NativeExports().Select(e => e.Name), fixture);
+            b.NativeExports().Should().NotContain(e => e.Name.StartsWith("wasmdynamic-bulk", StringComparison.Ordinal));
+
+            // The twins are there all the same: the wrapper's type has one more root export per twin.
+            unsafe
+            {
+                var type = ComponentApi.wasmtime_component_type(b.Handle.Pointer);
+                try
+                {
+                    ((int)ComponentApi.wasmtime_component_type_export_count(type, bulk.Engine.Pointer)).Should().Be(p.NativeExports().Count + b.Bulk!.Functions.Count, fixture);
+                }
+                finally
+                {
+                    ComponentApi.wasmtime_component_type_delete(type);
+                }
+            }
+        }
+    }
+
+    [Fact]
+    public void Every_byte_list_function_of_every_fixture_gives_the_same_results_and_exceptions_through_both_paths()
+    {
+        using var plain = new ComponentRuntime(new ComponentRuntimeOptions { CacheDirectory = JsDemoFixture.SharedCacheDirectory, BulkByteAdapter = false });
+        using var bulk = new ComponentRuntime(new ComponentRuntimeOptions { CacheDirectory = JsDemoFixture.SharedCacheDirectory, BulkByteAdapter = true });
         var random = new Random(1616);
         var calls = 0;
         var functions = 0;
         var succeeded = 0;
+        var wrapped = new List<string>();
+        var fixtures = AllFixtures();
+        fixtures.Should().Contain("strings.wat").And.HaveCountGreaterThan(40);
+
         // host-roundtrip twice: its imports trapping as unimplemented, and implemented (the twin's inner call calls the host).
-        foreach (var source in Fixtures.Append("traps").Append("host-roundtrip.wat+host"))
+        foreach (var source in fixtures.Append("traps").Append("host-roundtrip.wat+host"))
         {
             var fixture = source.Replace("+host", string.Empty, StringComparison.Ordinal);
             WasmComponent Load(ComponentRuntime runtime) => fixture == "traps" ? runtime.LoadText(TrapsWat) : runtime.Load(Fixture(fixture));
@@ -166,12 +210,21 @@ public class BulkAdapterTests(ITestOutputHelper output)
                 continue;
             }
 
+            wrapped.Add(source);
             using var p = Load(plain);
             var options = source.EndsWith("+host", StringComparison.Ordinal)
                 ? new InstanceOptions { Imports = new ComponentImports().Add("demo:host/values@0.1.0", new EchoHost()), RecreateAfterTrap = true }
                 : new InstanceOptions { TrapUnimplementedImports = true, RecreateAfterTrap = true };
-            using var pi = p.Instantiate(options);
-            using var bi = b.Instantiate(options);
+            ComponentInstance? pi = null, bi = null;
+            var instantiated = Outcome(() => pi = p.Instantiate(options));
+            Outcome(() => bi = b.Instantiate(options)).Should().Be(instantiated, source);
+            using var pd = pi;
+            using var bd = bi;
+            if (pi is null || bi is null)
+            {
+                continue;
+            }
+
             foreach (var f in plan.Functions)
             {
                 functions++;
@@ -193,7 +246,7 @@ public class BulkAdapterTests(ITestOutputHelper output)
             }
         }
 
-        output.WriteLine($"{functions} functions, {calls} calls compared, {succeeded} returned");
+        output.WriteLine($"wrapped: {string.Join(", ", wrapped)}; {functions} functions, {calls} calls compared, {succeeded} returned");
         functions.Should().BeGreaterThanOrEqualTo(7);
         succeeded.Should().BeGreaterThan(calls / 2, "most calls return; the traps are the unimplemented imports and the trap fixture's");
     }
@@ -230,6 +283,63 @@ public class BulkAdapterTests(ITestOutputHelper output)
         object covariant = new sbyte[] { 1, -1 };
         Outcome(() => bi.GetInterface<IBulkBytes>("").Sum((byte[])covariant)).Should().Be(Outcome(() => pi.GetInterface<IBulkBytes>("").Sum((byte[])covariant)));
         Outcome(() => bi.GetInterface<IBulkByteSequences>("").Sum((IEnumerable<byte>)covariant)).Should().Be(Outcome(() => pi.GetInterface<IBulkByteSequences>("").Sum((IEnumerable<byte>)covariant)));
+    }
+
+    [Fact]
+    public async Task Byte_lists_on_both_sides_of_the_twin_threshold_give_the_plain_paths_results()
+    {
+        using var plain = Runtime(false);
+        using var bulk = Runtime(true);
+        using var p = plain.Load(Fixture("strings.wat"));
+        using var b = bulk.Load(Fixture("strings.wat"));
+        using var pi = p.Instantiate();
+        using var bi = b.Instantiate();
+        using var ai = await b.InstantiateAsync();
+        var random = new Random(64);
+        const int T = BulkValues.TwinThreshold;
+        foreach (var length in new[] { 0, 1, T / 2, T - 2, T - 1, T, T + 1, T + 7, 2 * T, 5 * T })
+        {
+            var data = new byte[length];
+            random.NextBytes(data);
+            var sum = pi.GetInterface<IBulkBytes>("").Sum(data);
+            sum.Should().Be((uint)data.Sum(x => x));
+            bi.GetInterface<IBulkBytes>("").Sum(data).Should().Be(sum, $"{length} bytes");
+            bi.GetInterface<IBulkByteLists>("").Sum(data.ToList()).Should().Be(sum, $"{length} bytes as a List<byte>");
+            bi.GetInterface<IBulkByteSequences>("").Sum(data.Select(x => x)).Should().Be(sum, $"{length} bytes as an IEnumerable<byte>");
+            ((uint)bi.Exports.Sum(data)).Should().Be(sum);
+            ((uint)(await ai.InvokeAsync("sum", data))!).Should().Be(sum, $"{length} bytes, async");
+            ai.GetInterface<IBulkBytes>("").Sum(data).Should().Be(sum, $"{length} bytes, async instance called synchronously");
+            bi.GetInterface<IBulkBytes>("").RoundtripListU8(data).Should().Equal(data);
+            ((byte[])(await ai.InvokeAsync("roundtrip-list-u8", data))!).Should().Equal(data);
+
+        }
+    }
+
+    [Fact]
+    public unsafe void Only_a_marked_slot_whose_list_reaches_the_threshold_is_lowered_as_a_string()
+    {
+        using var runtime = Runtime(true);
+        using var c = runtime.Load(Fixture("strings.wat"));
+        using var instance = c.Instantiate();
+        var cx = instance.ArgumentContext;
+        var args = stackalloc Val[2];
+        cx.MarkBulkSlots(args, 0b01, BulkValues.TwinThreshold);
+        try
+        {
+            cx.IsBulkSlot(args, BulkValues.TwinThreshold - 1).Should().BeFalse();
+            cx.IsBulkSlot(args, BulkValues.TwinThreshold).Should().BeTrue();
+            cx.IsBulkSlot(args + 1, 1 << 20).Should().BeFalse("slot 1 is not a byte list of the twin");
+            args[0] = default;
+            args[0].Kind = ValKind.List;
+            BulkValues.AnyEncoded(args, 0b01).Should().BeFalse("a list below the threshold sends the call to the plain export");
+            BulkValues.Lower(new byte[BulkValues.TwinThreshold], args, cx);
+            BulkValues.AnyEncoded(args, 0b01).Should().BeTrue();
+        }
+        finally
+        {
+            cx.MarkBulkSlots(null, 0);
+            cx.Reset();
+        }
     }
 
     [Fact]
@@ -347,12 +457,22 @@ public class BulkAdapterTests(ITestOutputHelper output)
         total.Should().BeGreaterThanOrEqualTo(60);
     }
 
+    [Fact]
+    public void Wrapped_mutations_of_real_components_called_through_their_twins_throw_only_library_exceptions_in_a_child_process()
+    {
+        // A child process: a mutation that validates but makes Wasmtime abort must not take the test host with it.
+        var result = ChildProcess.Run("bulk-mutations", TimeSpan.FromSeconds(120));
+        output.WriteLine(result.ToString());
+        result.ExitCode.Should().Be(0, result.ToString());
+        result.Output.Should().StartWith("OK ").And.Contain("only library exceptions");
+    }
+
     /// <summary>A random argument of a scalar, string or byte-list type (in the dynamic default type map).</summary>
     private static object Arbitrary(WitType t, Random r, int n)
     {
         if (BulkPlan.IsBytes(t))
         {
-            var data = new byte[n == 7 ? 70_000 : r.Next(0, 300)];
+            var data = new byte[n == 7 ? 70_000 : n % 5 == 0 ? BulkValues.TwinThreshold - 1 + (n / 5 % 3) : r.Next(0, 300)];
             r.NextBytes(data);
             return data;
         }
@@ -377,7 +497,7 @@ public class BulkAdapterTests(ITestOutputHelper output)
     }
 
     /// <summary>What a call did, as text: the result (byte arrays spelled out) or the exception's type and message.</summary>
-    private static string Outcome(Func<object?> call)
+    internal static string Outcome(Func<object?> call)
     {
         try
         {
@@ -385,11 +505,11 @@ public class BulkAdapterTests(ITestOutputHelper output)
         }
         catch (Exception e)
         {
-            return e.GetType().Name + ": " + e.Message;
+            return e.GetType().Name + (e is ComponentTrapException t ? " " + t.TrapCode : string.Empty) + ": " + e.Message;
         }
     }
 
-    private static string Outcome(Action call) => Outcome(() =>
+    internal static string Outcome(Action call) => Outcome(() =>
     {
         call();
         return null;

@@ -23,7 +23,7 @@ public abstract class BulkBytesBenchmarks
     private ComponentInstance _plainInstance = null!;
     private ComponentInstance _bulkInstance = null!;
 
-    [Params(16, 64 * 1024, 1024 * 1024)]
+    [Params(16, 64, 256, 64 * 1024, 1024 * 1024)]
     public int Size { get; set; }
 
     protected byte[] Data { get; private set; } = [];

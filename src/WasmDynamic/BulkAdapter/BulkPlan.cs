@@ -20,11 +20,13 @@ internal sealed class BulkPlan
     private const int MaxFlatParams = 16;
 
     private readonly Dictionary<(string?, string), BulkFunction> _functions;
+    private readonly HashSet<string> _hidden;
 
     private BulkPlan(List<BulkFunction> functions)
     {
         Functions = functions;
         _functions = functions.ToDictionary(f => (f.Interface, f.Function.Name));
+        _hidden = functions.Select(f => f.HiddenName).ToHashSet(StringComparer.Ordinal);
     }
 
     public IReadOnlyList<BulkFunction> Functions { get; }
@@ -34,6 +36,9 @@ internal sealed class BulkPlan
 
     /// <summary>The original component's length in bytes.</summary>
     public int OriginalLength { get; set; }
+
+    /// <summary>True for the name of a hidden twin: a root export of the wrapper that the original does not have.</summary>
+    public bool IsHidden(string rootExport) => _hidden.Contains(rootExport);
 
     /// <summary>The fast twin of <paramref name="function"/>, or null when it has none.</summary>
     public BulkFunction? Find(string? interfaceName, string function) =>

@@ -37,13 +37,16 @@ internal sealed class AsyncExportCall : AsyncExportFrame
 
     public override unsafe Val* Args => _args;
 
+    // This call goes to the bulk-bytes twin (decided when lowering ends).
+    private bool _twin;
+
     public override MarshalContext Context => _context;
 
     /// <summary>A frame for one call of <paramref name="invoker"/>: its spare one, or a new one.</summary>
     public static unsafe AsyncExportCall Rent(FunctionInvoker invoker)
     {
         var frame = Interlocked.Exchange(ref invoker.SpareFrame, null) ?? new AsyncExportCall(invoker);
-        frame._context.MarkBulkSlots(frame._args, invoker.Bulk?.BulkParameters ?? 0);
+        frame._context.MarkBulkSlots(frame._args, invoker.Bulk?.BulkParameters ?? 0, invoker.BulkMinimum);
         return frame;
     }
 
@@ -97,10 +100,10 @@ internal sealed class AsyncExportCall : AsyncExportFrame
     /// <summary>Ends lowering: the bulk-bytes twin's <c>list&lt;u8&gt;</c> slots become strings.</summary>
     private unsafe void Prepare()
     {
-        if (_invoker.Bulk is { } bulk)
+        if (_invoker.Bulk is not null)
         {
             _context.MarkBulkSlots(null, 0);
-            BulkValues.FixArguments(_args, bulk.BulkParameters, _context);
+            _twin = _invoker.TakesTwin(_args, _context);
         }
     }
 
@@ -227,7 +230,7 @@ internal sealed class AsyncExportCall : AsyncExportFrame
     {
         _invoker.Resolve();
         *_error = 0;
-        return _invoker.StartAsync(_args, _result, _error);
+        return _invoker.StartAsync(_args, _result, _error, _twin);
     }
 
     /// <summary>The call's failure thrown, or its result lifted (and freed).</summary>

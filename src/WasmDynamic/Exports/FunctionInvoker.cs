@@ -17,6 +17,10 @@ internal sealed unsafe class FunctionInvoker : ExportCall, IDisposable
 {
     private readonly IExportHost _owner;
     private readonly ComponentFunc* _func;
+
+    // The bulk-bytes twin (null without one), and the function the current call goes to (_func or _twinFunc).
+    private readonly ComponentFunc* _twinFunc;
+    private ComponentFunc* _target;
     private readonly Val* _args;
     private readonly Val* _result;
     private readonly int _argCount;
@@ -54,6 +58,14 @@ internal sealed unsafe class FunctionInvoker : ExportCall, IDisposable
         _func = (ComponentFunc*)NativeMemory.AllocZeroed((nuint)sizeof(ComponentFunc));
         _args = (Val*)NativeMemory.AllocZeroed((nuint)Math.Max(_argCount, 1) * Val.Size);
         Bulk = owner.BulkTwin(interfaceName, function.Name);
+        _target = _func;
+        if (Bulk is not null)
+        {
+            _twinFunc = (ComponentFunc*)NativeMemory.AllocZeroed((nuint)sizeof(ComponentFunc));
+
+            // A byte-list result travels faster through the twin at any size; arguments only from the threshold on.
+            BulkMinimum = Bulk.BulkResult ? 0 : BulkValues.TwinThreshold;
+        }
         _result = (Val*)NativeMemory.AllocZeroed(Val.Size);
     }
 
@@ -61,6 +73,26 @@ internal sealed unsafe class FunctionInvoker : ExportCall, IDisposable
 
     /// <summary>The wrapper's hidden twin this invoker calls instead of the function, or null (the plain path).</summary>
     public BulkAdapter.BulkFunction? Bulk { get; }
+
+    /// <summary>The fewest bytes a byte-list argument needs to be lowered for the twin (see <see cref="TakesTwin"/>).</summary>
+    public int BulkMinimum { get; }
+
+    /// <summary>
+    /// Ends lowering a call of a function with a twin: true (its marked slots all made strings) when an argument was
+    /// big enough to be lowered as one or the result is a byte list; false when the plain export is called, with
+    /// every byte list as native values.
+    /// </summary>
+    internal bool TakesTwin(Val* args, MarshalContext cx)
+    {
+        var bulk = Bulk!;
+        if (!bulk.BulkResult && !BulkValues.AnyEncoded(args, bulk.BulkParameters))
+        {
+            return false;
+        }
+
+        BulkValues.FixArguments(args, bulk.BulkParameters, cx);
+        return true;
+    }
 
     /// <summary>The exported interface the function belongs to, or null for a root function.</summary>
     public string? InterfaceName { get; }
@@ -92,7 +124,7 @@ internal sealed unsafe class FunctionInvoker : ExportCall, IDisposable
 
         if (Bulk is { } bulk)
         {
-            _context.MarkBulkSlots(_args, bulk.BulkParameters);
+            _context.MarkBulkSlots(_args, bulk.BulkParameters, BulkMinimum);
         }
 
         return _args;
@@ -101,16 +133,18 @@ internal sealed unsafe class FunctionInvoker : ExportCall, IDisposable
     /// <summary>Calls the function with the lowered arguments; returns the result slot.</summary>
     public override Val* Call()
     {
-        if (Bulk is { } bulk)
+        var twin = false;
+        if (Bulk is not null)
         {
             _context.MarkBulkSlots(null, 0);
-            BulkValues.FixArguments(_args, bulk.BulkParameters, _context);
+            twin = TakesTwin(_args, _context);
+            _target = twin ? _twinFunc : _func;
         }
 
         if (_ownerIsAsync)
         {
             // An async instance's imports are fiber callbacks: even a synchronous call runs on a fiber, driven here.
-            CallAsyncBlocking(_args, _result);
+            CallAsyncBlocking(_args, _result, twin);
             _resultLive = _hasResult;
             return _result;
         }
@@ -127,10 +161,10 @@ internal sealed unsafe class FunctionInvoker : ExportCall, IDisposable
     }
 
     /// <summary>A call of an async instance, driven to its end on this thread (a host task is waited for); throws as <see cref="Call"/> does.</summary>
-    internal void CallAsyncBlocking(Val* args, Val* result)
+    internal void CallAsyncBlocking(Val* args, Val* result, bool twin)
     {
         nint error = 0;
-        using (var future = StartAsync(args, result, &error))
+        using (var future = StartAsync(args, result, &error, twin))
         {
             if (_owner.Drive(future) is { } stopped)
             {
@@ -145,15 +179,20 @@ internal sealed unsafe class FunctionInvoker : ExportCall, IDisposable
     }
 
     /// <summary>Starts the call on a fiber; <paramref name="error"/> and <paramref name="result"/> are written when the future completes.</summary>
-    internal CallFutureHandle StartAsync(Val* args, Val* result, nint* error) =>
-        new(AsyncApi.wasmtime_component_func_call_async(_func, _owner.Context, args, (nuint)_argCount, _hasResult ? result : null, _hasResult ? 1u : 0u, error));
+    internal CallFutureHandle StartAsync(Val* args, Val* result, nint* error, bool twin) =>
+        new(AsyncApi.wasmtime_component_func_call_async(twin ? _twinFunc : _func, _owner.Context, args, (nuint)_argCount, _hasResult ? result : null, _hasResult ? 1u : 0u, error));
 
     /// <summary>Looks the function up in the current store if needed (the caller holds the instance).</summary>
     internal void Resolve()
     {
         if (!_resolved)
         {
-            *_func = _owner.LookUp(this);
+            *_func = _owner.LookUp(this, twin: false);
+            if (_twinFunc != null)
+            {
+                *_twinFunc = _owner.LookUp(this, twin: true);
+            }
+
             _storeContext = _owner.Context;
             _ownerIsAsync = _owner.IsAsync;
             _resolved = true;
@@ -176,7 +215,7 @@ internal sealed unsafe class FunctionInvoker : ExportCall, IDisposable
 
     /// <summary>The native call itself, on whichever thread runs it.</summary>
     internal nint CallNative() =>
-        ComponentApi.wasmtime_component_func_call(_func, _storeContext, _args, (nuint)_argCount, _hasResult ? _result : null, _hasResult ? 1u : 0u);
+        ComponentApi.wasmtime_component_func_call(_target, _storeContext, _args, (nuint)_argCount, _hasResult ? _result : null, _hasResult ? 1u : 0u);
 
     /// <summary>Frees a non-scalar result, resets the argument arena and leaves the instance (always, from a finally).</summary>
     public override void End()
@@ -210,6 +249,7 @@ internal sealed unsafe class FunctionInvoker : ExportCall, IDisposable
         IsDisposed = true;
         Interlocked.Exchange(ref SpareFrame, null)?.Free();
         NativeMemory.Free(_func);
+        NativeMemory.Free(_twinFunc);
         NativeMemory.Free(_args);
         NativeMemory.Free(_result);
     }

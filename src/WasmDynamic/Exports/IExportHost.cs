@@ -54,7 +54,7 @@ internal interface IExportHost
     void ExitCall();
 
     /// <summary>Looks <paramref name="invoker"/>'s function up in the current store.</summary>
-    ComponentFunc LookUp(FunctionInvoker invoker);
+    ComponentFunc LookUp(FunctionInvoker invoker, bool twin);
 
     /// <summary>The bulk-bytes twin of a function, when the component was loaded through its wrapper.</summary>
     BulkAdapter.BulkFunction? BulkTwin(string? interfaceName, string function);

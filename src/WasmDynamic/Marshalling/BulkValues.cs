@@ -9,6 +9,28 @@ namespace WasmDynamic.Marshalling;
 /// </summary>
 internal static unsafe class BulkValues
 {
+    /// <summary>
+    /// The fewest bytes in one argument for which a call of a function that returns no byte list takes its twin:
+    /// below it, the plain export is called (one native value per byte costs less than the twin's fixed cost there).
+    /// Measured with the paired benchmark, twin ÷ plain time for <c>sum</c>: 1.26 at 16 B, 1.03 at 32 B, 0.81 at 64 B,
+    /// 0.58 at 128 B (see benchmarks/RESULTS.md, "Bulk bytes on by default").
+    /// </summary>
+    public const int TwinThreshold = 64;
+
+    /// <summary>True when a marked argument slot holds a string: a byte list lowered for the twin.</summary>
+    public static bool AnyEncoded(Val* args, ulong mask)
+    {
+        for (var i = 0; mask >> i != 0; i++)
+        {
+            if (((mask >> i) & 1) != 0 && args[i].Kind == ValKind.String)
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
+
     /// <summary>Writes <paramref name="bytes"/> into <paramref name="dst"/> as an encoded string (arena memory).</summary>
     public static void Lower(ReadOnlySpan<byte> bytes, Val* dst, MarshalContext cx)
     {

@@ -66,7 +66,7 @@ internal sealed unsafe class ListConverter<TElem, TColl> : ValueConverter<TColl>
 
     private void LowerSpan(ReadOnlySpan<TElem> items, Val* dst, MarshalContext cx)
     {
-        if (typeof(TElem) == typeof(byte) && cx.IsBulkSlot(dst))
+        if (typeof(TElem) == typeof(byte) && cx.IsBulkSlot(dst, items.Length))
         {
             var bytes = System.Runtime.InteropServices.MemoryMarshal.CreateReadOnlySpan(
                 ref System.Runtime.CompilerServices.Unsafe.As<TElem, byte>(ref System.Runtime.InteropServices.MemoryMarshal.GetReference(items)), items.Length);
@@ -150,7 +150,7 @@ internal sealed unsafe class ByteArrayConverter(WitType wit) : ValueConverter<by
             value = ListConverter<byte, byte[]>.Reinterpreted(value);
         }
 
-        if (cx.IsBulkSlot(dst))
+        if (cx.IsBulkSlot(dst, value.Length))
         {
             BulkValues.Lower(value, dst, cx);
             return;

@@ -30,16 +30,26 @@ internal sealed unsafe class MarshalContext : IDisposable
     /// <summary>Bit <c>i</c>: argument slot <c>i</c> is a <c>list&lt;u8&gt;</c> the twin takes as a string.</summary>
     private ulong _bulkMask;
 
-    /// <summary>Marks the argument slots whose <c>list&lt;u8&gt;</c> goes to a bulk-bytes twin as a string (0: none).</summary>
-    public void MarkBulkSlots(Val* args, ulong mask)
+    /// <summary>The fewest bytes a marked slot's list must hold to be lowered as a string (smaller ones stay lists).</summary>
+    private int _bulkMinimum;
+
+    /// <summary>
+    /// Marks the argument slots whose <c>list&lt;u8&gt;</c> may go to a bulk-bytes twin as a string (0: none), when it
+    /// holds at least <paramref name="minimum"/> bytes.
+    /// </summary>
+    public void MarkBulkSlots(Val* args, ulong mask, int minimum = 0)
     {
         _bulkArgs = args;
         _bulkMask = mask;
+        _bulkMinimum = minimum;
     }
 
-    /// <summary>True when <paramref name="dst"/> is a marked argument slot (never a nested value: those live in the arena).</summary>
-    public bool IsBulkSlot(Val* dst) =>
-        _bulkMask != 0 && dst >= _bulkArgs && dst < _bulkArgs + 64 && ((_bulkMask >> (int)(dst - _bulkArgs)) & 1) != 0;
+    /// <summary>
+    /// True when <paramref name="dst"/> is a marked argument slot (never a nested value: those live in the arena) and
+    /// a list of <paramref name="length"/> bytes is worth lowering as a string there.
+    /// </summary>
+    public bool IsBulkSlot(Val* dst, int length) =>
+        _bulkMask != 0 && length >= _bulkMinimum && dst >= _bulkArgs && dst < _bulkArgs + 64 && ((_bulkMask >> (int)(dst - _bulkArgs)) & 1) != 0;
 
     private readonly List<nint> _deleteAfterCall = new();
 
