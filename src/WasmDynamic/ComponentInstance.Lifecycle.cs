@@ -59,11 +59,12 @@ public sealed unsafe partial class ComponentInstance
 
         // The mode is fixed by the first store: a recreated store is linked the same way.
         _async = _async || _asyncRequested || prepared.IsAsync;
+        var (plan, targets) = prepared.BindingFor(_async);
         if (_async)
         {
             // The store's data is the fiber mailbox the machine-code callbacks of the async linker write to; no
             // managed callback is registered for an async store, so nothing reads it as a GCHandle.
-            UseFiberStore(prepared.Plan);
+            UseFiberStore(plan);
             _store = new StoreHandle(WasmtimeApi.wasmtime_store_new(component.Runtime.Engine.Pointer, _state.Fiber!.Mailbox.Pointer, null));
         }
         else
@@ -106,7 +107,7 @@ public sealed unsafe partial class ComponentInstance
             WasiSetup.Configure(Context, _options.Wasi, _state.Fiber);
         }
 
-        _state.Imports = HostBinder.Functions(prepared.Plan, prepared.Targets, _state);
+        _state.Imports = HostBinder.Functions(plan, targets, _state);
         var target = prepared.Code.LinkTarget;
         var linker = prepared.LinkerFor(_async);
         if (!_async)

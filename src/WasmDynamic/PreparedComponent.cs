@@ -46,8 +46,36 @@ public sealed class PreparedComponent
     /// <summary>True when a host import returns a task: every instance is then an async one (see <see cref="ComponentInstance.IsAsync"/>).</summary>
     internal bool IsAsync { get; }
 
+    /// <summary>
+    /// The binding of synchronous or async instances: async ones get the async WASI functions too where the component
+    /// can use them (see <see cref="AsyncWasi"/>); the plans agree on every host import given.
+    /// </summary>
+    [System.Diagnostics.CodeAnalysis.RequiresUnreferencedCode(Trimming.Reflection)]
+    [System.Diagnostics.CodeAnalysis.RequiresDynamicCode(Trimming.Emit)]
+    internal (ImportPlan Plan, object?[] Targets) BindingFor(bool async)
+    {
+        if (!async || !Component.UsesWasi)
+        {
+            return (Plan, Targets);
+        }
+
+        var binding = _asyncBinding;
+        if (binding is null)
+        {
+            var plan = AsyncWasi.PlanFor(Plan, Component.Types, Options.Imports);
+            binding = new Tuple<ImportPlan, object?[]>(plan, AsyncWasi.TargetsFor(plan, Targets));
+            _asyncBinding = binding;
+        }
+
+        return (binding.Item1, binding.Item2);
+    }
+
+    private Tuple<ImportPlan, object?[]>? _asyncBinding;
+
     /// <summary>The shared linker for synchronous or async instances of this plan (built on first use, kept with the component).</summary>
-    internal LinkerHandle LinkerFor(bool async) => Code.Linker(Plan, Options.TrapUnimplementedImports, async);
+    [System.Diagnostics.CodeAnalysis.RequiresUnreferencedCode(Trimming.Reflection)]
+    [System.Diagnostics.CodeAnalysis.RequiresDynamicCode(Trimming.Emit)]
+    internal LinkerHandle LinkerFor(bool async) => Code.Linker(BindingFor(async).Plan, Options.TrapUnimplementedImports, async);
 
     /// <summary>Creates a store and instantiates the component in it with the prepared linker.</summary>
     /// <exception cref="ObjectDisposedException">The component is disposed.</exception>

@@ -96,6 +96,54 @@ public static class AsyncScale
         }
     }
 
+    public interface IWasiSleep
+    {
+        Task<ulong> SleepPollAsync(uint ms);
+
+        Task<ulong> BlockDurationAsync(ulong ns);
+    }
+
+    /// <summary>
+    /// 1,000 instances of wasi-poll.wat, one call each, all sleeping 100 ms at once in WASI (subscribe-duration, then
+    /// poll or pollable.block), while a thread forces full collections.
+    /// </summary>
+    public static string ThousandWasiSleeps(ComponentRuntime runtime, string fixture, bool block)
+    {
+        using var component = runtime.Load(fixture);
+        var instances = Enumerable.Range(0, 1000).Select(_ => component.InstantiateAsync().GetAwaiter().GetResult()).ToList();
+        var sleeps = instances.Select(i => i.GetInterface<IWasiSleep>()).ToList();
+        Task<ulong> Sleep(IWasiSleep s) => block ? s.BlockDurationAsync(100_000_000) : s.SleepPollAsync(100);
+        Sleep(sleeps[0]).GetAwaiter().GetResult();
+        var stop = false;
+        var collector = new Thread(() => { while (!Volatile.Read(ref stop)) { GC.Collect(2, GCCollectionMode.Forced, blocking: true, compacting: true); Thread.Sleep(1); } }) { IsBackground = true };
+        collector.Start();
+        try
+        {
+            var watch = Stopwatch.StartNew();
+            var slept = Task.WhenAll(sleeps.Select(Sleep)).GetAwaiter().GetResult();
+            watch.Stop();
+            if (slept.Length != 1000 || slept.Any(ns => ns < 100_000_000))
+            {
+                throw new InvalidOperationException($"{slept.Count(ns => ns < 100_000_000)} of {slept.Length} guests slept less than 100 ms");
+            }
+
+            if (watch.ElapsedMilliseconds > 1500)
+            {
+                throw new InvalidOperationException($"1000 instances sleeping 100 ms in WASI took {watch.ElapsedMilliseconds} ms");
+            }
+
+            return $"1000 WASI sleeps ({(block ? "pollable.block" : "poll")}) of 100 ms in {watch.ElapsedMilliseconds} ms, {ThreadPool.ThreadCount} pool threads";
+        }
+        finally
+        {
+            Volatile.Write(ref stop, true);
+            foreach (var instance in instances)
+            {
+                instance.Dispose();
+            }
+        }
+    }
+
     /// <summary>Every call returned its own result, and the host saw each argument exactly once.</summary>
     private static void Check(uint[] results, ConcurrentBag<uint> seen, int count)
     {

@@ -27,6 +27,8 @@ try
         "recreate-that-fails" => Scenarios.RecreateThatFails(component.Runtime),
         "async-fiber-callbacks-under-gc" => AsyncScenarios.FiberCallbacksUnderGc(component.Runtime, Path.Combine(Path.GetDirectoryName(args[1])!, "async-host.wat")),
         "async-scale-1000-instances" => AsyncScale.ThousandInstances(component.Runtime, Path.Combine(Path.GetDirectoryName(args[1])!, "async-host.wat")),
+        "async-wasi-1000-sleeps-poll" => AsyncScale.ThousandWasiSleeps(component.Runtime, Path.Combine(Path.GetDirectoryName(args[1])!, "wasi-poll.wat"), block: false),
+        "async-wasi-1000-sleeps-block" => AsyncScale.ThousandWasiSleeps(component.Runtime, Path.Combine(Path.GetDirectoryName(args[1])!, "wasi-poll.wat"), block: true),
         "async-scale-1000-calls-16-instances" => AsyncScale.ThousandCallsOverSixteen(component.Runtime, Path.Combine(Path.GetDirectoryName(args[1])!, "async-host.wat")),
         "bulk-mutations" => BulkMutations.Run(Path.GetDirectoryName(args[1])!),
         _ => throw new ArgumentException($"unknown scenario '{scenario}'"),

@@ -155,3 +155,26 @@ public class JsDemoResourceTests(JsDemoFixture fixture)
         four.Should().Be(4);
     }
 }
+
+[Collection(JsDemoCollection.Name)]
+public class JsDemoAsyncTests(JsDemoFixture fixture)
+{
+    [Fact]
+    public async Task A_componentize_js_component_with_the_full_wasi_cli_world_works_through_InstantiateAsync()
+    {
+        var output = new StringWriter();
+        var logger = new RecordingLogger();
+        await using var instance = await fixture.Component.InstantiateAsync(new InstanceOptions
+        {
+            Imports = new ComponentImports().Add("demo:calc/logger@0.1.0", logger),
+            Wasi = new WasiOptions { StandardOutput = output },
+        });
+
+        (await instance.InvokeAsync("add", 1u, 2u)).Should().Be(3u);
+        (await instance.InvokeAsync("greet", "Ada")).Should().Be("Hello, Ada!");
+        (await instance.InvokeAsync("hello-world")).Should().Be("hi");
+        instance.IsAsync.Should().BeTrue();
+        output.ToString().Should().Be("hello from js\n");
+        logger.Lines.Should().Equal((1, "greet Ada"));
+    }
+}
