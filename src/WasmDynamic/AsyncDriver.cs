@@ -150,6 +150,11 @@ internal static class AsyncDriver
             }
 
             var completion = pending.Completion;
+            if (completion is null)
+            {
+                return HostFailed(state, function, new InvalidOperationException($"The async host method returned a null task for the import {function.Where}. Return a task (Task.CompletedTask, Task.FromResult(value)) or make the method async."));
+            }
+
             if (!completion.IsCompleted)
             {
                 var token = cancel?.Token ?? default;

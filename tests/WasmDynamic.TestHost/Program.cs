@@ -28,6 +28,8 @@ try
         "async-fiber-callbacks-under-gc" => AsyncScenarios.FiberCallbacksUnderGc(component.Runtime, Path.Combine(Path.GetDirectoryName(args[1])!, "async-host.wat")),
         "async-scale-1000-instances" => AsyncScale.ThousandInstances(component.Runtime, Path.Combine(Path.GetDirectoryName(args[1])!, "async-host.wat")),
         "async-scale-1000-calls-16-instances" => AsyncScale.ThousandCallsOverSixteen(component.Runtime, Path.Combine(Path.GetDirectoryName(args[1])!, "async-host.wat")),
+        "async-hostile-complete-while-disposing" => AsyncHostileScenarios.CompleteWhileDisposing(component.Runtime, Path.Combine(Path.GetDirectoryName(args[1])!, "async-hostile.wat")),
+        "async-hostile-gc-in-host-tasks" => AsyncHostileScenarios.GcInHostTasks(component.Runtime, Path.Combine(Path.GetDirectoryName(args[1])!, "async-hostile.wat")),
         _ => throw new ArgumentException($"unknown scenario '{scenario}'"),
     };
     Console.WriteLine("OK " + detail);
