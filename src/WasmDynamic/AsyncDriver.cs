@@ -21,12 +21,22 @@ namespace WasmDynamic;
 /// </remarks>
 internal static class AsyncDriver
 {
-    // The store whose host import this flow runs (its continuations included): a call into that same instance from
-    // there is a re-entrance, refused instead of waiting forever for the slot its own call holds.
-    private static readonly AsyncLocal<StoreState?> Importing = new();
+    // The host import this flow runs (its continuations included): a call into that same instance from there is a
+    // re-entrance, refused instead of waiting forever for the slot its own call holds. The frame goes inactive when
+    // the import ends, so work the import started in the background (which inherits the flow) calls the instance
+    // normally once the import has returned.
+    private static readonly AsyncLocal<ImportFrame?> Importing = new();
 
-    /// <summary>The store whose host import the current flow is running, or null.</summary>
-    public static StoreState? InImportOf => Importing.Value;
+    /// <summary>The store whose host import the current flow is running (and has not returned yet), or null.</summary>
+    public static StoreState? InImportOf => Importing.Value is { Active: true } frame ? frame.State : null;
+
+    /// <summary>One running host import, as the flows it started see it.</summary>
+    private sealed class ImportFrame(StoreState state)
+    {
+        public StoreState State { get; } = state;
+
+        public volatile bool Active = true;
+    }
 
     /// <summary>
     /// Polls a call that was just started, once: true when the call ended there (<paramref name="failure"/> is then
@@ -131,7 +141,8 @@ internal static class AsyncDriver
             }
         }
 
-        Importing.Value = state;
+        var frame = new ImportFrame(state);
+        Importing.Value = frame;
         try
         {
             Emit.HostPending? pending;
@@ -200,6 +211,7 @@ internal static class AsyncDriver
         }
         finally
         {
+            frame.Active = false;
             function.End();
             cancel?.Dispose();
         }

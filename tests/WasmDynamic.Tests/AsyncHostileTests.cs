@@ -239,6 +239,31 @@ public sealed class AsyncHostileTests : IDisposable
     }
 
     [Fact]
+    public async Task A_background_task_a_host_import_started_may_call_the_instance_once_the_import_has_returned()
+    {
+        ComponentInstance? self = null;
+        Task<object?>? background = null;
+        await using var instance = await Instantiate((key, _) =>
+        {
+            if (key == "outer")
+            {
+                background = Task.Run(async () =>
+                {
+                    await Task.Delay(100);
+                    return await self!.InvokeAsync("add", 20u, 22u);
+                });
+            }
+
+            return Task.FromResult("v:" + key);
+        });
+        self = instance;
+
+        (await instance.InvokeAsync("echo", "outer")).Should().Be("v:outer");
+
+        (await background!.WaitAsync(Hang)).Should().Be(42u, "the import that started it has returned: this is an ordinary call, not a re-entrance");
+    }
+
+    [Fact]
     public async Task Thousands_of_queued_async_callers_cancelled_at_once_leave_no_waiter_behind()
     {
         var gate = new TaskCompletionSource<string>();
