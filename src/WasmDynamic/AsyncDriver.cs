@@ -130,14 +130,25 @@ internal static class AsyncDriver
 
     private static async ValueTask<NativeFailure?> RunHostAsync(HostFunction function, PendingHostCall call, StoreState state, InterruptState interrupt, bool blocking)
     {
-        // The host's token: cancelled with the call (its token, the instance's token) and at its deadline.
+        // The host's token: cancelled with the call (its token, the instance's token), at its deadline, and when the
+        // instance is disposed (then it is the instance's disposal token itself: no linked source to make).
         CancellationTokenSource? cancel = null;
-        if (function.IsAsync && (interrupt.CallToken.CanBeCanceled || interrupt.InstanceToken.CanBeCanceled || interrupt.Deadline != long.MaxValue))
+        var token = default(CancellationToken);
+        if (function.IsAsync)
         {
-            cancel = CancellationTokenSource.CreateLinkedTokenSource(interrupt.CallToken, interrupt.InstanceToken);
-            if (interrupt.Deadline != long.MaxValue)
+            if (interrupt.CallToken.CanBeCanceled || interrupt.InstanceToken.CanBeCanceled || interrupt.Deadline != long.MaxValue)
             {
-                cancel.CancelAfter(TimeSpan.FromTicks(Math.Max(0, (long)((interrupt.Deadline - Stopwatch.GetTimestamp()) * (double)TimeSpan.TicksPerSecond / Stopwatch.Frequency))));
+                cancel = CancellationTokenSource.CreateLinkedTokenSource(interrupt.CallToken, interrupt.InstanceToken, interrupt.DisposalToken);
+                if (interrupt.Deadline != long.MaxValue)
+                {
+                    cancel.CancelAfter(TimeSpan.FromTicks(Math.Max(0, (long)((interrupt.Deadline - Stopwatch.GetTimestamp()) * (double)TimeSpan.TicksPerSecond / Stopwatch.Frequency))));
+                }
+
+                token = cancel.Token;
+            }
+            else
+            {
+                token = interrupt.DisposalToken;
             }
         }
 
@@ -148,7 +159,7 @@ internal static class AsyncDriver
             Emit.HostPending? pending;
             try
             {
-                pending = function.Start(call, cancel?.Token ?? default);
+                pending = function.Start(call, token);
             }
             catch (Exception e)
             {
@@ -168,7 +179,6 @@ internal static class AsyncDriver
 
             if (!completion.IsCompleted)
             {
-                var token = cancel?.Token ?? default;
                 try
                 {
                     if (blocking)
@@ -191,9 +201,9 @@ internal static class AsyncDriver
                 }
             }
 
-            // The host's task ended cancelled because the call's token (or deadline) cancelled the host's token, before
-            // the wait above saw it: that is the call being cancelled or timing out, not the host failing.
-            if (completion.IsCanceled && cancel is { IsCancellationRequested: true })
+            // The host's task ended cancelled because the call's token (or deadline, or a disposal) cancelled the host's
+            // token, before the wait above saw it: that is the call being stopped, not the host failing.
+            if (completion.IsCanceled && token.IsCancellationRequested)
             {
                 return Interrupted(interrupt, cancel);
             }

@@ -171,6 +171,84 @@ public sealed class AsyncHostileTests : IDisposable
     }
 
     [Fact]
+    public async Task DisposeAsync_of_an_instance_whose_call_waits_on_a_host_task_that_never_completes_ends_that_call()
+    {
+        var never = new TaskCompletionSource<string>();
+        CancellationToken hostToken = default;
+        var entered = new TaskCompletionSource();
+        var instance = await Instantiate((_, ct) => { hostToken = ct; entered.SetResult(); return never.Task; });
+        var echo = instance.GetInterface<IHostile>().EchoAsync("k");
+        await entered.Task.WaitAsync(Hang);
+
+        await instance.DisposeAsync().AsTask().WaitAsync(Hang);
+
+        var call = async () => await echo.WaitAsync(Hang);
+        (await call.Should().ThrowAsync<ObjectDisposedException>()).Which.Message.Should().Contain("echo").And.Contain("disposed");
+        hostToken.IsCancellationRequested.Should().BeTrue("the host's token is cancelled when the instance is disposed under it");
+        instance.IsPoisoned.Should().BeTrue();
+    }
+
+    [Fact]
+    public async Task Sync_Dispose_while_an_async_call_is_suspended_on_a_host_task_ends_the_call_with_ObjectDisposedException_without_blocking()
+    {
+        var never = new TaskCompletionSource<string>();
+        CancellationToken hostToken = default;
+        var entered = new TaskCompletionSource();
+        var instance = await Instantiate((_, ct) => { hostToken = ct; entered.SetResult(); return never.Task; });
+        var echo = instance.GetInterface<IHostile>().EchoAsync("k");
+        await entered.Task.WaitAsync(Hang);
+
+        var watch = Stopwatch.StartNew();
+        instance.Dispose();
+        watch.Elapsed.Should().BeLessThan(TimeSpan.FromSeconds(3), "Dispose does not wait for a host task");
+
+        var call = async () => await echo.WaitAsync(Hang);
+        await call.Should().ThrowAsync<ObjectDisposedException>();
+        hostToken.IsCancellationRequested.Should().BeTrue();
+        var later = async () => await instance.GetInterface<IHostile>().AddAsync(1, 2);
+        await later.Should().ThrowAsync<ObjectDisposedException>();
+    }
+
+    [Fact]
+    public async Task Sync_Dispose_while_an_async_call_spins_in_the_guest_stops_it_even_without_a_timeout_or_token()
+    {
+        var instance = await Instantiate((k, _) => Task.FromResult(k));
+        var api = instance.GetInterface<IHostile>();
+        (await api.SpinAsync(10)).Should().Be(10u);
+
+        // With no timeout or token no epoch ticker runs, so the guest does not yield: the call spins in its first poll.
+        var spin = Task.Run(() => api.SpinAsync(uint.MaxValue));
+        await Task.Delay(100);
+        spin.IsCompleted.Should().BeFalse("the guest spins");
+
+        instance.Dispose();
+
+        var call = async () => await spin.WaitAsync(Hang);
+        await call.Should().ThrowAsync<ObjectDisposedException>();
+    }
+
+    [Fact]
+    public async Task DisposeAsync_twice_and_concurrently_with_queued_calls_ends_every_call_and_frees_the_instance_once()
+    {
+        var gate = new TaskCompletionSource<string>();
+        var instance = await Instantiate((_, _) => gate.Task);
+        var api = instance.GetInterface<IHostile>();
+        var first = api.EchoAsync("held");
+        var queued = Enumerable.Range(0, 20).Select(i => api.AddAsync((uint)i, 1)).ToList();
+
+        var disposals = Enumerable.Range(0, 3).Select(_ => Task.Run(async () => await instance.DisposeAsync())).ToList();
+        await Task.WhenAll(disposals).WaitAsync(Hang);
+        await instance.DisposeAsync();
+        instance.Dispose();
+        gate.SetResult("late");
+
+        var all = queued.Cast<Task>().Prepend(first).ToList();
+        await Task.WhenAny(Task.WhenAll(all), Task.Delay(Hang));
+        all.Should().OnlyContain(t => t.IsCompleted, "no call is left hanging");
+        all.Should().OnlyContain(t => t.IsFaulted && t.Exception!.InnerException is ObjectDisposedException, "every call ended with the instance");
+    }
+
+    [Fact]
     public async Task Cancellation_racing_the_completion_of_the_host_task_ends_each_of_1000_calls_with_its_result_or_ComponentCanceledException()
     {
         TaskCompletionSource<string>? current = null;
