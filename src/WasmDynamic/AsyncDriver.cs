@@ -21,12 +21,22 @@ namespace WasmDynamic;
 /// </remarks>
 internal static class AsyncDriver
 {
-    // The store whose host import this flow runs (its continuations included): a call into that same instance from
-    // there is a re-entrance, refused instead of waiting forever for the slot its own call holds.
-    private static readonly AsyncLocal<StoreState?> Importing = new();
+    // The host import this flow runs (its continuations included): a call into that same instance from there is a
+    // re-entrance, refused instead of waiting forever for the slot its own call holds. The frame goes inactive when
+    // the import ends, so work the import started in the background (which inherits the flow) calls the instance
+    // normally once the import has returned.
+    private static readonly AsyncLocal<ImportFrame?> Importing = new();
 
-    /// <summary>The store whose host import the current flow is running, or null.</summary>
-    public static StoreState? InImportOf => Importing.Value;
+    /// <summary>The store whose host import the current flow is running (and has not returned yet), or null.</summary>
+    public static StoreState? InImportOf => Importing.Value is { Active: true } frame ? frame.State : null;
+
+    /// <summary>One running host import, as the flows it started see it.</summary>
+    private sealed class ImportFrame(StoreState state)
+    {
+        public StoreState State { get; } = state;
+
+        public volatile bool Active = true;
+    }
 
     /// <summary>
     /// Polls a call that was just started, once: true when the call ended there (<paramref name="failure"/> is then
@@ -120,24 +130,36 @@ internal static class AsyncDriver
 
     private static async ValueTask<NativeFailure?> RunHostAsync(HostFunction function, PendingHostCall call, StoreState state, InterruptState interrupt, bool blocking)
     {
-        // The host's token: cancelled with the call (its token, the instance's token) and at its deadline.
+        // The host's token: cancelled with the call (its token, the instance's token), at its deadline, and when the
+        // instance is disposed (then it is the instance's disposal token itself: no linked source to make).
         CancellationTokenSource? cancel = null;
-        if (function.IsAsync && (interrupt.CallToken.CanBeCanceled || interrupt.InstanceToken.CanBeCanceled || interrupt.Deadline != long.MaxValue))
+        var token = default(CancellationToken);
+        if (function.IsAsync)
         {
-            cancel = CancellationTokenSource.CreateLinkedTokenSource(interrupt.CallToken, interrupt.InstanceToken);
-            if (interrupt.Deadline != long.MaxValue)
+            if (interrupt.CallToken.CanBeCanceled || interrupt.InstanceToken.CanBeCanceled || interrupt.Deadline != long.MaxValue)
             {
-                cancel.CancelAfter(TimeSpan.FromTicks(Math.Max(0, (long)((interrupt.Deadline - Stopwatch.GetTimestamp()) * (double)TimeSpan.TicksPerSecond / Stopwatch.Frequency))));
+                cancel = CancellationTokenSource.CreateLinkedTokenSource(interrupt.CallToken, interrupt.InstanceToken, interrupt.DisposalToken);
+                if (interrupt.Deadline != long.MaxValue)
+                {
+                    cancel.CancelAfter(TimeSpan.FromTicks(Math.Max(0, (long)((interrupt.Deadline - Stopwatch.GetTimestamp()) * (double)TimeSpan.TicksPerSecond / Stopwatch.Frequency))));
+                }
+
+                token = cancel.Token;
+            }
+            else
+            {
+                token = interrupt.DisposalToken;
             }
         }
 
-        Importing.Value = state;
+        var frame = new ImportFrame(state);
+        Importing.Value = frame;
         try
         {
             Emit.HostPending? pending;
             try
             {
-                pending = function.Start(call, cancel?.Token ?? default);
+                pending = function.Start(call, token);
             }
             catch (Exception e)
             {
@@ -150,9 +172,13 @@ internal static class AsyncDriver
             }
 
             var completion = pending.Completion;
+            if (completion is null)
+            {
+                return HostFailed(state, function, new InvalidOperationException($"The async host method returned a null task for the import {function.Where}. Return a task (Task.CompletedTask, Task.FromResult(value)) or make the method async."));
+            }
+
             if (!completion.IsCompleted)
             {
-                var token = cancel?.Token ?? default;
                 try
                 {
                     if (blocking)
@@ -175,9 +201,9 @@ internal static class AsyncDriver
                 }
             }
 
-            // The host's task ended cancelled because the call's token (or deadline) cancelled the host's token, before
-            // the wait above saw it: that is the call being cancelled or timing out, not the host failing.
-            if (completion.IsCanceled && cancel is { IsCancellationRequested: true })
+            // The host's task ended cancelled because the call's token (or deadline, or a disposal) cancelled the host's
+            // token, before the wait above saw it: that is the call being stopped, not the host failing.
+            if (completion.IsCanceled && token.IsCancellationRequested)
             {
                 return Interrupted(interrupt, cancel);
             }
@@ -195,6 +221,7 @@ internal static class AsyncDriver
         }
         finally
         {
+            frame.Active = false;
             function.End();
             cancel?.Dispose();
         }

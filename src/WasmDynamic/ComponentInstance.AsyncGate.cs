@@ -15,6 +15,7 @@ namespace WasmDynamic;
 /// <remarks>
 /// Deadlock detection between instances (<see cref="InstanceOptions.HostImportWaitTimeout"/>) covers the synchronous
 /// gate only; an async caller waiting for an instance waits until the holding call ends or its own token is cancelled.
+/// Disposal never waits for a host task: it stops the call.
 /// </remarks>
 public sealed partial class ComponentInstance : IAsyncDisposable
 {
@@ -22,6 +23,7 @@ public sealed partial class ComponentInstance : IAsyncDisposable
     private readonly bool _asyncRequested;
     private bool _async;
     private bool _tickerForCall;
+    private bool _tickerForDisposal;
 
     /// <summary>
     /// True when this instance is linked for async calls: it was created by
@@ -34,8 +36,11 @@ public sealed partial class ComponentInstance : IAsyncDisposable
     public bool IsAsync => _async;
 
     /// <summary>
-    /// Frees the instance once the call running now (if any) has ended, without blocking a thread while it runs: queues
-    /// for the call slot like an async call, then disposes (see <see cref="Dispose"/>).
+    /// Frees the instance once the call running now (if any) has ended, without blocking a thread while it runs: stops
+    /// that call (at its next poll while the guest runs, at once while it waits on a host task, whose token is
+    /// cancelled; the call throws <see cref="ObjectDisposedException"/>), queues for the call slot like an async call,
+    /// then disposes (see <see cref="Dispose"/>). Calls queued behind it are refused. Safe to call more than once and
+    /// concurrently.
     /// </summary>
     /// <exception cref="WasmDynamicException">A host resource's Dispose threw (see <see cref="Dispose"/>).</exception>
     public async ValueTask DisposeAsync()
@@ -47,9 +52,27 @@ public sealed partial class ComponentInstance : IAsyncDisposable
 
         if (_async && AsyncDriver.InImportOf != _state)
         {
-            // Stop a running call at its next poll, then wait for it to leave.
-            _interrupt.Disposing = true;
-            await _slot.WaitAsync().ConfigureAwait(false);
+            // Stop a running call at its next poll (a guest spinning without a timeout yields only while a ticker
+            // runs), then wait for it to leave.
+            _interrupt.StopForDisposal();
+            var ticking = Component.Runtime.Options.EpochInterruption;
+            if (ticking)
+            {
+                Component.Runtime.AcquireEpochTicker();
+            }
+
+            try
+            {
+                await _slot.WaitAsync().ConfigureAwait(false);
+            }
+            finally
+            {
+                if (ticking)
+                {
+                    Component.Runtime.ReleaseEpochTicker();
+                }
+            }
+
             try
             {
                 Dispose();
@@ -63,6 +86,29 @@ public sealed partial class ComponentInstance : IAsyncDisposable
         }
 
         Dispose();
+    }
+
+    /// <summary>
+    /// <see cref="Dispose"/> of an async instance, from outside its own host imports: stops the running call as
+    /// <see cref="DisposeAsync"/> does, without waiting for it (it frees the store when it ends), and keeps an epoch
+    /// ticker running until then so that a guest spinning without a timeout still yields and sees the disposal.
+    /// </summary>
+    private void StopCallForDisposal()
+    {
+        _interrupt.StopForDisposal();
+        _lock.Enter();
+        try
+        {
+            if (_depth > 0 && !_freed && !_tickerForDisposal && Component.Runtime.Options.EpochInterruption)
+            {
+                Component.Runtime.AcquireEpochTicker();
+                _tickerForDisposal = true;
+            }
+        }
+        finally
+        {
+            _lock.Exit();
+        }
     }
 
     /// <summary>Instantiates an instance created for async use (<see cref="WasmComponent.InstantiateAsync(InstanceOptions, CancellationToken)"/>) without blocking a thread while the start code waits for host imports.</summary>
@@ -173,7 +219,7 @@ public sealed partial class ComponentInstance : IAsyncDisposable
         _lock.Enter();
         try
         {
-            if (_disposed)
+            if (_disposed || _interrupt.Disposing)
             {
                 throw new ObjectDisposedException(nameof(ComponentInstance), $"Cannot call '{invoker.QualifiedName}': the component instance is disposed.");
             }

@@ -191,6 +191,12 @@ public sealed unsafe partial class ComponentInstance
     }
     private void DisposeCore()
     {
+        if (_async && AsyncDriver.InImportOf != _state)
+        {
+            // An async call holds no lock while it waits on a host task: stop it rather than wait for the task.
+            StopCallForDisposal();
+        }
+
         if (OnCallThread)
         {
             // Inside a host import of this instance: freeing the store under the running guest would crash the
@@ -283,6 +289,12 @@ public sealed unsafe partial class ComponentInstance
         }
 
         _freed = true;
+        if (_tickerForDisposal)
+        {
+            _tickerForDisposal = false;
+            Component.Runtime.ReleaseEpochTicker();
+        }
+
         _store?.Dispose();
         Resources.ReleaseAll("its component instance was disposed");
         var errors = _state is null ? null : DisposeHostResources(_state);

@@ -288,6 +288,9 @@ public sealed partial class ComponentInstance : IDisposable
     /// <see cref="ObjectDisposedException"/>) and then the store is freed. A call that does not stop within a second
     /// (it is inside a host import that blocks, or the runtime has no epoch interruption) frees the store itself
     /// when it returns; Dispose does not wait longer.</item>
+    /// <item>On an async instance (<see cref="IsAsync"/>), a call running or suspended on a host task is stopped (the
+    /// host's token is cancelled; the call throws <see cref="ObjectDisposedException"/>) and Dispose returns without
+    /// waiting: the store is freed when that call ends. <see cref="DisposeAsync"/> waits for it.</item>
     /// </list>
     /// </summary>
     /// <exception cref="WasmDynamicException">

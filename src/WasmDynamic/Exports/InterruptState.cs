@@ -32,6 +32,27 @@ internal sealed unsafe class InterruptState
     /// <summary>Set by another thread's <see cref="ComponentInstance.Dispose"/>: stop the running call at the next tick.</summary>
     public volatile bool Disposing;
 
+    private readonly CancellationTokenSource _disposal = new();
+
+    /// <summary>
+    /// Cancelled by <see cref="StopForDisposal"/>: the async driver waits for a host task with it (and hands it to the
+    /// host), so disposing an instance ends a call suspended on a host task that would never complete.
+    /// </summary>
+    public CancellationToken DisposalToken => _disposal.Token;
+
+    /// <summary>
+    /// Stops the running call for a disposal: at its next epoch tick or poll, and at once when it waits on a host task.
+    /// The token's callbacks run on the thread pool, not on the disposing thread (which may hold locks of its own).
+    /// </summary>
+    public void StopForDisposal()
+    {
+        Disposing = true;
+        if (!_disposal.IsCancellationRequested)
+        {
+            _ = _disposal.CancelAsync();
+        }
+    }
+
     /// <summary>
     /// Whether the running call must stop now, and why (disposal, then cancellation, then the deadline). Read by the
     /// epoch callback of a synchronous store, and by the async driver between polls (an async store has no managed
