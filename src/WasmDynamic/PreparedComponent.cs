@@ -111,7 +111,7 @@ public sealed class PreparedComponent
 
         // Plans are cached per host type shape: the same shape finds this plan (and its linker) again.
         var plan = HostBinder.Plan(Component.Name, Component.Types, bound, Component.UsesWasi, Options.TrapUnimplementedImports);
-        var own = new PreparedComponent(Component, Options, plan, HostBinder.Targets(plan, bound));
+        var own = new PreparedComponent(Component, Code, Options, plan, HostBinder.Targets(plan, bound));
         return new ComponentInstance(Component, Options, own);
     }
 
