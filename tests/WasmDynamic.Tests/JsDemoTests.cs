@@ -174,6 +174,7 @@ public class JsDemoAsyncTests(JsDemoFixture fixture)
         (await instance.InvokeAsync("greet", "Ada")).Should().Be("Hello, Ada!");
         (await instance.InvokeAsync("hello-world")).Should().Be("hi");
         instance.IsAsync.Should().BeTrue();
+        Imports.AsyncWasi.Covers(fixture.Component.World).Should().BeFalse("it imports wasi:http, whose functions returning pollables only Wasmtime's WASI serves");
         output.ToString().Should().Be("hello from js\n");
         logger.Lines.Should().Equal((1, "greet Ada"));
     }

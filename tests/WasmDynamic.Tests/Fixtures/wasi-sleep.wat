@@ -13,8 +13,8 @@
 ;;   }
 ;;
 ;; As in wasi-stdout.wat, monotonic-clock's `pollable` is brought in with `alias outer` and re-exported with an `eq`
-;; bound so that it is the same resource as wasi:io/poll's. With Wasmtime's async WASI, `block` suspends the guest's
-;; fiber instead of blocking the thread.
+;; bound so that it is the same resource as wasi:io/poll's. In an async instance the host serves wasi:io/poll and the
+;; monotonic clock (see AsyncWasi), so `block` suspends the guest's fiber instead of blocking the thread.
 (component $root
   (type $poll-type (instance
     (export "pollable" (type $p (sub resource)))
