@@ -103,9 +103,9 @@ internal static class DynamicCall
 
     /// <summary>
     /// The argument as the parameter's own type when coercion would return it unchanged: its static type is
-    /// <paramref name="type"/>, or its value's run-time type is (then the rule is restricted to that type, so a call
-    /// site caches one rule per argument type). Arrays always go through coercion (covariance can hide an element type
-    /// that needs converting). Null when the argument needs <see cref="Coercion.To{T}(object?, string, string, string)"/>.
+    /// <paramref name="type"/> (a value type or a sealed class), or its value's run-time type is (then the rule is
+    /// restricted to that type, so a call site caches one rule per argument type). Arrays always go through coercion
+    /// (covariance can hide an element type that needs converting). Null when the argument needs <see cref="Coercion.To{T}(object?, string, string, string)"/>.
     /// </summary>
     private static Expression? PassesAsIs(DynamicMetaObject arg, Type type, ref BindingRestrictions restrictions)
     {
@@ -114,7 +114,9 @@ internal static class DynamicCall
             return null;
         }
 
-        if (arg.Expression.Type == type)
+        // Statically a P only counts where no other run-time type can hide behind P (array covariance behind an
+        // interface or a base class): value types and sealed classes.
+        if (arg.Expression.Type == type && (type.IsValueType || type.IsSealed))
         {
             return arg.Expression;
         }
