@@ -368,7 +368,8 @@ public sealed class ComponentRuntime : IDisposable
 
     private WasmComponent CompileNew(ReadOnlySpan<byte> binary, string name)
     {
-        if (Options.BulkByteAdapter && Options.PoolingAllocator is null && BulkAdapter.Wrapping.TryLoad(binary, name, (wrapper, n) => CompileOrLoad(wrapper, n)) is { } wrapped)
+        Wit.WitWorld? world = null;
+        if (Options.BulkByteAdapter && Options.PoolingAllocator is null && BulkAdapter.Wrapping.TryLoad(binary, name, (wrapper, n) => CompileOrLoad(wrapper, n), out world) is { } wrapped)
         {
             return new WasmComponent(this, wrapped.Handle, name, wrapped.World) { Bulk = wrapped.Plan, Original = binary.ToArray() };
         }
@@ -377,7 +378,7 @@ public sealed class ComponentRuntime : IDisposable
         var handle = CompileOrLoad(binary, name);
         try
         {
-            return new WasmComponent(this, handle, name, Wit.WitWorld.Read(binary, name));
+            return new WasmComponent(this, handle, name, world ?? Wit.WitWorld.Read(binary, name));
         }
         catch
         {

@@ -10,15 +10,18 @@ internal static class Wrapping
     /// The component's wrapper compiled by <paramref name="compile"/> (the runtime's cache-aware compile), with the
     /// world and the plan of hidden twins, or null when it has no byte-list functions, its shape is outside the
     /// generator's, or the wrapper does not compile (then the caller compiles the original, and reports its errors).
+    /// <paramref name="read"/> is the world when it could be read (the caller need not read it again).
     /// </summary>
-    public static (ComponentHandle Handle, WitWorld World, BulkPlan Plan)? TryLoad(ReadOnlySpan<byte> binary, string name, Func<byte[], string, ComponentHandle> compile)
+    public static (ComponentHandle Handle, WitWorld World, BulkPlan Plan)? TryLoad(ReadOnlySpan<byte> binary, string name, Func<byte[], string, ComponentHandle> compile, out WitWorld? read)
     {
         byte[]? wrapper;
         WitWorld world;
         BulkPlan? plan;
+        read = null;
         try
         {
             world = WitWorld.Read(binary, name);
+            read = world;
             plan = BulkPlan.For(world);
             wrapper = plan is null ? null : WrapperGenerator.Generate(binary, plan);
         }
