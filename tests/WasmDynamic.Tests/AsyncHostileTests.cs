@@ -300,6 +300,86 @@ public sealed class AsyncHostileTests : IDisposable
     }
 
     [Fact]
+    public async Task An_async_host_import_waiting_for_a_call_into_its_own_instance_from_another_flow_gets_ComponentDeadlockException_naming_the_import()
+    {
+        // A worker started before the call (so not in the import's flow) serves requests; the import asks it to call
+        // the instance the import's own call holds: that call can never get the instance.
+        var requests = System.Threading.Channels.Channel.CreateUnbounded<TaskCompletionSource<string>>();
+        ComponentInstance? self = null;
+        var worker = Task.Run(async () =>
+        {
+            await foreach (var request in requests.Reader.ReadAllAsync())
+            {
+                try
+                {
+                    request.SetResult((string)(await self!.InvokeAsync("echo", "inner"))!);
+                }
+                catch (Exception e)
+                {
+                    request.SetException(e);
+                }
+            }
+        });
+        await using var instance = await Instantiate(
+            async (key, _) =>
+            {
+                if (key == "inner")
+                {
+                    return "v:inner";
+                }
+
+                var request = new TaskCompletionSource<string>(TaskCreationOptions.RunContinuationsAsynchronously);
+                await requests.Writer.WriteAsync(request);
+                return await request.Task;
+            },
+            recreate: true,
+            importWait: TimeSpan.FromMilliseconds(300));
+        self = instance;
+
+        var watch = Stopwatch.StartNew();
+        var outer = async () => await instance.InvokeAsync("echo", "outer").WaitAsync(Hang);
+
+        var trap = (await outer.Should().ThrowAsync<ComponentTrapException>()).Which;
+        var deadlock = trap.InnerException.Should().BeOfType<ComponentDeadlockException>().Which;
+        deadlock.Message.Should().Contain("echo").And.Contain(Fetch).And.Contain(FetchSignature).And.Contain("HostImportWaitTimeout");
+        deadlock.WaitingCall.Should().Be("echo");
+        deadlock.HoldingCall.Should().Be("echo");
+        watch.Elapsed.Should().BeLessThan(TimeSpan.FromSeconds(5));
+        (await instance.InvokeAsync("echo", "inner")).Should().Be("v:inner", "the instance was recreated after the trap");
+        requests.Writer.Complete();
+        await worker;
+    }
+
+    [Fact]
+    public async Task A_sync_caller_on_another_thread_waiting_for_an_async_instance_stuck_in_a_host_import_gets_ComponentDeadlockException()
+    {
+        var release = new TaskCompletionSource<string>();
+        var entered = new TaskCompletionSource();
+        await using var instance = await Instantiate((_, _) => { entered.TrySetResult(); return release.Task; }, importWait: TimeSpan.FromMilliseconds(300));
+        var api = instance.GetInterface<IHostile>();
+        var holding = api.EchoAsync("held");
+        await entered.Task.WaitAsync(Hang);
+
+        var blocked = Task.Run(() => api.Echo("blocked"));
+        var wait = async () => await blocked.WaitAsync(Hang);
+
+        (await wait.Should().ThrowAsync<ComponentDeadlockException>()).Which.Message.Should().Contain(Fetch).And.Contain(FetchSignature);
+        release.SetResult("v:held");
+        (await holding).Should().Be("v:held", "the holding call is not hurt by the refused waiter");
+    }
+
+    [Fact]
+    public async Task An_async_caller_queued_behind_a_slow_host_import_is_not_refused_while_the_import_makes_progress()
+    {
+        await using var instance = await Instantiate(async (key, ct) => { await Task.Delay(100, ct); return "v:" + key; }, importWait: TimeSpan.FromMilliseconds(300));
+        var api = instance.GetInterface<IHostile>();
+
+        var echoes = await Task.WhenAll(Enumerable.Range(0, 8).Select(i => api.EchoAsync("k" + i)));
+
+        echoes.Should().Equal(Enumerable.Range(0, 8).Select(i => "v:k" + i), "each import runs 100 ms, under the 300 ms limit, though the last caller waits 700 ms");
+    }
+
+    [Fact]
     public async Task A_sync_call_on_an_async_instance_from_inside_its_own_async_host_import_is_refused_as_reentrance()
     {
         ComponentInstance? self = null;
