@@ -544,6 +544,60 @@ public sealed class AsyncHostileTests : IDisposable
         Ambient.Value.Should().Be("direct", "the driver's own ambient state does not leak to the caller");
     }
 
+    /// <summary>A task scheduler with one thread: a guest that never gives it back starves every other task on it.</summary>
+    [Fact]
+    public async Task A_long_fuel_metered_async_call_gives_its_thread_back_to_a_one_thread_scheduler()
+    {
+        using var runtime = new ComponentRuntime(new ComponentRuntimeOptions { ConsumeFuel = true });
+        using var component = runtime.Load(Path.Combine(AppContext.BaseDirectory, "Fixtures", "async-hostile.wat"));
+        await using var instance = await component.InstantiateAsync(new InstanceOptions
+        {
+            Imports = new ComponentImports().Add("demo:hostile/host", new Host((k, _) => Task.FromResult(k))),
+            FuelPerCall = 50_000_000_000,
+        });
+        var api = instance.GetInterface<IHostile>();
+        var single = new ConcurrentExclusiveSchedulerPair(TaskScheduler.Default, 1).ExclusiveScheduler;
+        var ticks = 0;
+        long spinEnded = 0;
+        var ticksBeforeEnd = -1;
+
+        var spin = Task.Factory.StartNew(
+            async () =>
+            {
+                var n = await api.SpinAsync(400_000_000);
+                ticksBeforeEnd = Volatile.Read(ref ticks);
+                Volatile.Write(ref spinEnded, 1);
+                return n;
+            },
+            CancellationToken.None,
+            TaskCreationOptions.None,
+            single).Unwrap();
+        var ticker = Task.Factory.StartNew(
+            async () =>
+            {
+                while (Volatile.Read(ref spinEnded) == 0)
+                {
+                    Interlocked.Increment(ref ticks);
+                    await Task.Yield();
+                }
+            },
+            CancellationToken.None,
+            TaskCreationOptions.None,
+            single).Unwrap();
+
+        (await spin.WaitAsync(TimeSpan.FromSeconds(60))).Should().Be(400_000_000u);
+        await ticker;
+        ticksBeforeEnd.Should().BeGreaterThan(10, "the fuel-metered guest yielded its thread while it ran, so the other task ran too");
+
+        await using var small = await component.InstantiateAsync(new InstanceOptions
+        {
+            Imports = new ComponentImports().Add("demo:hostile/host", new Host((k, _) => Task.FromResult(k))),
+            FuelPerCall = 5_000_000,
+        });
+        var outOfFuel = async () => await small.GetInterface<IHostile>().SpinAsync(400_000_000);
+        await outOfFuel.Should().ThrowAsync<ComponentOutOfFuelException>("the per-call budget still ends the call across yields");
+    }
+
     [Fact]
     public void Fuel_async_yield_interval_returns_a_wasmtime_error_pointer_an_error_without_fuel_and_null_with_it()
     {
