@@ -210,6 +210,22 @@ public sealed class AsyncHostileTests : IDisposable
     }
 
     [Fact]
+    public async Task Dispose_while_a_blocking_call_of_an_async_instance_waits_on_a_host_task_ends_that_call()
+    {
+        var never = new TaskCompletionSource<string>();
+        var entered = new TaskCompletionSource();
+        var instance = await Instantiate((_, _) => { entered.TrySetResult(); return never.Task; });
+        var api = instance.GetInterface<IHostile>();
+        var blocking = Task.Run(() => api.Echo("k"));
+        await entered.Task.WaitAsync(Hang);
+
+        instance.Dispose();
+
+        var call = async () => await blocking.WaitAsync(Hang);
+        await call.Should().ThrowAsync<ObjectDisposedException>("the blocked thread waits with the disposal token too");
+    }
+
+    [Fact]
     public async Task Sync_Dispose_while_an_async_call_spins_in_the_guest_stops_it_even_without_a_timeout_or_token()
     {
         var instance = await Instantiate((k, _) => Task.FromResult(k));
