@@ -13,9 +13,9 @@ namespace WasmDynamic;
 /// state (depth, poison, disposal) changes, never across an await.
 /// </summary>
 /// <remarks>
-/// Deadlock detection between instances (<see cref="InstanceOptions.HostImportWaitTimeout"/>) covers the synchronous
-/// gate only; an async caller waiting for an instance waits until the holding call ends or its own token is cancelled.
-/// Disposal never waits for a host task: it stops the call.
+/// A caller (async or blocking) waiting for the slot while the holding call stays inside one host import longer than
+/// <see cref="InstanceOptions.HostImportWaitTimeout"/> is refused with <see cref="ComponentDeadlockException"/>, as on
+/// the synchronous gate (ComponentInstance.AsyncWaiting.cs). Disposal never waits for a host task: it stops the call.
 /// </remarks>
 public sealed partial class ComponentInstance : IAsyncDisposable
 {
@@ -143,7 +143,7 @@ public sealed partial class ComponentInstance : IAsyncDisposable
 
         try
         {
-            await _slot.WaitAsync(cancellationToken).ConfigureAwait(false);
+            await WaitForSlotAsync(invoker, cancellationToken).ConfigureAwait(false);
         }
         catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
         {
@@ -199,7 +199,7 @@ public sealed partial class ComponentInstance : IAsyncDisposable
             throw Reentered(invoker);
         }
 
-        _slot.Wait();
+        WaitForSlot(invoker.QualifiedName, invoker.Function.Signature);
         try
         {
             EnterHeld(invoker, default);
@@ -334,7 +334,7 @@ public sealed partial class ComponentInstance : IAsyncDisposable
             return;
         }
 
-        _slot.Wait();
+        WaitForSlot(drop, signature);
         try
         {
             _lock.Enter();

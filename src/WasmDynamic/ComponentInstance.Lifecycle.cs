@@ -16,6 +16,10 @@ public sealed unsafe partial class ComponentInstance
     // How long Dispose waits for a call running on another thread to stop after interrupting it.
     private static readonly TimeSpan DisposeWait = TimeSpan.FromSeconds(1);
 
+    // How much fuel a fuel-metered async guest burns between two yields of its thread: about a millisecond of guest
+    // code, so a yield (a fiber switch and a trip through the scheduler, a few microseconds) costs well under 1 %.
+    internal const ulong FuelYieldInterval = 1_000_000;
+
     private readonly object _disposeGate = new();
     private readonly long? _timeoutTicks;
     private bool _usesEngine;
@@ -100,6 +104,15 @@ public sealed unsafe partial class ComponentInstance
         {
             // A store starts with no fuel; without a per-call budget, give it all there is.
             WasmtimeApi.wasmtime_context_set_fuel(Context, _options.FuelPerCall ?? ulong.MaxValue);
+            if (_async)
+            {
+                // A fuel-metered guest gives its thread back too, not only at epoch ticks (which need a ticker).
+                var error = AsyncApi.wasmtime_context_fuel_async_yield_interval(Context, FuelYieldInterval);
+                if (error != 0)
+                {
+                    throw new WasmDynamicException($"Wasmtime refused the fuel yield interval of an async instance of component '{Component.Name}': {NativeError.TakeMessage(error)}");
+                }
+            }
         }
 
         if (component.UsesWasi)

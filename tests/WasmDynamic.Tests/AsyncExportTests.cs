@@ -54,9 +54,12 @@ public sealed class AsyncExportTests : IDisposable
 
         public Task<string> Fetch(string key, CancellationToken cancellationToken) => Fetcher(key, cancellationToken);
 
+        public TaskCompletionSource SleepEntered { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
         public async Task Sleep(uint ms, CancellationToken cancellationToken)
         {
             LastToken = cancellationToken;
+            SleepEntered.TrySetResult();
             await Task.Delay((int)ms, cancellationToken);
             Interlocked.Increment(ref Sleeps);
         }
@@ -194,10 +197,14 @@ public sealed class AsyncExportTests : IDisposable
         var host = new Host();
         await using var instance = await _component.InstantiateAsync(With(host, recreate: true));
         var exports = instance.GetInterface<IAsyncExports>();
-        using var cts = new CancellationTokenSource(TimeSpan.FromMilliseconds(100));
+        using var cts = new CancellationTokenSource();
 
+        // Cancel once the host runs: a token that fires first (a loaded machine) refuses the call before the host sees it.
         var watch = Stopwatch.StartNew();
-        var nap = async () => await exports.NapAsync(30_000, cts.Token);
+        var napping = exports.NapAsync(30_000, cts.Token);
+        await host.SleepEntered.Task.WaitAsync(TimeSpan.FromSeconds(10));
+        cts.CancelAfter(50);
+        var nap = async () => await napping;
 
         await nap.Should().ThrowAsync<ComponentCanceledException>();
         watch.ElapsedMilliseconds.Should().BeLessThan(5_000);

@@ -210,6 +210,22 @@ public sealed class AsyncHostileTests : IDisposable
     }
 
     [Fact]
+    public async Task Dispose_while_a_blocking_call_of_an_async_instance_waits_on_a_host_task_ends_that_call()
+    {
+        var never = new TaskCompletionSource<string>();
+        var entered = new TaskCompletionSource();
+        var instance = await Instantiate((_, _) => { entered.TrySetResult(); return never.Task; });
+        var api = instance.GetInterface<IHostile>();
+        var blocking = Task.Run(() => api.Echo("k"));
+        await entered.Task.WaitAsync(Hang);
+
+        instance.Dispose();
+
+        var call = async () => await blocking.WaitAsync(Hang);
+        await call.Should().ThrowAsync<ObjectDisposedException>("the blocked thread waits with the disposal token too");
+    }
+
+    [Fact]
     public async Task Sync_Dispose_while_an_async_call_spins_in_the_guest_stops_it_even_without_a_timeout_or_token()
     {
         var instance = await Instantiate((k, _) => Task.FromResult(k));
@@ -297,6 +313,86 @@ public sealed class AsyncHostileTests : IDisposable
 
         result.ExitCode.Should().Be(0, result.ToString());
         result.Output.Should().Contain("OK 16 instances x 40 calls");
+    }
+
+    [Fact]
+    public async Task An_async_host_import_waiting_for_a_call_into_its_own_instance_from_another_flow_gets_ComponentDeadlockException_naming_the_import()
+    {
+        // A worker started before the call (so not in the import's flow) serves requests; the import asks it to call
+        // the instance the import's own call holds: that call can never get the instance.
+        var requests = System.Threading.Channels.Channel.CreateUnbounded<TaskCompletionSource<string>>();
+        ComponentInstance? self = null;
+        var worker = Task.Run(async () =>
+        {
+            await foreach (var request in requests.Reader.ReadAllAsync())
+            {
+                try
+                {
+                    request.SetResult((string)(await self!.InvokeAsync("echo", "inner"))!);
+                }
+                catch (Exception e)
+                {
+                    request.SetException(e);
+                }
+            }
+        });
+        await using var instance = await Instantiate(
+            async (key, _) =>
+            {
+                if (key == "inner")
+                {
+                    return "v:inner";
+                }
+
+                var request = new TaskCompletionSource<string>(TaskCreationOptions.RunContinuationsAsynchronously);
+                await requests.Writer.WriteAsync(request);
+                return await request.Task;
+            },
+            recreate: true,
+            importWait: TimeSpan.FromMilliseconds(300));
+        self = instance;
+
+        var watch = Stopwatch.StartNew();
+        var outer = async () => await instance.InvokeAsync("echo", "outer").WaitAsync(Hang);
+
+        var trap = (await outer.Should().ThrowAsync<ComponentTrapException>()).Which;
+        var deadlock = trap.InnerException.Should().BeOfType<ComponentDeadlockException>().Which;
+        deadlock.Message.Should().Contain("echo").And.Contain(Fetch).And.Contain(FetchSignature).And.Contain("HostImportWaitTimeout");
+        deadlock.WaitingCall.Should().Be("echo");
+        deadlock.HoldingCall.Should().Be("echo");
+        watch.Elapsed.Should().BeLessThan(TimeSpan.FromSeconds(5));
+        (await instance.InvokeAsync("echo", "inner")).Should().Be("v:inner", "the instance was recreated after the trap");
+        requests.Writer.Complete();
+        await worker;
+    }
+
+    [Fact]
+    public async Task A_sync_caller_on_another_thread_waiting_for_an_async_instance_stuck_in_a_host_import_gets_ComponentDeadlockException()
+    {
+        var release = new TaskCompletionSource<string>();
+        var entered = new TaskCompletionSource();
+        await using var instance = await Instantiate((_, _) => { entered.TrySetResult(); return release.Task; }, importWait: TimeSpan.FromMilliseconds(300));
+        var api = instance.GetInterface<IHostile>();
+        var holding = api.EchoAsync("held");
+        await entered.Task.WaitAsync(Hang);
+
+        var blocked = Task.Run(() => api.Echo("blocked"));
+        var wait = async () => await blocked.WaitAsync(Hang);
+
+        (await wait.Should().ThrowAsync<ComponentDeadlockException>()).Which.Message.Should().Contain(Fetch).And.Contain(FetchSignature);
+        release.SetResult("v:held");
+        (await holding).Should().Be("v:held", "the holding call is not hurt by the refused waiter");
+    }
+
+    [Fact]
+    public async Task An_async_caller_queued_behind_a_slow_host_import_is_not_refused_while_the_import_makes_progress()
+    {
+        await using var instance = await Instantiate(async (key, ct) => { await Task.Delay(100, ct); return "v:" + key; }, importWait: TimeSpan.FromMilliseconds(300));
+        var api = instance.GetInterface<IHostile>();
+
+        var echoes = await Task.WhenAll(Enumerable.Range(0, 8).Select(i => api.EchoAsync("k" + i)));
+
+        echoes.Should().Equal(Enumerable.Range(0, 8).Select(i => "v:k" + i), "each import runs 100 ms, under the 300 ms limit, though the last caller waits 700 ms");
     }
 
     [Fact]
@@ -462,6 +558,60 @@ public sealed class AsyncHostileTests : IDisposable
 
         seen.Should().BeEquivalentTo("held=holder", "q=queued", "q after await=queued", "b=blocking", "b after await=blocking", "d=direct", "d after await=direct");
         Ambient.Value.Should().Be("direct", "the driver's own ambient state does not leak to the caller");
+    }
+
+    /// <summary>A task scheduler with one thread: a guest that never gives it back starves every other task on it.</summary>
+    [Fact]
+    public async Task A_long_fuel_metered_async_call_gives_its_thread_back_to_a_one_thread_scheduler()
+    {
+        using var runtime = new ComponentRuntime(new ComponentRuntimeOptions { ConsumeFuel = true });
+        using var component = runtime.Load(Path.Combine(AppContext.BaseDirectory, "Fixtures", "async-hostile.wat"));
+        await using var instance = await component.InstantiateAsync(new InstanceOptions
+        {
+            Imports = new ComponentImports().Add("demo:hostile/host", new Host((k, _) => Task.FromResult(k))),
+            FuelPerCall = 50_000_000_000,
+        });
+        var api = instance.GetInterface<IHostile>();
+        var single = new ConcurrentExclusiveSchedulerPair(TaskScheduler.Default, 1).ExclusiveScheduler;
+        var ticks = 0;
+        long spinEnded = 0;
+        var ticksBeforeEnd = -1;
+
+        var spin = Task.Factory.StartNew(
+            async () =>
+            {
+                var n = await api.SpinAsync(400_000_000);
+                ticksBeforeEnd = Volatile.Read(ref ticks);
+                Volatile.Write(ref spinEnded, 1);
+                return n;
+            },
+            CancellationToken.None,
+            TaskCreationOptions.None,
+            single).Unwrap();
+        var ticker = Task.Factory.StartNew(
+            async () =>
+            {
+                while (Volatile.Read(ref spinEnded) == 0)
+                {
+                    Interlocked.Increment(ref ticks);
+                    await Task.Yield();
+                }
+            },
+            CancellationToken.None,
+            TaskCreationOptions.None,
+            single).Unwrap();
+
+        (await spin.WaitAsync(TimeSpan.FromSeconds(60))).Should().Be(400_000_000u);
+        await ticker;
+        ticksBeforeEnd.Should().BeGreaterThan(10, "the fuel-metered guest yielded its thread while it ran, so the other task ran too");
+
+        await using var small = await component.InstantiateAsync(new InstanceOptions
+        {
+            Imports = new ComponentImports().Add("demo:hostile/host", new Host((k, _) => Task.FromResult(k))),
+            FuelPerCall = 5_000_000,
+        });
+        var outOfFuel = async () => await small.GetInterface<IHostile>().SpinAsync(400_000_000);
+        await outOfFuel.Should().ThrowAsync<ComponentOutOfFuelException>("the per-call budget still ends the call across yields");
     }
 
     [Fact]
