@@ -229,6 +229,11 @@ internal sealed class AsyncExportCall : AsyncExportFrame
     private unsafe CallFutureHandle Start()
     {
         _invoker.Resolve();
+        if (_twin)
+        {
+            _invoker.ResolveTwin();
+        }
+
         *_error = 0;
         return _invoker.StartAsync(_args, _result, _error, _twin);
     }

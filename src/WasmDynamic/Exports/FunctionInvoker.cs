@@ -98,7 +98,10 @@ internal sealed unsafe class FunctionInvoker : ExportCall, IDisposable
     public string? InterfaceName { get; }
 
     /// <summary>Forgets the function of a store that is going away; the next call looks it up in the new store.</summary>
-    public void Unbind() => _resolved = false;
+    public void Unbind() => _resolved = _twinResolved = false;
+
+    // The twin is looked up on the first call that takes it (calls below the threshold never do).
+    private bool _twinResolved;
 
     /// <summary>The name used in messages: <c>demo:calc/types@0.1.0#area</c> or <c>add</c>.</summary>
     public string QualifiedName { get; }
@@ -138,6 +141,11 @@ internal sealed unsafe class FunctionInvoker : ExportCall, IDisposable
         {
             _context.MarkBulkSlots(null, 0);
             twin = TakesTwin(_args, _context);
+            if (twin)
+            {
+                ResolveTwin();
+            }
+
             _target = twin ? _twinFunc : _func;
         }
 
@@ -188,14 +196,19 @@ internal sealed unsafe class FunctionInvoker : ExportCall, IDisposable
         if (!_resolved)
         {
             *_func = _owner.LookUp(this, twin: false);
-            if (_twinFunc != null)
-            {
-                *_twinFunc = _owner.LookUp(this, twin: true);
-            }
-
             _storeContext = _owner.Context;
             _ownerIsAsync = _owner.IsAsync;
             _resolved = true;
+        }
+    }
+
+    /// <summary>Looks the twin up in the current store if needed (the caller holds the instance).</summary>
+    internal void ResolveTwin()
+    {
+        if (!_twinResolved)
+        {
+            *_twinFunc = _owner.LookUp(this, twin: true);
+            _twinResolved = true;
         }
     }
 
