@@ -87,6 +87,13 @@ public sealed unsafe partial class ComponentInstance
             {
                 // No managed callback may run on the fiber: the guest yields at each tick, and the driver checks.
                 AsyncApi.wasmtime_context_epoch_deadline_async_yield_and_update(Context, 1);
+                if (!_holdsTicker)
+                {
+                    // An async call gives its thread back at every tick, timeout or not: a long guest never holds the
+                    // caller's thread. One ticker thread serves every instance of the runtime (released on disposal).
+                    component.Runtime.AcquireEpochTicker();
+                    _holdsTicker = true;
+                }
             }
             else
             {

@@ -601,6 +601,51 @@ public sealed class AsyncHostileTests : IDisposable
     }
 
     [Fact]
+    public async Task A_long_async_call_without_timeout_token_or_fuel_gives_its_thread_back_to_a_one_thread_scheduler()
+    {
+        // The default runtime: epoch interruption on, no fuel; the instance has no timeout and the call no token.
+        using var runtime = new ComponentRuntime();
+        using var component = runtime.Load(Path.Combine(AppContext.BaseDirectory, "Fixtures", "async-hostile.wat"));
+        await using var instance = await component.InstantiateAsync(new InstanceOptions
+        {
+            Imports = new ComponentImports().Add("demo:hostile/host", new Host((k, _) => Task.FromResult(k))),
+        });
+        var api = instance.GetInterface<IHostile>();
+        var single = new ConcurrentExclusiveSchedulerPair(TaskScheduler.Default, 1).ExclusiveScheduler;
+        var ticks = 0;
+        long spinEnded = 0;
+        var ticksBeforeEnd = -1;
+
+        var spin = Task.Factory.StartNew(
+            async () =>
+            {
+                var n = await api.SpinAsync(400_000_000);
+                ticksBeforeEnd = Volatile.Read(ref ticks);
+                Volatile.Write(ref spinEnded, 1);
+                return n;
+            },
+            CancellationToken.None,
+            TaskCreationOptions.None,
+            single).Unwrap();
+        var other = Task.Factory.StartNew(
+            async () =>
+            {
+                while (Volatile.Read(ref spinEnded) == 0)
+                {
+                    Interlocked.Increment(ref ticks);
+                    await Task.Yield();
+                }
+            },
+            CancellationToken.None,
+            TaskCreationOptions.None,
+            single).Unwrap();
+
+        (await spin.WaitAsync(TimeSpan.FromSeconds(60))).Should().Be(400_000_000u);
+        await other;
+        ticksBeforeEnd.Should().BeGreaterThan(10, "the guest yielded its thread at epoch ticks while it ran, so the other task ran too");
+    }
+
+    [Fact]
     public void Fuel_async_yield_interval_returns_a_wasmtime_error_pointer_an_error_without_fuel_and_null_with_it()
     {
         using var plain = new ComponentRuntime();
