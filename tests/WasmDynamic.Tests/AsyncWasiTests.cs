@@ -194,7 +194,8 @@ public sealed class AsyncWasiPollTests : IDisposable
     [Fact]
     public async Task A_call_timeout_during_a_WASI_poll_ends_it_with_the_timeout_exception_and_the_instance_serves_the_next_call()
     {
-        await using var instance = await _component.InstantiateAsync(new InstanceOptions { CallTimeout = TimeSpan.FromMilliseconds(150), RecreateAfterTrap = true });
+        // 500 ms: the next call (a 10 ms sleep on a recreated store) must fit in it on a loaded machine too.
+        await using var instance = await _component.InstantiateAsync(new InstanceOptions { CallTimeout = TimeSpan.FromMilliseconds(500), RecreateAfterTrap = true });
         var poll = instance.GetInterface<IPoll>();
         var watch = Stopwatch.StartNew();
 
@@ -242,7 +243,10 @@ public sealed class AsyncWasiPollTests : IDisposable
     [Fact]
     public async Task A_component_that_subscribes_to_a_stream_keeps_the_synchronous_WASI_in_async_instances()
     {
-        using var component = _runtime.Load(Path.Combine(AppContext.BaseDirectory, "Fixtures", "wasi-poll-stream.wat"));
+        // Without epoch interruption no tick makes the guest yield before it reaches the poll: a task already complete
+        // when InvokeAsync returns shows the sleep held the calling thread.
+        using var runtime = new ComponentRuntime(new ComponentRuntimeOptions { EpochInterruption = false });
+        using var component = runtime.Load(Path.Combine(AppContext.BaseDirectory, "Fixtures", "wasi-poll-stream.wat"));
         var instances = new List<ComponentInstance>();
         try
         {
