@@ -240,19 +240,27 @@ public sealed partial class ComponentInstance : IAsyncDisposable
                 throw new ComponentCanceledException(invoker.QualifiedName, invoker.Function.Signature, token.IsCancellationRequested ? token : _options.CancellationToken);
             }
 
+            if (!_holdsTicker && token.CanBeCanceled)
+            {
+                if (!Component.Runtime.Options.EpochInterruption)
+                {
+                    throw new ArgumentException(
+                        $"Cancelling a call needs a runtime created with ComponentRuntimeOptions.EpochInterruption = true (the default). In component function '{invoker.QualifiedName}' ({invoker.Function.Signature}). Pass no CancellationToken, or create the runtime with epoch interruption.",
+                        nameof(cancellationToken));
+                }
+
+                // The guest sees its token only at epoch ticks: keep a ticker running for this call (before the
+                // instance's state says a call runs, so nothing is left behind when this throws).
+                Component.Runtime.AcquireEpochTicker();
+                _tickerForCall = true;
+            }
+
             _depth++;
             _holder = Environment.CurrentManagedThreadId;
             _currentCall = invoker;
             _state.PendingHostException = null;
             if (_interruptsConfigured || token.CanBeCanceled)
             {
-                if (!_holdsTicker && token.CanBeCanceled)
-                {
-                    // The guest sees its token only at epoch ticks: keep a ticker running for this call.
-                    Component.Runtime.AcquireEpochTicker();
-                    _tickerForCall = true;
-                }
-
                 _interrupt.CallToken = token;
                 _interrupt.Reason = InterruptReason.None;
                 _interrupt.Deadline = _timeoutTicks is { } t ? System.Diagnostics.Stopwatch.GetTimestamp() + t : long.MaxValue;

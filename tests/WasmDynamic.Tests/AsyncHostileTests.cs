@@ -601,6 +601,28 @@ public sealed class AsyncHostileTests : IDisposable
     }
 
     [Fact]
+    public async Task A_cancellable_async_call_on_a_runtime_without_epoch_interruption_is_refused_and_leaves_nothing_behind()
+    {
+        using var runtime = new ComponentRuntime(new ComponentRuntimeOptions { EpochInterruption = false });
+        using var component = runtime.Load(Path.Combine(AppContext.BaseDirectory, "Fixtures", "async-exports.wat"));
+        var instance = await component.InstantiateAsync(new InstanceOptions { Imports = new ComponentImports().Add("demo:async/host", new AsyncExportTests.Host()) });
+        using var cts = new CancellationTokenSource();
+
+        for (var i = 0; i < 2; i++)
+        {
+            var act = () => instance.InvokeAsync("add", [1u, 2u], cts.Token);
+            (await act.Should().ThrowAsync<ArgumentException>())
+                .Which.Message.Should().StartWith("Cancelling a call needs a runtime created with ComponentRuntimeOptions.EpochInterruption = true").And.Contain("'add'");
+        }
+
+        (await instance.InvokeAsync("add", 1u, 2u)).Should().Be(3u, "the refused calls left the instance free");
+        const System.Reflection.BindingFlags Private = System.Reflection.BindingFlags.NonPublic | System.Reflection.BindingFlags.Instance;
+        typeof(ComponentInstance).GetField("_depth", Private)!.GetValue(instance).Should().Be(0, "no refused call is counted as running");
+        instance.Dispose();
+        typeof(ComponentInstance).GetField("_freed", Private)!.GetValue(instance).Should().Be(true, "Dispose freed the store (it did not while a refused call was counted)");
+    }
+
+    [Fact]
     public async Task A_long_async_call_without_timeout_token_or_fuel_gives_its_thread_back_to_a_one_thread_scheduler()
     {
         // The default runtime: epoch interruption on, no fuel; the instance has no timeout and the call no token.
