@@ -547,6 +547,44 @@ public sealed class AsyncHostileTests : IDisposable
     }
 
     /// <summary>A task scheduler with one thread: a guest that never gives it back starves every other task on it.</summary>
+    /// <summary>
+    /// Runs <paramref name="call"/> and a task that counts its own turns on one one-thread scheduler; returns the call's
+    /// result and how many turns the other task had before the call ended (0 when the call held the thread).
+    /// </summary>
+    private static async Task<(uint Result, int TurnsBeforeEnd)> BesideAnotherTaskOnOneThread(Func<Task<uint>> call)
+    {
+        var single = new ConcurrentExclusiveSchedulerPair(TaskScheduler.Default, 1).ExclusiveScheduler;
+        var turns = 0;
+        long ended = 0;
+        var turnsBeforeEnd = -1;
+        var first = Task.Factory.StartNew(
+            async () =>
+            {
+                var n = await call();
+                turnsBeforeEnd = Volatile.Read(ref turns);
+                Volatile.Write(ref ended, 1);
+                return n;
+            },
+            CancellationToken.None,
+            TaskCreationOptions.None,
+            single).Unwrap();
+        var other = Task.Factory.StartNew(
+            async () =>
+            {
+                while (Volatile.Read(ref ended) == 0)
+                {
+                    Interlocked.Increment(ref turns);
+                    await Task.Yield();
+                }
+            },
+            CancellationToken.None,
+            TaskCreationOptions.None,
+            single).Unwrap();
+        var result = await first.WaitAsync(TimeSpan.FromSeconds(60));
+        await other;
+        return (result, turnsBeforeEnd);
+    }
+
     [Fact]
     public async Task A_long_fuel_metered_async_call_gives_its_thread_back_to_a_one_thread_scheduler()
     {
@@ -558,37 +596,8 @@ public sealed class AsyncHostileTests : IDisposable
             FuelPerCall = 50_000_000_000,
         });
         var api = instance.GetInterface<IHostile>();
-        var single = new ConcurrentExclusiveSchedulerPair(TaskScheduler.Default, 1).ExclusiveScheduler;
-        var ticks = 0;
-        long spinEnded = 0;
-        var ticksBeforeEnd = -1;
-
-        var spin = Task.Factory.StartNew(
-            async () =>
-            {
-                var n = await api.SpinAsync(400_000_000);
-                ticksBeforeEnd = Volatile.Read(ref ticks);
-                Volatile.Write(ref spinEnded, 1);
-                return n;
-            },
-            CancellationToken.None,
-            TaskCreationOptions.None,
-            single).Unwrap();
-        var ticker = Task.Factory.StartNew(
-            async () =>
-            {
-                while (Volatile.Read(ref spinEnded) == 0)
-                {
-                    Interlocked.Increment(ref ticks);
-                    await Task.Yield();
-                }
-            },
-            CancellationToken.None,
-            TaskCreationOptions.None,
-            single).Unwrap();
-
-        (await spin.WaitAsync(TimeSpan.FromSeconds(60))).Should().Be(400_000_000u);
-        await ticker;
+        var (n, ticksBeforeEnd) = await BesideAnotherTaskOnOneThread(() => api.SpinAsync(400_000_000));
+        n.Should().Be(400_000_000u);
         ticksBeforeEnd.Should().BeGreaterThan(10, "the fuel-metered guest yielded its thread while it ran, so the other task ran too");
 
         await using var small = await component.InstantiateAsync(new InstanceOptions
@@ -633,37 +642,8 @@ public sealed class AsyncHostileTests : IDisposable
             Imports = new ComponentImports().Add("demo:hostile/host", new Host((k, _) => Task.FromResult(k))),
         });
         var api = instance.GetInterface<IHostile>();
-        var single = new ConcurrentExclusiveSchedulerPair(TaskScheduler.Default, 1).ExclusiveScheduler;
-        var ticks = 0;
-        long spinEnded = 0;
-        var ticksBeforeEnd = -1;
-
-        var spin = Task.Factory.StartNew(
-            async () =>
-            {
-                var n = await api.SpinAsync(400_000_000);
-                ticksBeforeEnd = Volatile.Read(ref ticks);
-                Volatile.Write(ref spinEnded, 1);
-                return n;
-            },
-            CancellationToken.None,
-            TaskCreationOptions.None,
-            single).Unwrap();
-        var other = Task.Factory.StartNew(
-            async () =>
-            {
-                while (Volatile.Read(ref spinEnded) == 0)
-                {
-                    Interlocked.Increment(ref ticks);
-                    await Task.Yield();
-                }
-            },
-            CancellationToken.None,
-            TaskCreationOptions.None,
-            single).Unwrap();
-
-        (await spin.WaitAsync(TimeSpan.FromSeconds(60))).Should().Be(400_000_000u);
-        await other;
+        var (n, ticksBeforeEnd) = await BesideAnotherTaskOnOneThread(() => api.SpinAsync(400_000_000));
+        n.Should().Be(400_000_000u);
         ticksBeforeEnd.Should().BeGreaterThan(10, "the guest yielded its thread at epoch ticks while it ran, so the other task ran too");
     }
 
