@@ -10,6 +10,7 @@ internal static class Shared
     private static readonly Dictionary<string, WasmComponent> Components = new();
     private static readonly Dictionary<string, WtC.Component> DotnetComponents = new();
     private static readonly Dictionary<string, nint> FloorComponents = new();
+    private static readonly Dictionary<string, nint> FloorAsyncComponents = new();
 
     /// <summary>
     /// The runtime of every case but <c>BulkBytes</c>: the bulk-bytes adapter off, so byte lists take the C API's
@@ -64,6 +65,21 @@ internal static class Shared
             {
                 c = FloorEngine.Compile(File.ReadAllText(FixturePath(fixture)));
                 FloorComponents[fixture] = c;
+            }
+
+            return c;
+        }
+    }
+
+    /// <summary>A fixture compiled for <see cref="FloorAsyncEngine"/>.</summary>
+    public static nint FloorAsyncComponent(string fixture)
+    {
+        lock (FloorAsyncComponents)
+        {
+            if (!FloorAsyncComponents.TryGetValue(fixture, out var c))
+            {
+                c = FloorAsyncEngine.Compile(File.ReadAllText(FixturePath(fixture)));
+                FloorAsyncComponents[fixture] = c;
             }
 
             return c;

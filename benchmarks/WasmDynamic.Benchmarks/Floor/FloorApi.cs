@@ -51,6 +51,17 @@ internal static unsafe partial class FloorApi
     [LibraryImport(Lib)] public static partial nint wasmtime_component_func_call(NFunc* func, nint context, byte* args, nuint argCount, byte* results, nuint resultCount);
     [LibraryImport(Lib)] public static partial void wasmtime_component_val_delete(byte* value);
 
+    // The async floor: the same entry points WasmDynamic's async instances use.
+    [LibraryImport(Lib)] public static partial void wasmtime_config_epoch_interruption_set(nint config, [MarshalAs(UnmanagedType.U1)] bool enable);
+    [LibraryImport(Lib)] public static partial void wasmtime_config_async_stack_size_set(nint config, nuint size);
+    [LibraryImport(Lib)] public static partial void wasmtime_context_set_epoch_deadline(nint context, ulong deadline);
+    [LibraryImport(Lib)] public static partial void wasmtime_context_epoch_deadline_async_yield_and_update(nint context, ulong delta);
+    [LibraryImport(Lib)] public static partial nint wasmtime_component_linker_instance_add_func_async(nint linkerInstance, byte* name, nuint nameLength, nint callback, nint data, nint finalizer);
+    [LibraryImport(Lib)] public static partial nint wasmtime_component_linker_instantiate_async(nint linker, nint context, nint component, NInstance* instance, nint* error);
+    [LibraryImport(Lib)] public static partial nint wasmtime_component_func_call_async(NFunc* func, nint context, byte* args, nuint argCount, byte* results, nuint resultCount, nint* error);
+    [LibraryImport(Lib)] [return: MarshalAs(UnmanagedType.U1)] public static partial bool wasmtime_call_future_poll(nint future);
+    [LibraryImport(Lib)] public static partial void wasmtime_call_future_delete(nint future);
+
     public static void Check(nint error, string what)
     {
         if (error == 0)

@@ -18,12 +18,15 @@ public unsafe class AddBenchmarks
     private dynamic _dynamic = null!;
     private WtC.ComponentFunction _dotnet = null!;
     private NFunc* _floor;
+    private FloorAsyncInstance _floorAsync = null!;
+    private NFunc* _floorAsyncAdd;
+    private static readonly FloorAsyncLinker EmptyAsyncLinker = new(suspend: false);
 
     [GlobalSetup]
     public void Verify()
     {
         Setup();
-        Shared.Check(Typed() == 42 && TypedAsync() == 42 && Dynamic() == 42 && DynamicViaExports() == 42 && WasmtimeDotnet() == 42 && Floor() == 42, "add");
+        Shared.Check(Typed() == 42 && TypedAsync() == 42 && Dynamic() == 42 && DynamicViaExports() == 42 && WasmtimeDotnet() == 42 && Floor() == 42 && AsyncFloor() == 42, "add");
         Cleanup();
     }
 
@@ -37,6 +40,8 @@ public unsafe class AddBenchmarks
         _floor = _i.Floor.Func(null, "add");
         _async = Shared.Component("scalars.wat").InstantiateAsync().GetAwaiter().GetResult();
         _typedAsync = _async.GetInterface<IScalarsAsync>("");
+        _floorAsync = new FloorAsyncInstance(Shared.FloorAsyncComponent("scalars.wat"), EmptyAsyncLinker);
+        _floorAsyncAdd = _floorAsync.Func("add");
     }
 
     [IterationCleanup]
@@ -44,6 +49,7 @@ public unsafe class AddBenchmarks
     {
         _i.Dispose();
         _async.Dispose();
+        _floorAsync.Dispose();
     }
 
     [Benchmark]
@@ -62,6 +68,24 @@ public unsafe class AddBenchmarks
 
     [Benchmark]
     public uint WasmtimeDotnet() => _dotnet.Call(WtC.ComponentValue.U32(_a), WtC.ComponentValue.U32(_b))!.AsU32();
+
+    /// <summary>
+    /// <see cref="Floor"/> through Wasmtime's async path, as WasmDynamic's async instances call: an async store of an
+    /// epoch-interruption engine, <c>_call_async</c> + <c>_poll</c> + <c>_delete</c>, no managed layer.
+    /// </summary>
+    [Benchmark]
+    public uint AsyncFloor()
+    {
+        var args = stackalloc byte[2 * V.Size];
+        var result = stackalloc byte[V.Size];
+        args[0] = V.U32;
+        *(uint*)(args + 8) = _a;
+        args[V.Size] = V.U32;
+        *(uint*)(args + V.Size + 8) = _b;
+        _floorAsync.Call(_floorAsyncAdd, args, 2, result, 1);
+        V.Expect(result, V.U32);
+        return *(uint*)(result + 8);
+    }
 
     [Benchmark(Baseline = true)]
     public uint Floor()

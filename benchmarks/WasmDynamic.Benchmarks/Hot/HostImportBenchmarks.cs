@@ -31,6 +31,12 @@ public unsafe class HostImportBenchmarks
     private dynamic _dynamic = null!;
     private WtC.ComponentFunction _dotnet = null!;
     private NFunc* _floor;
+    private FloorAsyncLinker _floorAsyncLinker = null!;
+    private FloorAsyncInstance _floorAsync = null!;
+    private NFunc* _floorAsyncRun;
+    private FloorAsyncLinker _floorSuspendLinker = null!;
+    private FloorAsyncInstance _floorSuspend = null!;
+    private NFunc* _floorSuspendRun;
     private byte* _scratch;
 
     [GlobalSetup]
@@ -48,6 +54,11 @@ public unsafe class HostImportBenchmarks
             root.DefineFunction("get-number", (_, results) => results[0] = WtC.ComponentValue.U32(41));
         }
 
+        var number = new byte[V.Size];
+        number[0] = V.U32;
+        BitConverter.TryWriteBytes(number.AsSpan(8), 41u);
+        _floorAsyncLinker = new FloorAsyncLinker(false, new FloorAsyncHostFunc(Logger, "log", null), new FloorAsyncHostFunc(null, "get-number", number));
+        _floorSuspendLinker = new FloorAsyncLinker(true, new FloorAsyncHostFunc(Logger, "log", null), new FloorAsyncHostFunc(null, "get-number", number));
         _floorLinker = new FloorLinker(new FloorHostFunc(Logger, "log", &FloorLog), new FloorHostFunc(null, "get-number", &FloorGetNumber));
         Setup();
         Shared.Check(Typed() == 42 && _logger.Last == _message, "run (typed)");
@@ -55,6 +66,8 @@ public unsafe class HostImportBenchmarks
         Shared.Check(TypedAsync() == 42 && _logger.Last == _message, "run (typed, async)");
         Shared.Check(WasmtimeDotnet() == 42 && s_dotnetLast == _message, "run (Wasmtime.Dotnet)");
         Shared.Check(Floor() == 42 && s_floorLast == _message, "run (floor)");
+        Shared.Check(AsyncFloor() == 42, "run (async floor)");
+        Shared.Check(AsyncFloorSuspending() == 42, "run (async floor, suspending)");
         Cleanup();
     }
 
@@ -68,6 +81,10 @@ public unsafe class HostImportBenchmarks
         _floor = _i.Floor.Func(null, "run");
         _async = Shared.Component("imports.wat").InstantiateAsync(new { Logger = _logger, GetNumber = (Func<uint>)(() => 41) }).GetAwaiter().GetResult();
         _typedAsync = _async.GetInterface<IRunnerAsync>("");
+        _floorAsync = new FloorAsyncInstance(Shared.FloorAsyncComponent("imports.wat"), _floorAsyncLinker);
+        _floorAsyncRun = _floorAsync.Func("run");
+        _floorSuspend = new FloorAsyncInstance(Shared.FloorAsyncComponent("imports.wat"), _floorSuspendLinker);
+        _floorSuspendRun = _floorSuspend.Func("run");
     }
 
     [IterationCleanup]
@@ -75,6 +92,8 @@ public unsafe class HostImportBenchmarks
     {
         _i.Dispose();
         _async.Dispose();
+        _floorAsync.Dispose();
+        _floorSuspend.Dispose();
     }
 
     [Benchmark]
@@ -102,6 +121,39 @@ public unsafe class HostImportBenchmarks
         var result = stackalloc byte[V.Size];
         V.SetVec(arg, V.String, (nuint)length, _scratch);
         _i.Floor.Call(_floor, arg, 1, result, 1);
+        V.Expect(result, V.U32);
+        return *(uint*)(result + 8);
+    }
+
+    /// <summary>
+    /// <see cref="Floor"/> through Wasmtime's async path: <c>_call_async</c> + <c>_poll</c> + <c>_delete</c>, both host
+    /// imports async callbacks in machine code that complete at once (<c>log</c> does not decode its string: nothing
+    /// managed may run on the fiber, and the floor is the least a caller can do).
+    /// </summary>
+    [Benchmark]
+    public uint AsyncFloor()
+    {
+        var length = Encoding.UTF8.GetBytes(_message, new Span<byte>(_scratch, 4096));
+        var arg = stackalloc byte[V.Size];
+        var result = stackalloc byte[V.Size];
+        V.SetVec(arg, V.String, (nuint)length, _scratch);
+        _floorAsync.Call(_floorAsyncRun, arg, 1, result, 1);
+        V.Expect(result, V.U32);
+        return *(uint*)(result + 8);
+    }
+
+    /// <summary>
+    /// <see cref="AsyncFloor"/> with each host call suspending the guest until the next poll (three polls a call): the
+    /// least any embedder pays to run a host import's managed code off the fiber, as WasmDynamic must.
+    /// </summary>
+    [Benchmark]
+    public uint AsyncFloorSuspending()
+    {
+        var length = Encoding.UTF8.GetBytes(_message, new Span<byte>(_scratch, 4096));
+        var arg = stackalloc byte[V.Size];
+        var result = stackalloc byte[V.Size];
+        V.SetVec(arg, V.String, (nuint)length, _scratch);
+        _floorSuspend.Call(_floorSuspendRun, arg, 1, result, 1);
         V.Expect(result, V.U32);
         return *(uint*)(result + 8);
     }
