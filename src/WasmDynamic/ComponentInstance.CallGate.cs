@@ -299,8 +299,14 @@ public sealed partial class ComponentInstance
                 return;
             }
 
-            // An async store refuses the synchronous drop and Wasmtime 50's C API has no async one: there the handle is
-            // released and the guest's resource lives, destructor not run, until the store goes away.
+            // An async store refuses the synchronous drop and Wasmtime 50's C API has no async one: there the wrapper's
+            // hidden drop function runs the destructor (ComponentInstance.AsyncDrop.cs); without a wrapper the handle
+            // is released and the guest's resource lives, destructor not run, until the store goes away.
+            if (handle.Owned && _async && DropThroughTwin(handle, any, drop, signature))
+            {
+                return;
+            }
+
             var error = handle.Owned && !_async ? ComponentApi.wasmtime_component_resource_any_drop(Context, any) : 0;
             ComponentApi.wasmtime_component_resource_any_delete(any);
             if (error != 0)

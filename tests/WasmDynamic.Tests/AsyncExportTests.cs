@@ -449,7 +449,49 @@ public sealed class AsyncExportTests : IDisposable
 
         var get = () => counter.Get();
         get.Should().Throw<ObjectDisposedException>();
-        instance.GetInterface<IDrops>("").Drops().Should().Be(0u, "Wasmtime 50's C API has no async resource drop: the guest's resource lives until the store goes away");
+        instance.GetInterface<IDrops>("").Drops().Should().Be(1u, "the wrapper's hidden drop function ran the guest destructor through the async call path");
+    }
+
+    [Fact]
+    public async Task Disposing_a_guest_resource_of_an_async_instance_runs_its_destructor_as_on_a_sync_instance()
+    {
+        using var component = _runtime.Load(Path.Combine(AppContext.BaseDirectory, "Fixtures", "resources.wat"));
+        await using var asyncInstance = await component.InstantiateAsync();
+        using var syncInstance = component.Instantiate();
+        foreach (var instance in new[] { asyncInstance, syncInstance })
+        {
+            var counters = instance.GetInterface<IAsyncCounters>();
+            var drops = instance.GetInterface<IDrops>("");
+            var first = await counters.CreateCounterAsync(1);
+            var second = await counters.CreateCounterAsync(2);
+            drops.Drops().Should().Be(0u);
+
+            first.Dispose();
+            drops.Drops().Should().Be(1u, "disposing an owned handle runs the guest destructor ({0} instance)", instance.IsAsync ? "async" : "sync");
+            (await second.IncrementAsync()).Should().Be(3u, "the other resource is untouched");
+
+            second.Dispose();
+            second.Dispose();
+            drops.Drops().Should().Be(2u, "a second Dispose does nothing");
+
+            // The destructor put the reps on the guest's free list: new counters reuse them and start fresh.
+            var third = await counters.CreateCounterAsync(10);
+            (await third.IncrementAsync()).Should().Be(11u);
+        }
+    }
+
+    [Fact]
+    public async Task A_component_without_the_wrapper_releases_an_async_guest_resource_without_running_its_destructor()
+    {
+        using var runtime = new ComponentRuntime(new ComponentRuntimeOptions { BulkByteAdapter = false });
+        using var component = runtime.Load(Path.Combine(AppContext.BaseDirectory, "Fixtures", "resources.wat"));
+        await using var instance = await component.InstantiateAsync();
+        var counter = await instance.GetInterface<IAsyncCounters>().CreateCounterAsync(1);
+
+        counter.Dispose();
+
+        counter.Invoking(c => c.Get()).Should().Throw<ObjectDisposedException>();
+        instance.GetInterface<IDrops>("").Drops().Should().Be(0u, "without the wrapper there is no async drop in Wasmtime 50's C API: the resource lives until the store goes away");
     }
 
     private static int FreePort()

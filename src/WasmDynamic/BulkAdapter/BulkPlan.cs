@@ -13,6 +13,17 @@ namespace WasmDynamic.BulkAdapter;
 /// <param name="BulkResult">The result is a <c>list&lt;u8&gt;</c> returned as a string.</param>
 internal sealed record BulkFunction(string? Interface, WitFunction Function, string HiddenName, ulong BulkParameters, bool BulkResult);
 
+/// <summary>
+/// A resource of an exported interface with a hidden drop function in the wrapper: <see cref="HiddenName"/>, a root
+/// export <c>func(self: own&lt;R&gt;)</c> lifted straight from <c>canon resource.drop R</c>. Called with
+/// <c>call_async</c>, it runs the guest destructor in an async store, where the C API refuses
+/// <c>wasmtime_component_resource_any_drop</c> and has no async drop (see <see cref="WrapperGenerator"/>).
+/// </summary>
+/// <param name="Interface">The exported interface that defines the resource (its export name).</param>
+/// <param name="Resource">The resource's name in that interface.</param>
+/// <param name="HiddenName">The wrapper's root export that drops an owned handle.</param>
+internal sealed record ResourceDropTwin(string Interface, string Resource, string HiddenName);
+
 /// <summary>Which exports of a component get a hidden fast twin, and the rule that decides it.</summary>
 internal sealed class BulkPlan
 {
@@ -22,12 +33,23 @@ internal sealed class BulkPlan
     private readonly Dictionary<(string?, string), BulkFunction> _functions;
     private readonly HashSet<string> _hidden;
 
-    private BulkPlan(List<BulkFunction> functions)
+    private readonly Dictionary<(string, string), ResourceDropTwin> _drops;
+
+    private BulkPlan(List<BulkFunction> functions, List<ResourceDropTwin> drops)
     {
         Functions = functions;
+        Drops = drops;
         _functions = functions.ToDictionary(f => (f.Interface, f.Function.Name));
-        _hidden = functions.Select(f => f.HiddenName).ToHashSet(StringComparer.Ordinal);
+        _drops = drops.ToDictionary(d => (d.Interface, d.Resource));
+        _hidden = functions.Select(f => f.HiddenName).Concat(drops.Select(d => d.HiddenName)).ToHashSet(StringComparer.Ordinal);
     }
+
+    /// <summary>The exported resources that get a hidden drop function (see <see cref="ResourceDropTwin"/>).</summary>
+    public IReadOnlyList<ResourceDropTwin> Drops { get; }
+
+    /// <summary>The hidden drop function of resource <paramref name="resource"/> of exported interface <paramref name="interfaceName"/>, or null.</summary>
+    public ResourceDropTwin? FindDrop(string interfaceName, string resource) =>
+        _drops.TryGetValue((interfaceName, resource), out var d) ? d : null;
 
     public IReadOnlyList<BulkFunction> Functions { get; }
 
@@ -78,7 +100,34 @@ internal sealed class BulkPlan
             }
         }
 
-        return list.Count == 0 ? null : new BulkPlan(list);
+        var drops = DropTwins(world, taken);
+        return list.Count == 0 && drops.Count == 0 ? null : new BulkPlan(list, drops);
+    }
+
+    /// <summary>A hidden drop function for each resource an exported interface defines.</summary>
+    private static List<ResourceDropTwin> DropTwins(WitWorld world, HashSet<string> taken)
+    {
+        var drops = new List<ResourceDropTwin>();
+        foreach (var i in world.Exports)
+        {
+            foreach (var r in i.Resources)
+            {
+                if (r.Name is not { } resource)
+                {
+                    continue;
+                }
+
+                var name = "wasmdynamic-drop-x" + drops.Count.ToString(System.Globalization.CultureInfo.InvariantCulture);
+                while (!taken.Add(name))
+                {
+                    name += "x";
+                }
+
+                drops.Add(new ResourceDropTwin(i.Name, resource, name));
+            }
+        }
+
+        return drops;
     }
 
     /// <summary>True for <c>list&lt;u8&gt;</c>.</summary>

@@ -124,6 +124,17 @@ internal static unsafe partial class WrapperGenerator
             }
         });
 
+        // The hidden drop functions of exported resources (WrapperGenerator.Drops.cs).
+        if (!WriteDropTwins(w, plan, aliased, Next))
+        {
+            return null;
+        }
+
+        if (plan.Functions.Count == 0)
+        {
+            return w.ToArray();
+        }
+
         // The original functions the twins call.
         var targets = new uint[plan.Functions.Count];
         var fromInterfaces = plan.Functions.Select((f, k) => (f, k)).Where(p => p.f.Interface is not null).ToList();

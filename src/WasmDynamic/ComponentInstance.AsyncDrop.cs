@@ -1,0 +1,59 @@
+using WasmDynamic.Exports;
+using WasmDynamic.Imports;
+using WasmDynamic.Native;
+
+namespace WasmDynamic;
+
+public sealed partial class ComponentInstance
+{
+    /// <summary>
+    /// Drops an owned guest resource of an async instance by calling the wrapper's hidden drop function for its type
+    /// with <c>call_async</c> (driven to its end here; a host import the destructor calls runs on this thread), so the
+    /// guest destructor runs although the async store refuses <c>wasmtime_component_resource_any_drop</c>. False when
+    /// the instance's code has no such function (no wrapper: the adapter is off, the runtime pools, or the options
+    /// picked the original component); then the handle is only released. Frees <paramref name="any"/> when true.
+    /// The caller holds the instance (its slot and lock).
+    /// </summary>
+    private unsafe bool DropThroughTwin(ResourceHandle handle, nint any, string drop, string signature)
+    {
+        var resource = handle.Binding.Resource;
+        if (resource.Name is not { } name || resource.Owner is not { } owner || Code.Bulk?.FindDrop(owner, name) is not { } twin)
+        {
+            return false;
+        }
+
+        NativeFailure? stopped;
+        nint error = 0;
+        try
+        {
+            var func = Linking.GetFunc(Component.Name, _native, Context, null, twin.HiddenName);
+            var arg = default(Val);
+            arg.Kind = ValKind.Resource;
+            arg.Resource = any;
+            _state.PendingHostException = null;
+            using var future = new CallFutureHandle(AsyncApi.wasmtime_component_func_call_async(&func, Context, &arg, 1, null, 0, &error));
+            stopped = AsyncDriver.Run(future, _state, _interrupt);
+        }
+        finally
+        {
+            // The call took the resource (own<R>): only the host-side box is left.
+            ComponentApi.wasmtime_component_resource_any_delete(any);
+        }
+
+        if (stopped is not null)
+        {
+            var e = CallFailure.Classify(WithoutTwins(stopped), drop, signature, _interrupt, _state, _options);
+            _poison = e;
+            throw e;
+        }
+
+        if (error != 0)
+        {
+            var e = NativeError.Trap(drop, signature, WithoutTwins(NativeError.Take(error)));
+            _poison = e;
+            throw e;
+        }
+
+        return true;
+    }
+}
