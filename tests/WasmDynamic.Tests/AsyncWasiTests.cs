@@ -56,6 +56,56 @@ public sealed class AsyncWasiTests : IDisposable
         }
     }
 
+    public interface ISleepVersions
+    {
+        [WitName("sleep-023")]
+        Task<ulong> SleepNewAsync(uint ms);
+
+        [WitName("sleep-020")]
+        Task<ulong> SleepOldAsync(uint ms);
+    }
+
+    public interface ISleepNew
+    {
+        [WitName("sleep-023")]
+        Task<ulong> SleepNewAsync(uint ms);
+    }
+
+    [Fact]
+    public async Task A_clock_of_one_WASI_version_gets_the_pollable_of_its_own_version_when_an_older_poll_is_imported_first()
+    {
+        using var component = Load("wasi-poll-versions-one-clock.wat");
+        Imports.AsyncWasi.Covers(component.World).Should().BeTrue();
+        await using var instance = await component.InstantiateAsync();
+
+        var sleep = instance.GetInterface<ISleepNew>().SleepNewAsync(50);
+
+        sleep.IsCompleted.Should().BeFalse("the 0.2.3 clock and poll are the host's async ones: the guest's block suspends it");
+        (await sleep).Should().BeGreaterThanOrEqualTo(50_000_000UL);
+    }
+
+    [Fact]
+    public async Task Two_WASI_versions_of_poll_and_monotonic_clock_are_both_served_asynchronously_each_with_its_own_pollable()
+    {
+        using var component = Load("wasi-poll-versions.wat");
+        Imports.AsyncWasi.Covers(component.World).Should().BeTrue("both pairs are the host's in async instances");
+        await using var instance = await component.InstantiateAsync();
+        var sleeps = instance.GetInterface<ISleepVersions>();
+
+        var newer = sleeps.SleepNewAsync(50);
+        newer.IsCompleted.Should().BeFalse("wasi:io/poll@0.2.3's block suspends the guest");
+        (await newer).Should().BeGreaterThanOrEqualTo(50_000_000UL);
+
+        var older = sleeps.SleepOldAsync(50);
+        older.IsCompleted.Should().BeFalse("wasi:io/poll@0.2.0's block suspends the guest too");
+        (await older).Should().BeGreaterThanOrEqualTo(50_000_000UL);
+
+        // A sync instance uses Wasmtime's WASI for both versions: the same answers.
+        using var sync = component.Instantiate();
+        ((ulong)sync.Invoke("sleep-023", 20u)!).Should().BeGreaterThanOrEqualTo(20_000_000UL);
+        ((ulong)sync.Invoke("sleep-020", 20u)!).Should().BeGreaterThanOrEqualTo(20_000_000UL);
+    }
+
     [Fact]
     public async Task A_sync_call_of_an_async_WASI_instance_sleeps_on_the_calling_thread()
     {

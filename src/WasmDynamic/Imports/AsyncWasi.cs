@@ -64,32 +64,54 @@ internal static unsafe class AsyncWasi
     /// <summary>Whether <paramref name="world"/> gets the async WASI functions in async instances (given no host import names them).</summary>
     internal static bool Covers(WitWorld world) => Find(world) is not null;
 
-    private static (WitInterface Poll, WitInterface? Clock, WitResource Pollable)? Find(WitWorld world)
+    /// <summary>
+    /// The imported <c>wasi:io/poll</c> interfaces (every version the component imports, each with its own
+    /// <c>pollable</c>) and <c>wasi:clocks/monotonic-clock</c> interfaces the plan replaces, or null when it cannot
+    /// (see the remarks). Each function gets the pollable its own type names, so a clock of one version is paired with
+    /// the poll of the version it uses, whatever the order of the imports.
+    /// </summary>
+    private static (List<(WitInterface Poll, WitResource Pollable)> Polls, List<WitInterface> Clocks)? Find(WitWorld world)
     {
-        var poll = world.Imports.FirstOrDefault(i => i.ParsedName.WithoutVersion == Poll);
-        var pollable = poll?.Resources.FirstOrDefault(r => r.Name == "pollable");
-        if (poll is null || pollable is null)
+        var polls = new List<(WitInterface Poll, WitResource Pollable)>();
+        foreach (var poll in world.Imports.Where(i => i.ParsedName.WithoutVersion == Poll))
+        {
+            if (poll.Resources.FirstOrDefault(r => r.Name == "pollable") is not { } pollable)
+            {
+                return null;
+            }
+
+            polls.Add((poll, pollable));
+        }
+
+        if (polls.Count == 0)
         {
             return null;
         }
 
-        var clock = world.Imports.FirstOrDefault(i => i.ParsedName.WithoutVersion == Clock);
+        var clocks = world.Imports.Where(i => i.ParsedName.WithoutVersion == Clock).ToList();
         foreach (var iface in world.Imports)
         {
+            var isPoll = polls.Any(p => ReferenceEquals(p.Poll, iface));
+            var isClock = clocks.Any(c => ReferenceEquals(c, iface));
             foreach (var f in iface.Functions)
             {
-                var replaced = ReferenceEquals(iface, poll) || ReferenceEquals(iface, clock);
-                var ours = (ReferenceEquals(iface, poll) && PollFunctions.Contains(f.Name)) || (ReferenceEquals(iface, clock) && ClockFunctions.Contains(f.Name));
-                if (!ours && (replaced || Mentions(f, pollable)))
+                var ours = (isPoll && PollFunctions.Contains(f.Name)) || (isClock && ClockFunctions.Contains(f.Name));
+                if (!ours && (isPoll || isClock || polls.Any(p => Mentions(f, p.Pollable))))
                 {
-                    // A function we would leave to the built-in WASI but whose type has our pollable (or one of a fully
-                    // replaced interface that we do not know): Wasmtime would refuse it.
+                    // A function we would leave to the built-in WASI but whose type has one of our pollables (or one
+                    // of a fully replaced interface that we do not know): Wasmtime would refuse it.
+                    return null;
+                }
+
+                if (ours && isClock && f.Name.StartsWith("subscribe-", StringComparison.Ordinal) && (f.Result is not WitHandle handle || !polls.Any(p => p.Pollable == handle.Resource)))
+                {
+                    // A clock whose pollable is not one of the imported polls' (a shape WIT does not produce).
                     return null;
                 }
             }
         }
 
-        return (poll, clock, pollable);
+        return (polls, clocks);
     }
 
     private static readonly HashSet<string> PollFunctions = ["poll", "[method]pollable.ready", "[method]pollable.block"];
@@ -108,22 +130,44 @@ internal static unsafe class AsyncWasi
             return null;
         }
 
-        var (poll, clock, pollable) = found;
+        var (polls, clocks) = found;
         foreach (var (name, _) in imports.Entries)
         {
             var key = name.Split('#')[0];
-            if (new[] { poll, clock }.Any(i => i is not null && (key == i.Name || key == i.ParsedName.WithoutVersion || key == i.ShortName || Naming.Matches(key, i.ShortName))))
+            if (polls.Select(p => p.Poll).Concat(clocks).Any(i => key == i.Name || key == i.ParsedName.WithoutVersion || key == i.ShortName || Naming.Matches(key, i.ShortName)))
             {
                 // The host implements one of them itself: leave the whole of WASI as it is.
                 return null;
             }
         }
 
-        var tag = types.HostTag(pollable);
         var functions = new List<FunctionPlan>(plan.Functions);
         void Add(string instance, WitFunction f, ValueConverter[] parameters, ValueConverter? result, HostAdapter adapter, bool async = false) =>
             functions.Add(new FunctionPlan(instance, f, $"{instance}#{f.Name}", parameters, result, adapter, null, async));
 
+        // Each handle converter carries the host tag of the pollable its own WIT type names (its version's).
+        HostHandleConverter<Pollable> Handle(WitType type) => new((WitHandle)type, types.HostTag(((WitHandle)type).Resource));
+
+        var resources = new List<HostBinder.ResourceDefinition>(plan.Resources);
+        foreach (var (poll, pollable) in polls)
+        {
+            resources.Add(new(poll.Name, pollable.Name!, types.HostTag(pollable)));
+            AddPoll(poll, types, Add, Handle);
+        }
+
+        foreach (var clock in clocks)
+        {
+            AddClock(clock, types, Add, Handle);
+        }
+
+        return new ImportPlan(functions, resources, plan.EmptyInstances);
+    }
+
+    private delegate void AddFunction(string instance, WitFunction f, ValueConverter[] parameters, ValueConverter? result, HostAdapter adapter, bool async = false);
+
+    /// <summary>The host's <c>poll</c>, <c>pollable.ready</c> and <c>pollable.block</c> of one <c>wasi:io/poll</c> import.</summary>
+    private static void AddPoll(WitInterface poll, WorldTypes types, AddFunction Add, Func<WitType, HostHandleConverter<Pollable>> Handle)
+    {
         foreach (var f in poll.Functions)
         {
             switch (f.Name)
@@ -138,7 +182,7 @@ internal static unsafe class AsyncWasi
 
                 case "[method]pollable.ready":
                 {
-                    var self = new HostHandleConverter<Pollable>((WitHandle)f.Parameters[0].Type, tag);
+                    var self = Handle(f.Parameters[0].Type);
                     var result = Converter<bool>(types, f.Result!);
                     Add(poll.Name, f, [self], result, (_, args, results, cx) =>
                     {
@@ -150,7 +194,7 @@ internal static unsafe class AsyncWasi
 
                 case "[method]pollable.block":
                 {
-                    var self = new HostHandleConverter<Pollable>((WitHandle)f.Parameters[0].Type, tag);
+                    var self = Handle(f.Parameters[0].Type);
                     Add(poll.Name, f, [self], null, (_, args, _, cx) =>
                     {
                         var p = self.Lift(args, cx);
@@ -161,7 +205,12 @@ internal static unsafe class AsyncWasi
             }
         }
 
-        foreach (var f in clock?.Functions ?? [])
+    }
+
+    /// <summary>The host's <c>now</c>, <c>resolution</c> and <c>subscribe-*</c> of one <c>wasi:clocks/monotonic-clock</c> import.</summary>
+    private static void AddClock(WitInterface clock, WorldTypes types, AddFunction Add, Func<WitType, HostHandleConverter<Pollable>> Handle)
+    {
+        foreach (var f in clock.Functions)
         {
             switch (f.Name)
             {
@@ -170,7 +219,7 @@ internal static unsafe class AsyncWasi
                 {
                     var result = Converter<ulong>(types, f.Result!);
                     var value = f.Name == "now" ? (Func<ulong>)MonotonicClock.Now : MonotonicClock.Resolution;
-                    Add(clock!.Name, f, [], result, (_, _, results, cx) =>
+                    Add(clock.Name, f, [], result, (_, _, results, cx) =>
                     {
                         result.Lower(value(), results, cx);
                         return null;
@@ -182,9 +231,9 @@ internal static unsafe class AsyncWasi
                 case "subscribe-duration":
                 {
                     var when = Converter<ulong>(types, f.Parameters[0].Type);
-                    var result = new HostHandleConverter<Pollable>((WitHandle)f.Result!, tag);
+                    var result = Handle(f.Result!);
                     var duration = f.Name == "subscribe-duration";
-                    Add(clock!.Name, f, [when], result, (_, args, results, cx) =>
+                    Add(clock.Name, f, [when], result, (_, args, results, cx) =>
                     {
                         var value = when.Lift(args, cx);
                         result.Lower(new Pollable(duration ? MonotonicClock.After(value) : value), results, cx);
@@ -195,8 +244,6 @@ internal static unsafe class AsyncWasi
             }
         }
 
-        var resources = new List<HostBinder.ResourceDefinition>(plan.Resources) { new(poll.Name, pollable.Name!, tag) };
-        return new ImportPlan(functions, resources, plan.EmptyInstances);
     }
 
     private static HostPending? PollAll(Pollable[] pollables, ValueConverter<uint[]> ready, Val* results, MarshalContext cx)
