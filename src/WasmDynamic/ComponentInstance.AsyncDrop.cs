@@ -7,6 +7,44 @@ namespace WasmDynamic;
 public sealed partial class ComponentInstance
 {
     /// <summary>
+    /// <see cref="DropResource"/> that waits for an async instance's slot without blocking a thread (bounded as a call's
+    /// wait is); a synchronous instance, a drop from the instance's own host import, or a released handle takes the
+    /// synchronous path.
+    /// </summary>
+    internal async ValueTask DropResourceAsync(ResourceHandle handle)
+    {
+        if (!_async || handle.IsReleased || (AsyncDriver.InImportOf is { } store && store == _state))
+        {
+            DropResource(handle);
+            return;
+        }
+
+        var drop = $"[resource-drop]{handle.Binding.Resource.Name}";
+        var signature = $"resource {handle.Binding.Resource.Name}";
+        if (!_slot.Wait(0))
+        {
+            await WaitForSlotAsync(drop, signature, CancellationToken.None).ConfigureAwait(false);
+        }
+
+        try
+        {
+            _lock.Enter();
+            try
+            {
+                DropHeld(handle, drop, signature);
+            }
+            finally
+            {
+                _lock.Exit();
+            }
+        }
+        finally
+        {
+            _slot.Release();
+        }
+    }
+
+    /// <summary>
     /// Drops an owned guest resource of an async instance by calling the wrapper's hidden drop function for its type
     /// with <c>call_async</c> (driven to its end here; a host import the destructor calls runs on this thread), so the
     /// guest destructor runs although the async store refuses <c>wasmtime_component_resource_any_drop</c>. False when

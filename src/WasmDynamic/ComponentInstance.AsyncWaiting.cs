@@ -14,7 +14,11 @@ namespace WasmDynamic;
 public sealed partial class ComponentInstance
 {
     /// <summary>Waits for the slot without blocking a thread (queued in order), refused with <see cref="ComponentDeadlockException"/> as above.</summary>
-    private async ValueTask WaitForSlotAsync(FunctionInvoker invoker, CancellationToken cancellationToken)
+    private ValueTask WaitForSlotAsync(FunctionInvoker invoker, CancellationToken cancellationToken) =>
+        WaitForSlotAsync(invoker.QualifiedName, invoker.Function.Signature, cancellationToken);
+
+    /// <summary>As above, for <paramref name="call"/> (a function or a resource drop) of WIT <paramref name="signature"/>.</summary>
+    private async ValueTask WaitForSlotAsync(string call, string signature, CancellationToken cancellationToken)
     {
         if (_options.HostImportWaitTimeoutTicks is not { } limit)
         {
@@ -26,7 +30,7 @@ public sealed partial class ComponentInstance
         using var abandon = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         var wait = _slot.WaitAsync(abandon.Token);
         var watch = new StuckWatch();
-        watch.Stuck(this, invoker.QualifiedName, invoker.Function.Signature, limit);
+        watch.Stuck(this, call, signature, limit);
         var slice = Slice(limit);
         while (true)
         {
@@ -39,7 +43,7 @@ public sealed partial class ComponentInstance
             {
             }
 
-            if (watch.Stuck(this, invoker.QualifiedName, invoker.Function.Signature, limit) is { } refused)
+            if (watch.Stuck(this, call, signature, limit) is { } refused)
             {
                 abandon.Cancel();
                 try

@@ -52,6 +52,8 @@ public sealed partial class ComponentInstance : IExportHost
 
     void IExportHost.DropResource(ResourceHandle handle) => DropResource(handle);
 
+    ValueTask IExportHost.DropResourceAsync(ResourceHandle handle) => DropResourceAsync(handle);
+
     bool IExportHost.IsAsync => IsAsync;
 
     InterruptState IExportHost.Interrupt => _interrupt;

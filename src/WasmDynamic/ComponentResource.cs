@@ -13,7 +13,7 @@ namespace WasmDynamic;
 /// Through <c>dynamic</c>, the resource's methods bind by WIT name with the same argument conversions as exported
 /// functions (names for enums and flags, anonymous objects for records and variants, named arguments).
 /// </summary>
-public abstract class ComponentResource : IDisposable, IDynamicMetaObjectProvider, IResourceObject
+public abstract class ComponentResource : IDisposable, IAsyncDisposable, IDynamicMetaObjectProvider, IResourceObject
 {
     /// <summary>This class as Emit sees it: the base of emitted resource classes, its constructor and its invokers field.</summary>
     internal static readonly EmittedBase Emitted = EmittedBase.Of(typeof(ComponentResource), nameof(Invokers));
@@ -58,6 +58,22 @@ public abstract class ComponentResource : IDisposable, IDynamicMetaObjectProvide
     {
         Handle.Drop();
         GC.SuppressFinalize(this);
+    }
+
+    /// <summary>
+    /// As <see cref="Dispose"/>, but on an async instance (<see cref="ComponentInstance.IsAsync"/>) it waits for the
+    /// instance's running call without blocking a thread; the guest destructor then runs on the calling thread (through
+    /// the async call path, so a host import the destructor calls is served). On a synchronous instance it is
+    /// <see cref="Dispose"/>. A user interface of the resource may extend <see cref="IAsyncDisposable"/> to expose it.
+    /// </summary>
+    /// <returns>A task that completes when the handle is dropped.</returns>
+    /// <exception cref="ComponentTrapException">The guest's destructor trapped.</exception>
+    /// <exception cref="ComponentReentrancyException">Called from inside a host import of the instance that owns the resource; the handle stays valid.</exception>
+    /// <exception cref="ComponentDeadlockException">The instance is busy with a call stuck in a host import (see <see cref="InstanceOptions.HostImportWaitTimeout"/>); the handle stays valid.</exception>
+    public ValueTask DisposeAsync()
+    {
+        GC.SuppressFinalize(this);
+        return Handle.DropAsync();
     }
 
     [System.Diagnostics.CodeAnalysis.UnconditionalSuppressMessage("Trimming", "IL2026", Justification = "A dynamic operation reaches this object only through members that carry RequiresUnreferencedCode (ComponentInstance.Exports, Invoke, GetInterface, Instantiate).")]

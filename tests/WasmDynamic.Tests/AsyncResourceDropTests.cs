@@ -69,6 +69,74 @@ public sealed class AsyncResourceDropTests
         instance.GetInterface<IDrops>("").Drops().Should().Be(0u, "a limit runs the original component, which has no hidden drop function: the destructor runs only on the sync path");
     }
 
+    /// <summary>The counter of resources.wat, disposable asynchronously.</summary>
+    public interface ICounterAsyncDisposable : IAsyncDisposable
+    {
+        Task<uint> IncrementAsync();
+    }
+
+    [WitName("demo:res/counters")]
+    public interface ICountersAsyncDisposable
+    {
+        Task<ICounterAsyncDisposable> CreateCounterAsync(uint start);
+    }
+
+    [Fact]
+    public async Task DisposeAsync_of_a_guest_resource_of_an_async_instance_runs_its_destructor_once()
+    {
+        using var runtime = Runtime(true);
+        using var component = runtime.Load(Fixture("resources.wat"));
+        await using var instance = await component.InstantiateAsync();
+        var counters = instance.GetInterface<ICountersAsyncDisposable>();
+        var drops = instance.GetInterface<IDrops>("");
+        var counter = await counters.CreateCounterAsync(1);
+        (await counter.IncrementAsync()).Should().Be(2u);
+
+        await counter.DisposeAsync();
+        await counter.DisposeAsync();
+
+        drops.Drops().Should().Be(1u);
+        await counter.Invoking(c => c.IncrementAsync()).Should().ThrowAsync<ObjectDisposedException>();
+    }
+
+    [Fact]
+    public async Task Concurrent_DisposeAsync_calls_and_exported_calls_on_one_async_instance_each_run_once()
+    {
+        using var runtime = Runtime(true);
+        using var component = runtime.Load(Fixture("resources.wat"));
+        await using var instance = await component.InstantiateAsync();
+        var counters = instance.GetInterface<ICountersAsyncDisposable>();
+        var made = new List<ICounterAsyncDisposable>();
+        for (var i = 0; i < 64; i++)
+        {
+            made.Add(await counters.CreateCounterAsync((uint)i));
+        }
+
+        var work = made.Select((c, i) => Task.Run(async () =>
+        {
+            (await c.IncrementAsync()).Should().Be((uint)i + 1);
+            await c.DisposeAsync();
+        }));
+        await Task.WhenAll(work);
+
+        instance.GetInterface<IDrops>("").Drops().Should().Be(64u);
+    }
+
+    [Fact]
+    public void DisposeAsync_on_a_sync_instance_is_Dispose()
+    {
+        using var runtime = Runtime(true);
+        using var component = runtime.Load(Fixture("resources.wat"));
+        using var instance = component.Instantiate();
+        var counter = (ComponentResource)instance.GetInterface<ICounters>().CreateCounter(5);
+
+        var disposal = counter.DisposeAsync();
+
+        disposal.IsCompletedSuccessfully.Should().BeTrue();
+        counter.IsDisposed.Should().BeTrue();
+        instance.GetInterface<IDrops>("").Drops().Should().Be(1u);
+    }
+
     [Fact]
     public async Task A_handle_moved_into_the_guest_is_not_dropped_again_by_Dispose()
     {

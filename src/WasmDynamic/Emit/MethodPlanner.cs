@@ -55,7 +55,7 @@ internal static class MethodPlanner
 
         var problems = new List<string>();
         var plans = new List<MethodPlan>();
-        var methods = clr.GetMethods().Concat(clr.GetInterfaces().Where(i => i != typeof(IDisposable)).SelectMany(i => i.GetMethods())).Where(m => !m.IsSpecialName).ToList();
+        var methods = clr.GetMethods().Concat(clr.GetInterfaces().Where(i => i != typeof(IDisposable) && i != typeof(IAsyncDisposable)).SelectMany(i => i.GetMethods())).Where(m => !m.IsSpecialName).ToList();
         foreach (var p in clr.GetProperties().Concat(clr.GetInterfaces().SelectMany(i => i.GetProperties())))
         {
             problems.Add($"{clr.Name}.{p.Name}: properties cannot be bound to component functions; declare a method.");

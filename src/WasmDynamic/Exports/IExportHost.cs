@@ -74,6 +74,9 @@ internal interface IExportHost
     /// <summary>Drops a guest resource in the store, under the call gate.</summary>
     void DropResource(ResourceHandle handle);
 
+    /// <summary>As <see cref="DropResource"/>; an async instance is waited for without blocking a thread.</summary>
+    ValueTask DropResourceAsync(ResourceHandle handle);
+
     /// <summary>True when the instance is linked for async calls (its host imports are fiber callbacks; every call runs the async driver).</summary>
     bool IsAsync { get; }
 

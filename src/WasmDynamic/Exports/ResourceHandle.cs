@@ -86,6 +86,9 @@ internal sealed unsafe class ResourceHandle
         instance.DropResource(this);
     }
 
+    /// <summary>As <see cref="Drop"/>, waiting for an async instance without blocking a thread.</summary>
+    public ValueTask DropAsync() => Binding.Instance.DropResourceAsync(this);
+
     /// <summary>Called by the instance under its call lock when its store goes away; <paramref name="why"/> is for later use.</summary>
     internal nint Invalidate(string why)
     {
