@@ -78,9 +78,9 @@ internal static class MethodEmitter
         //   int current = -1;
         //   try {
         //       try {
-        //           current = 0; s_i_0.Lower(a0, args + 0, inv.Context); ...      (a0 is `this` for a resource method)
+        //           current = 0; s_i_0.Lower(a0, args + 0, cx); ...      (a0 is `this` for a resource method; cx = inv.Context, read once after Begin)
         //           Val* r = inv.Call();
-        //           result = s_i_r.Lift(r, inv.Context);   (or: lifted and discarded, for a void result<_, E>)
+        //           result = s_i_r.Lift(r, cx);   (or: lifted and discarded, for a void result<_, E>)
         //       }
         //       catch (ComponentArgumentException e) { throw inv.ArgumentFailed(e, current); }   (names function and parameter)
         //       catch (ComponentErrorException e) { throw inv.ErrorReturned(e); }              (names the function)
@@ -98,13 +98,14 @@ internal static class MethodEmitter
         var current = il.DeclareLocal(typeof(int));
         il.Emit(OpCodes.Ldc_I4_M1);
         il.Emit(OpCodes.Stloc, current);
+        // C#: var cx = inv.Context;   (read once: every converter call of this call takes the same context)
+        var cx = il.DeclareLocal(typeof(MarshalContext));
+        il.Emit(OpCodes.Ldloc, inv);
+        il.Emit(OpCodes.Callvirt, Tokens.InvokerContext);
+        il.Emit(OpCodes.Stloc, cx);
         il.BeginExceptionBlock();
         il.BeginExceptionBlock();
-        EmitLowering(il, plan, fields, args, current, () =>
-        {
-            il.Emit(OpCodes.Ldloc, inv);
-            il.Emit(OpCodes.Callvirt, Tokens.InvokerContext);
-        });
+        EmitLowering(il, plan, fields, args, current, () => il.Emit(OpCodes.Ldloc, cx));
 
         il.Emit(OpCodes.Ldc_I4_M1);
         il.Emit(OpCodes.Stloc, current);
@@ -126,8 +127,7 @@ internal static class MethodEmitter
             il.Emit(OpCodes.Stloc, r);
             il.Emit(OpCodes.Ldsfld, resultField);
             il.Emit(OpCodes.Ldloc, r);
-            il.Emit(OpCodes.Ldloc, inv);
-            il.Emit(OpCodes.Callvirt, Tokens.InvokerContext);
+            il.Emit(OpCodes.Ldloc, cx);
             il.Emit(OpCodes.Callvirt, Method(resultField.FieldType, LiftDefinition));
             if (result is not null)
             {
