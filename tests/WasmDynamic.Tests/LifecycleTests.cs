@@ -88,6 +88,26 @@ public class LifecycleTests
     }
 
     [Fact]
+    public void A_scalar_call_with_arguments_from_a_thread_short_of_stack_passes_them_to_the_helper_thread_and_returns_its_result()
+    {
+        using var instance = Instantiate(() => 0);
+        var proxy = instance.GetInterface<ILifecycle>("");
+        uint small = 0, again = 0;
+        var thread = new Thread(
+            () =>
+            {
+                small = proxy.Add(40, 2);
+                again = proxy.Add(7, 8);
+            },
+            256 * 1024);
+        thread.Start();
+        thread.Join();
+        small.Should().Be(42, "the arguments lowered on the small thread's stack reach the helper thread that calls");
+        again.Should().Be(15, "the helper's result slot is cleared and reused by the next call");
+        proxy.Add(1, 2).Should().Be(3, "a call with room afterwards takes the direct path with its own slots");
+    }
+
+    [Fact]
     public void Disposing_the_runtime_keeps_live_instances_timeouts_working_and_components_instantiable()
     {
         var runtime = new ComponentRuntime();

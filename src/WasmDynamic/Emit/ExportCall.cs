@@ -22,6 +22,14 @@ internal abstract unsafe class ExportCall
     /// <summary>Frees the result and leaves the instance (always, from a finally).</summary>
     public abstract void End();
 
+    /// <summary>
+    /// The whole synchronous call of a function whose parameters and result are all scalars (bool, integers, floats,
+    /// char): enters the instance, calls with <paramref name="args"/> (lowered by the caller, on its stack) and writes
+    /// the result into <paramref name="result"/> (null without one), leaves. Replaces Begin/Call/End for such
+    /// functions: nothing to free, no argument context, no error to locate.
+    /// </summary>
+    public abstract void CallScalars(Val* args, Val* result);
+
     /// <summary>The argument error located at WIT parameter <paramref name="index"/>.</summary>
     public abstract Exception ArgumentFailed(ComponentArgumentException e, int index);
 

@@ -69,6 +69,21 @@ internal static class HostAdapterEmitter
         var witCount = ps.Length - (takesToken ? 1 : 0);
         for (var i = 0; i < witCount; i++)
         {
+            if (ScalarSlots.Of(parameters[first + i], ps[i].ParameterType) is { } scalar)
+            {
+                // C#: *(T*)((byte*)(args + i) + 8)   (Wasmtime passes the import's own types: no converter call)
+                il.Emit(OpCodes.Ldarg_2);
+                if (first + i > 0)
+                {
+                    il.Emit(OpCodes.Ldc_I4, (first + i) * Val.Size);
+                    il.Emit(OpCodes.Conv_I);
+                    il.Emit(OpCodes.Add);
+                }
+
+                ScalarSlots.EmitLoad(il, scalar);
+                continue;
+            }
+
             LiftArgument(il, first + i, typeof(ValueConverter<>).MakeGenericType(ps[i].ParameterType));
         }
 
@@ -101,6 +116,13 @@ internal static class HostAdapterEmitter
             if (result is null)
             {
                 il.Emit(OpCodes.Pop);
+            }
+            else if (ScalarSlots.Of(result, returnType) is { } scalar)
+            {
+                // C#: results->Kind = kind; *(TR*)((byte*)results + 8) = returned;   (no converter call)
+                var returned = il.DeclareLocal(returnType);
+                il.Emit(OpCodes.Stloc, returned);
+                ScalarSlots.EmitStore(il, scalar, 3, returned);
             }
             else
             {

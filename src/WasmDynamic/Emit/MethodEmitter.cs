@@ -66,15 +66,21 @@ internal static class MethodEmitter
             return (mb, new Fields(fields.Select(f => f.Name).ToArray(), resultField?.Name));
         }
 
+        if (AllScalars(plan))
+        {
+            EmitScalarCall(mb.GetILGenerator(), plan, index, invokersField, fields);
+            return (mb, new Fields(fields.Select(f => f.Name).ToArray(), resultField?.Name));
+        }
+
         // C#:
         //   var inv = Invokers[index];
         //   Val* args = inv.Begin();
         //   int current = -1;
         //   try {
         //       try {
-        //           current = 0; s_i_0.Lower(a0, args + 0, inv.Context); ...      (a0 is `this` for a resource method)
+        //           current = 0; s_i_0.Lower(a0, args + 0, cx); ...      (a0 is `this` for a resource method; cx = inv.Context, read once after Begin)
         //           Val* r = inv.Call();
-        //           result = s_i_r.Lift(r, inv.Context);   (or: lifted and discarded, for a void result<_, E>)
+        //           result = s_i_r.Lift(r, cx);   (or: lifted and discarded, for a void result<_, E>)
         //       }
         //       catch (ComponentArgumentException e) { throw inv.ArgumentFailed(e, current); }   (names function and parameter)
         //       catch (ComponentErrorException e) { throw inv.ErrorReturned(e); }              (names the function)
@@ -92,13 +98,14 @@ internal static class MethodEmitter
         var current = il.DeclareLocal(typeof(int));
         il.Emit(OpCodes.Ldc_I4_M1);
         il.Emit(OpCodes.Stloc, current);
+        // C#: var cx = inv.Context;   (read once: every converter call of this call takes the same context)
+        var cx = il.DeclareLocal(typeof(MarshalContext));
+        il.Emit(OpCodes.Ldloc, inv);
+        il.Emit(OpCodes.Callvirt, Tokens.InvokerContext);
+        il.Emit(OpCodes.Stloc, cx);
         il.BeginExceptionBlock();
         il.BeginExceptionBlock();
-        EmitLowering(il, plan, fields, args, current, () =>
-        {
-            il.Emit(OpCodes.Ldloc, inv);
-            il.Emit(OpCodes.Callvirt, Tokens.InvokerContext);
-        });
+        EmitLowering(il, plan, fields, args, current, () => il.Emit(OpCodes.Ldloc, cx));
 
         il.Emit(OpCodes.Ldc_I4_M1);
         il.Emit(OpCodes.Stloc, current);
@@ -120,8 +127,7 @@ internal static class MethodEmitter
             il.Emit(OpCodes.Stloc, r);
             il.Emit(OpCodes.Ldsfld, resultField);
             il.Emit(OpCodes.Ldloc, r);
-            il.Emit(OpCodes.Ldloc, inv);
-            il.Emit(OpCodes.Callvirt, Tokens.InvokerContext);
+            il.Emit(OpCodes.Ldloc, cx);
             il.Emit(OpCodes.Callvirt, Method(resultField.FieldType, LiftDefinition));
             if (result is not null)
             {
@@ -167,6 +173,76 @@ internal static class MethodEmitter
 
         il.Emit(OpCodes.Ret);
         return (mb, new Fields(fields.Select(f => f.Name).ToArray(), resultField?.Name));
+    }
+
+    /// <summary>True when every parameter and the result (if any) is a scalar passed as its exact CLR type (written and read in place).</summary>
+    private static bool AllScalars(MethodPlan plan)
+    {
+        for (var i = 0; i < plan.Function.Parameters.Count; i++)
+        {
+            if (Scalar(plan.Function.Parameters[i].Type, plan.WitParameterClrType(i)) is null)
+            {
+                return false;
+            }
+        }
+
+        return plan.Function.Result is null
+            ? plan.ReturnType == typeof(void)
+            : plan.ReturnType != typeof(void) && Scalar(plan.Function.Result, plan.ReturnType) is not null;
+    }
+
+    /// <summary>
+    /// The body of a method whose parameters and result are all scalars: the slots live on the caller's stack, and one
+    /// call into the invoker enters, calls and leaves (no exception block here: scalars neither fail to lower nor
+    /// need freeing; the invoker leaves the instance in its own finally).
+    /// </summary>
+    private static void EmitScalarCall(ILGenerator il, MethodPlan plan, int index, FieldInfo invokersField, FieldBuilder[] fields)
+    {
+        // C#:
+        //   var inv = Invokers[index];
+        //   Val* args = stackalloc Val[n + 1];             (zeroed: the result slot starts as a plain bool)
+        //   args[i].Kind = kind_i; *(T_i*)((byte*)&args[i] + 8) = a_i; ...
+        //   inv.CallScalars(args, hasResult ? args + n : null);
+        //   return *(TR*)((byte*)(args + n) + 8);
+        var witCount = plan.Function.Parameters.Count;
+        var hasResult = plan.Function.Result is not null;
+        var inv = il.DeclareLocal(typeof(ExportCall));
+        var args = il.DeclareLocal(typeof(nint));
+        var unused = il.DeclareLocal(typeof(int));
+        LoadInvoker(il, invokersField, index, inv);
+        il.Emit(OpCodes.Ldc_I4, (witCount + 1) * Val.Size);
+        il.Emit(OpCodes.Conv_U);
+        il.Emit(OpCodes.Localloc);
+        il.Emit(OpCodes.Stloc, args);
+        EmitLowering(il, plan, fields, args, unused, () => throw new InvalidOperationException("A scalar parameter needs no converter context."));
+
+        // stack: inv, args, result slot (or null)
+        il.Emit(OpCodes.Ldloc, inv);
+        il.Emit(OpCodes.Ldloc, args);
+        if (hasResult)
+        {
+            il.Emit(OpCodes.Ldloc, args);
+            il.Emit(OpCodes.Ldc_I4, witCount * Val.Size);
+            il.Emit(OpCodes.Conv_I);
+            il.Emit(OpCodes.Add);
+        }
+        else
+        {
+            il.Emit(OpCodes.Ldc_I4_0);
+            il.Emit(OpCodes.Conv_U);
+        }
+
+        il.Emit(OpCodes.Callvirt, Tokens.InvokerCallScalars);
+        if (hasResult)
+        {
+            il.Emit(OpCodes.Ldloc, args);
+            il.Emit(OpCodes.Ldc_I4, (witCount * Val.Size) + 8);
+            il.Emit(OpCodes.Conv_I);
+            il.Emit(OpCodes.Add);
+            EmitLoad(il, Scalar(plan.Function.Result!, plan.ReturnType)!);
+        }
+
+        il.Emit(OpCodes.Ret);
     }
 
     /// <summary>

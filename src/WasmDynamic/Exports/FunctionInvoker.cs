@@ -168,6 +168,56 @@ internal sealed unsafe class FunctionInvoker : ExportCall, IDisposable
         return _result;
     }
 
+    /// <summary>
+    /// The scalar-only call (see <see cref="ExportCall.CallScalars"/>): one gate enter and exit around the native call,
+    /// with the caller's argument and result slots. Such a function has no bulk twin (it has no byte list).
+    /// </summary>
+    public override void CallScalars(Val* args, Val* result)
+    {
+        _owner.EnterCall(this);
+        try
+        {
+            if (!_resolved)
+            {
+                Resolve();
+            }
+
+            if (_ownerIsAsync)
+            {
+                CallAsyncBlocking(args, result, twin: false);
+                return;
+            }
+
+            var error = StackBounds.HasRoom(_stackNeeded)
+                ? ComponentApi.wasmtime_component_func_call(_func, _storeContext, args, (nuint)_argCount, result, result is null ? 0u : 1u)
+                : CallScalarsOnBigStack(args, result);
+            if (error != 0)
+            {
+                throw _owner.CallFailed(this, error);
+            }
+        }
+        finally
+        {
+            _owner.ExitCall();
+        }
+    }
+
+    /// <summary>A scalar-only call from a thread short of stack: through the invoker's own slots, which the helper thread calls with.</summary>
+    private nint CallScalarsOnBigStack(Val* args, Val* result)
+    {
+        NativeMemory.Copy(args, _args, (nuint)_argCount * Val.Size);
+        _target = _func;
+        var error = _owner.CallOnBigStack(this);
+        if (result is not null)
+        {
+            // A scalar owns no memory: the copy is the whole value; the invoker's slot goes back to a plain bool.
+            NativeMemory.Copy(_result, result, Val.Size);
+            NativeMemory.Clear(_result, Val.Size);
+        }
+
+        return error;
+    }
+
     /// <summary>A call of an async instance, driven to its end on this thread (a host task is waited for); throws as <see cref="Call"/> does.</summary>
     internal void CallAsyncBlocking(Val* args, Val* result, bool twin)
     {

@@ -19,8 +19,14 @@ internal sealed unsafe class BoolConverter() : ValueConverter<bool>(WitType.Bool
     }
 }
 
+/// <summary>A converter whose value is the payload at offset 8 of the native value, of one kind (a record field can be moved in place).</summary>
+internal interface IScalarConverter
+{
+    ValKind Kind { get; }
+}
+
 /// <summary>Integers and floats: the value sits at offset 8 of the native value.</summary>
-internal sealed unsafe class ScalarConverter<T>(WitType wit, ValKind kind) : ValueConverter<T>(wit)
+internal sealed unsafe class ScalarConverter<T>(WitType wit, ValKind kind) : ValueConverter<T>(wit), IScalarConverter
     where T : unmanaged
 {
     public ValKind Kind { get; } = kind;

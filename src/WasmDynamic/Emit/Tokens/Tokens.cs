@@ -26,6 +26,8 @@ internal static class Tokens
 
     public static readonly MethodInfo InvokerCall = typeof(ExportCall).GetMethod(nameof(ExportCall.Call), All)!;
 
+    public static readonly MethodInfo InvokerCallScalars = typeof(ExportCall).GetMethod(nameof(ExportCall.CallScalars), All)!;
+
     public static readonly MethodInfo InvokerEnd = typeof(ExportCall).GetMethod(nameof(ExportCall.End), All)!;
 
     public static readonly MethodInfo InvokerArgumentFailed = typeof(ExportCall).GetMethod(nameof(ExportCall.ArgumentFailed), All)!;
