@@ -27,16 +27,18 @@ public sealed class ComponentRuntimeOptions
     public bool ConcurrencySupport { get; init; }
 
     /// <summary>
-    /// Moves <c>list&lt;u8&gt;</c> arguments and results of exported functions as one buffer instead of one native value
-    /// per byte (Wasmtime's C API has no bytes fast path: about 17 ns per byte). On by default; set it to false to load
+    /// Moves <c>list&lt;u8&gt;</c> arguments and results of exported functions, and lists of the other fixed-size numbers
+    /// (<c>s8 u16 s16 u32 s32 u64 s64 f32 f64</c>), as one buffer instead of one native value per element (Wasmtime's
+    /// C API has no bytes fast path: about 17 ns per element). On by default; set it to false to load
     /// every component as it is.
     /// <para>
     /// On load, a component with such functions is wrapped in a generated component that nests it unchanged, forwards
     /// its imports, re-exports its exports and adds, for each exported function whose parameters and result are
-    /// scalars, strings and byte lists, a hidden twin that takes the bytes as an ASCII string (8 characters per 7
-    /// bytes) and passes them to the function through the canonical ABI. A call takes the twin when a byte-list
-    /// argument holds at least 64 bytes or the result is a byte list, and the plain export otherwise (small lists are
-    /// no faster through the twin). The world, <see cref="WasmComponent.ToWit"/>, bindgen and the exports listed
+    /// scalars, strings and such lists, a hidden twin that takes the lists' bytes (elements little-endian) as an ASCII
+    /// string (8 characters per 7 bytes) and passes them to the function through the canonical ABI. A call takes the
+    /// twin when a list argument holds at least 64 bytes, or the result is a byte list (or a number list of a function
+    /// without list arguments), and the plain export otherwise (small lists are no faster through the twin). Float
+    /// lists keep NaN payloads bit for bit. The world, <see cref="WasmComponent.ToWit"/>, bindgen and the exports listed
     /// through Wasmtime show the original component; results, traps, trap messages, timeouts and poisoning are the same.
     /// </para>
     /// <para>
@@ -52,7 +54,7 @@ public sealed class ComponentRuntimeOptions
     /// for the original's compilation; each instance has one more linear memory, which keeps its largest size (up to
     /// about 3.3× the bytes of the largest call through a twin, 1.15× when bytes only go in) until the instance is
     /// disposed. It does not apply to async functions, functions with other parameter or result types
-    /// (records, lists of other types, resources...), functions with more than 16 flat parameters, or components whose
+    /// (records, lists of other element types, resources...), functions with more than 16 flat parameters, or components whose
     /// shape the generator does not handle (these load as they are).
     /// </para>
     /// </summary>

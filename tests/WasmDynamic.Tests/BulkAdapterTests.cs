@@ -1,5 +1,7 @@
 using System.Collections.Immutable;
 using System.Diagnostics;
+using System.Globalization;
+using System.Runtime.InteropServices;
 using System.Text;
 using FluentAssertions;
 using WasmDynamic.BulkAdapter;
@@ -10,6 +12,40 @@ using Xunit;
 using Xunit.Abstractions;
 
 namespace WasmDynamic.Tests;
+
+/// <summary>numlists.wat, typed with the arrays of each element type.</summary>
+public interface INumLists
+{
+    uint SumU32(uint[] x);
+
+    uint[] EchoU32(uint[] x);
+
+    long SumS64(long[] x);
+
+    long[] EchoS64(long[] x);
+
+    float SumF32(float[] x);
+
+    float[] EchoF32(float[] x);
+
+    double SumF64(double[] x);
+
+    double[] EchoF64(double[] x);
+
+    short[] EchoS16(short[] x);
+
+    ushort[] EchoU16(ushort[] x);
+
+    sbyte[] EchoS8(sbyte[] x);
+
+    ulong[] EchoU64(ulong[] x);
+
+    int[] EchoS32(int[] x);
+
+    uint[] Halves(uint[] a, double[] b, uint k);
+
+    ulong Count(ushort[] a, string s, long[] b);
+}
 
 public interface IBulkBytes
 {
@@ -48,7 +84,7 @@ public class BulkAdapterTests(ITestOutputHelper output)
     private static readonly string[] Fixtures =
     [
         "compound.wat", "host-resources-more.wat", "host-resources.wat", "host-roundtrip.wat", "imports.wat",
-        "resource-containers.wat", "resources.wat", "scalars.wat", "strings.wat", "wasi-env.wat", "wasi-files.wat",
+        "resource-containers.wat", "resources.wat", "scalars.wat", "strings.wat", "numlists.wat", "wasi-env.wat", "wasi-files.wat",
         "wasi-random.wat", "wasi-stdout.wat", "wit/alltypes.wat", "wit/keywords.wat", "wit/map.wat", "wit/uses.wat",
         "wit/world.wat", "identity/abort.wat", "identity/same-shape.wat", "identity/things.wat", "identity/random.wat",
         "identity/world-types.wat", "identity/import-export.wat", "identity/same-shape-exports.wat", "identity/renamed-use.wat",
@@ -316,6 +352,73 @@ public class BulkAdapterTests(ITestOutputHelper output)
     }
 
     [Fact]
+    public void Lists_of_every_number_type_take_twins_and_agree_bit_for_bit_with_the_plain_path()
+    {
+        using var plain = Runtime(false);
+        using var bulk = Runtime(true);
+        using var p = plain.Load(Fixture("numlists.wat"));
+        using var b = bulk.Load(Fixture("numlists.wat"));
+        b.Bulk.Should().NotBeNull();
+        b.Bulk!.Functions.Select(f => f.Function.Name).Should().BeEquivalentTo(p.World.ExportedFunctions.Select(f => f.Name), "every function of numlists has number lists");
+        b.Bulk.Functions.Single(f => f.Function.Name == "count").BulkParameters.Should().Be(0b101UL, "the string parameter is not a bulk list");
+        using var pi = p.Instantiate();
+        using var bi = b.Instantiate();
+        var pp = pi.GetInterface<INumLists>("");
+        var bp = bi.GetInterface<INumLists>("");
+        var random = new Random(1617);
+        foreach (var count in new[] { 0, 1, 3, 15, 16, 17, 100, 16_384 })
+        {
+            T[] Make<T>(Func<byte[], T[]> cast, int size)
+                where T : unmanaged
+            {
+                var raw = new byte[count * size];
+                random.NextBytes(raw);
+                return cast(raw);
+            }
+
+            var u32 = Make(r => MemoryMarshal.Cast<byte, uint>(r).ToArray(), 4);
+            var s64 = Make(r => MemoryMarshal.Cast<byte, long>(r).ToArray(), 8);
+            var f32 = Make(r => MemoryMarshal.Cast<byte, float>(r).ToArray(), 4);
+            var f64 = Make(r => MemoryMarshal.Cast<byte, double>(r).ToArray(), 8);
+            if (count > 2)
+            {
+                // NaNs with payloads (quiet and signalling, both signs), infinity and negative zero.
+                f32[0] = BitConverter.UInt32BitsToSingle(0x7FA0_0001);
+                f32[1] = BitConverter.UInt32BitsToSingle(0xFFC0_1234);
+                f32[2] = float.NegativeInfinity;
+                f64[0] = BitConverter.UInt64BitsToDouble(0x7FF4_0000_0000_0001);
+                f64[1] = BitConverter.UInt64BitsToDouble(0xFFF8_0000_0000_BEEF);
+                f64[2] = -0.0;
+            }
+
+            static uint[] Bits32(float[] x) => x.Select(BitConverter.SingleToUInt32Bits).ToArray();
+            static ulong[] Bits64(double[] x) => x.Select(BitConverter.DoubleToUInt64Bits).ToArray();
+
+            var because = $"{count} elements";
+            bp.SumU32(u32).Should().Be(pp.SumU32(u32), because).And.Be(u32.Aggregate(0u, (a, x) => unchecked(a + x)), because);
+            bp.EchoU32(u32).Should().Equal(u32, because);
+            bp.SumS64(s64).Should().Be(pp.SumS64(s64), because).And.Be(s64.Aggregate(0L, (a, x) => unchecked(a + x)), because);
+            bp.EchoS64(s64).Should().Equal(s64, because);
+            BitConverter.SingleToUInt32Bits(bp.SumF32(f32)).Should().Be(BitConverter.SingleToUInt32Bits(pp.SumF32(f32)), because);
+            Bits32(bp.EchoF32(f32)).Should().Equal(Bits32(pp.EchoF32(f32)), because).And.Equal(Bits32(f32), because);
+            BitConverter.DoubleToUInt64Bits(bp.SumF64(f64)).Should().Be(BitConverter.DoubleToUInt64Bits(pp.SumF64(f64)), because);
+            Bits64(bp.EchoF64(f64)).Should().Equal(Bits64(pp.EchoF64(f64)), because).And.Equal(Bits64(f64), because);
+            var s16 = s64.Select(x => (short)x).ToArray();
+            bp.EchoS16(s16).Should().Equal(s16, because);
+            var u16 = s64.Select(x => (ushort)(x >> 16)).ToArray();
+            bp.EchoU16(u16).Should().Equal(u16, because);
+            var s8 = s64.Select(x => (sbyte)x).ToArray();
+            bp.EchoS8(s8).Should().Equal(s8, because);
+            var u64 = s64.Select(x => unchecked((ulong)x)).ToArray();
+            bp.EchoU64(u64).Should().Equal(u64, because);
+            var s32 = u32.Select(x => unchecked((int)x)).ToArray();
+            bp.EchoS32(s32).Should().Equal(s32, because);
+            bp.Halves(u32, f64, 7).Should().Equal(pp.Halves(u32, f64, 7), because).And.Equal(u32.Select(x => unchecked(x + 7 + (uint)count)), because);
+            bp.Count(u16, "abc", s64).Should().Be(pp.Count(u16, "abc", s64), because).And.Be((ulong)((2 * count) + 3), because);
+        }
+    }
+
+    [Fact]
     public unsafe void Only_a_marked_slot_whose_list_reaches_the_threshold_is_lowered_as_a_string()
     {
         using var runtime = Runtime(true);
@@ -477,6 +580,45 @@ public class BulkAdapterTests(ITestOutputHelper output)
             return data;
         }
 
+        if (BulkPlan.IsBulkList(t))
+        {
+            // Sizes in bytes around the threshold and one large list; random bits, so floats include NaNs with payloads.
+            var kind = ((WitPrimitive)((WitList)t).Element).PrimitiveKind;
+            var size = 1 << BulkPlan.ElementShift(t);
+            var bytes = n == 7 ? 70_000 : n % 5 == 0 ? BulkValues.TwinThreshold - size + (n / 5 % 3 * size) : r.Next(0, 300);
+            var raw = new byte[bytes / size * size];
+            r.NextBytes(raw);
+            if (n % 3 == 1 && kind is WitTypeKind.F32 or WitTypeKind.F64)
+            {
+                // Quiet and signalling NaNs with payloads, infinities and negative zero among ordinary numbers.
+                for (var i = 0; i + size <= raw.Length; i += size * 3)
+                {
+                    if (size == 4)
+                    {
+                        BitConverter.TryWriteBytes(raw.AsSpan(i), i % 2 == 0 ? 0x7FA0_0001u : 0xFFC0_1234u);
+                    }
+                    else
+                    {
+                        BitConverter.TryWriteBytes(raw.AsSpan(i), i % 2 == 0 ? 0x7FF4_0000_0000_0001UL : 0x8000_0000_0000_0000UL);
+                    }
+                }
+            }
+
+            return kind switch
+            {
+                WitTypeKind.U8 => raw,
+                WitTypeKind.S8 => MemoryMarshal.Cast<byte, sbyte>(raw).ToArray(),
+                WitTypeKind.U16 => MemoryMarshal.Cast<byte, ushort>(raw).ToArray(),
+                WitTypeKind.S16 => MemoryMarshal.Cast<byte, short>(raw).ToArray(),
+                WitTypeKind.U32 => MemoryMarshal.Cast<byte, uint>(raw).ToArray(),
+                WitTypeKind.S32 => MemoryMarshal.Cast<byte, int>(raw).ToArray(),
+                WitTypeKind.U64 => MemoryMarshal.Cast<byte, ulong>(raw).ToArray(),
+                WitTypeKind.S64 => MemoryMarshal.Cast<byte, long>(raw).ToArray(),
+                WitTypeKind.F32 => MemoryMarshal.Cast<byte, float>(raw).ToArray(),
+                _ => MemoryMarshal.Cast<byte, double>(raw).ToArray(),
+            };
+        }
+
         // Integers stay small: some fixtures allocate what they are asked for.
         return t.Kind switch
         {
@@ -519,6 +661,10 @@ public class BulkAdapterTests(ITestOutputHelper output)
     {
         null => "null",
         byte[] bytes => "bytes " + Convert.ToHexString(bytes),
+
+        // Floats by their bits: a NaN's payload must come back as the plain path returns it.
+        float f => "f32 " + BitConverter.SingleToUInt32Bits(f).ToString("x8", CultureInfo.InvariantCulture),
+        double d => "f64 " + BitConverter.DoubleToUInt64Bits(d).ToString("x16", CultureInfo.InvariantCulture),
         System.Collections.IEnumerable e and not string => "[" + string.Join(", ", e.Cast<object?>().Select(Describe)) + "]",
         _ => value.GetType().Name + " " + value,
     };

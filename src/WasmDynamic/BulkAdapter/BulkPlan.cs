@@ -3,14 +3,14 @@ using WasmDynamic.Wit;
 namespace WasmDynamic.BulkAdapter;
 
 /// <summary>
-/// One exported function that has a hidden fast twin in the wrapper: its <c>list&lt;u8&gt;</c> parameters and result
+/// One exported function that has a hidden fast twin in the wrapper: its number-list parameters and result
 /// travel as <see cref="Marshalling.Base128"/> strings through <see cref="HiddenName"/>, a root export of the wrapper.
 /// </summary>
 /// <param name="Interface">The exported interface (its export name), or null for a root function.</param>
 /// <param name="Function">The function as the original component's world declares it.</param>
 /// <param name="HiddenName">The wrapper's root export that takes the bytes as strings.</param>
-/// <param name="BulkParameters">Bit <c>i</c> set: parameter <c>i</c> is a <c>list&lt;u8&gt;</c> sent as a string.</param>
-/// <param name="BulkResult">The result is a <c>list&lt;u8&gt;</c> returned as a string.</param>
+/// <param name="BulkParameters">Bit <c>i</c> set: parameter <c>i</c> is a list of numbers sent as a string (see <see cref="BulkPlan.IsBulkList"/>).</param>
+/// <param name="BulkResult">The result is a list of numbers returned as a string.</param>
 internal sealed record BulkFunction(string? Interface, WitFunction Function, string HiddenName, ulong BulkParameters, bool BulkResult);
 
 /// <summary>
@@ -133,14 +133,33 @@ internal sealed class BulkPlan
     /// <summary>True for <c>list&lt;u8&gt;</c>.</summary>
     public static bool IsBytes(WitType t) => t is WitList { Element: WitPrimitive { PrimitiveKind: WitTypeKind.U8 } };
 
+    /// <summary>
+    /// True for a list of fixed-size numbers (<c>u8 s8 u16 s16 u32 s32 u64 s64 f32 f64</c>): the twin takes its
+    /// elements' little-endian bytes as one string, which is exactly their layout in linear memory.
+    /// </summary>
+    public static bool IsBulkList(WitType t) => ElementShift(t) >= 0;
+
+    /// <summary>log2 of the element size of a bulk list (0 for bytes), or -1 for any other type.</summary>
+    public static int ElementShift(WitType t) => t is WitList { Element: WitPrimitive { PrimitiveKind: var k } } ? ElementShift(k) : -1;
+
+    /// <summary>log2 of the size of a number kind a bulk list may hold, or -1.</summary>
+    public static int ElementShift(WitTypeKind k) => k switch
+    {
+        WitTypeKind.U8 or WitTypeKind.S8 => 0,
+        WitTypeKind.U16 or WitTypeKind.S16 => 1,
+        WitTypeKind.U32 or WitTypeKind.S32 or WitTypeKind.F32 => 2,
+        WitTypeKind.U64 or WitTypeKind.S64 or WitTypeKind.F64 => 3,
+        _ => -1,
+    };
+
     /// <summary>Scalars, strings and byte lists: what the adapter's core module passes through or decodes.</summary>
     private static bool Simple(WitType t) =>
-        IsBytes(t) || t is WitPrimitive { PrimitiveKind: not WitTypeKind.ErrorContext };
+        IsBulkList(t) || t is WitPrimitive { PrimitiveKind: not WitTypeKind.ErrorContext };
 
     private static bool Eligible(WitFunction f, out ulong mask, out bool result)
     {
         mask = 0;
-        result = f.Result is { } r && IsBytes(r);
+        result = f.Result is { } r && IsBulkList(r);
         if (f.IsAsync || f.Parameters.Count > MaxFlatParams || (f.Result is { } res && !Simple(res)))
         {
             return false;
@@ -156,7 +175,7 @@ internal sealed class BulkPlan
             }
 
             flat += FlatCount(t);
-            if (IsBytes(t))
+            if (IsBulkList(t))
             {
                 mask |= 1UL << i;
             }
@@ -166,7 +185,7 @@ internal sealed class BulkPlan
     }
 
     /// <summary>How many core values a simple type flattens to.</summary>
-    public static int FlatCount(WitType t) => IsBytes(t) || t.Kind == WitTypeKind.String ? 2 : 1;
+    public static int FlatCount(WitType t) => IsBulkList(t) || t.Kind == WitTypeKind.String ? 2 : 1;
 
     /// <summary>The core type of a scalar (strings and lists are two i32s).</summary>
     public static string CoreType(WitType t) => t.Kind switch

@@ -17,6 +17,8 @@ internal static unsafe partial class WrapperGenerator
           (global $heap (mut i32) (i32.const 16))
           (func (export "realloc") (param $old i32) (param $old_size i32) (param $align i32) (param $new_size i32) (result i32)
             (local $ptr i32) (local $end i32) (local $have i32)
+            ;; Every block 8-aligned: a decoded number list is used where its text was written.
+            (if (i32.lt_u (local.get $align) (i32.const 8)) (then (local.set $align (i32.const 8))))
             (local.set $ptr (i32.and (i32.add (global.get $heap) (i32.sub (local.get $align) (i32.const 1)))
                                      (i32.sub (i32.const 0) (local.get $align))))
             (local.set $end (i32.add (i32.add (local.get $ptr) (local.get $new_size)) (i32.const 8)))
@@ -180,7 +182,18 @@ internal static unsafe partial class WrapperGenerator
                 if ((b.BulkParameters & (1UL << i)) != 0)
                 {
                     s.Append("    (local.set $d").Append(i).Append(" (call $decode (local.get ").Append(local).Append(") (local.get ").Append(local + 1).Append(")))\n");
-                    s.Append("    (local.set $n").Append(i).Append(" (global.get $n))\n");
+                    var shift = BulkPlan.ElementShift(f.Parameters[i].Type);
+                    if (shift == 0)
+                    {
+                        s.Append("    (local.set $n").Append(i).Append(" (global.get $n))\n");
+                    }
+                    else
+                    {
+                        // A byte count that is not whole elements is not the host's encoding: trap as a bug would.
+                        s.Append("    (if (i32.and (global.get $n) (i32.const ").Append((1 << shift) - 1).Append(")) (then unreachable))\n");
+                        s.Append("    (local.set $n").Append(i).Append(" (i32.shr_u (global.get $n) (i32.const ").Append(shift).Append(")))\n");
+                    }
+
                     args.Append(" (local.get $d").Append(i).Append(") (local.get $n").Append(i).Append(')');
                 }
                 else
@@ -200,7 +213,7 @@ internal static unsafe partial class WrapperGenerator
                 s.Append("    (call $f").Append(k).Append(args).Append(" (local.get $ret))\n");
                 if (b.BulkResult)
                 {
-                    s.Append("    (local.set $e (call $encode (i32.load (local.get $ret)) (i32.load offset=4 (local.get $ret))))\n");
+                    s.Append("    (local.set $e (call $encode (i32.load (local.get $ret)) (i32.shl (i32.load offset=4 (local.get $ret)) (i32.const ").Append(BulkPlan.ElementShift(f.Result!)).Append("))))\n");
                     s.Append("    (i32.store (local.get $ret) (local.get $e))\n");
                     s.Append("    (i32.store offset=4 (local.get $ret) (global.get $n))\n");
                 }

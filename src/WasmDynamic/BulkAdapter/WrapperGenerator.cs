@@ -7,9 +7,10 @@ namespace WasmDynamic.BulkAdapter;
 /// <summary>
 /// Builds the wrapper component: the original component nested unchanged, instantiated with the wrapper's imports
 /// (the original's own import sections, copied), its exports re-exported under the same names, and for each function
-/// of the <see cref="BulkPlan"/> a hidden root export whose byte lists travel as <see cref="Marshalling.Base128"/> strings. A small
+/// of the <see cref="BulkPlan"/> a hidden root export whose number lists travel as <see cref="Marshalling.Base128"/> strings. A small
 /// core module decodes them into its own memory and calls the original function through <c>canon lower</c>, so
-/// Wasmtime's fused adapter copies the bytes into the original's memory with one memcpy.
+/// Wasmtime's fused adapter copies the list into the original's memory (element by element: see benchmarks/RESULTS.md, "where the bulk
+/// adapter's time goes").
 /// </summary>
 internal static unsafe partial class WrapperGenerator
 {
@@ -294,6 +295,6 @@ internal static unsafe partial class WrapperGenerator
         }
     }
 
-    /// <summary>The <c>primvaltype</c> byte of a simple type; byte lists are strings in the twin.</summary>
-    private static byte Primitive(WitType t) => PrimValTypes.Code(BulkPlan.IsBytes(t) ? WitTypeKind.String : t.Kind);
+    /// <summary>The <c>primvaltype</c> byte of a simple type; number lists are strings in the twin.</summary>
+    private static byte Primitive(WitType t) => PrimValTypes.Code(BulkPlan.IsBulkList(t) ? WitTypeKind.String : t.Kind);
 }

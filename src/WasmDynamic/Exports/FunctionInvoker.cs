@@ -63,8 +63,10 @@ internal sealed unsafe class FunctionInvoker : ExportCall, IDisposable
         {
             _twinFunc = (ComponentFunc*)NativeMemory.AllocZeroed((nuint)sizeof(ComponentFunc));
 
-            // A byte-list result travels faster through the twin at any size; arguments only from the threshold on.
-            BulkMinimum = Bulk.BulkResult ? 0 : BulkValues.TwinThreshold;
+            // A byte-list result travels faster through the twin at any size (so does any list result of a function
+            // with no list argument to judge by); list arguments, and the results of functions that take them, only
+            // from the threshold on: a short list of wider numbers costs the plain path less than the twin's fixed cost.
+            BulkMinimum = Bulk.BulkResult && (BulkAdapter.BulkPlan.IsBytes(function.Result!) || Bulk.BulkParameters == 0) ? 0 : BulkValues.TwinThreshold;
         }
         _result = (Val*)NativeMemory.AllocZeroed(Val.Size);
     }
@@ -74,18 +76,18 @@ internal sealed unsafe class FunctionInvoker : ExportCall, IDisposable
     /// <summary>The wrapper's hidden twin this invoker calls instead of the function, or null (the plain path).</summary>
     public BulkAdapter.BulkFunction? Bulk { get; }
 
-    /// <summary>The fewest bytes a byte-list argument needs to be lowered for the twin (see <see cref="TakesTwin"/>).</summary>
+    /// <summary>The fewest bytes a number-list argument needs to be lowered for the twin; 0: every call takes the twin (see <see cref="TakesTwin"/>).</summary>
     public int BulkMinimum { get; }
 
     /// <summary>
     /// Ends lowering a call of a function with a twin: true (its marked slots all made strings) when an argument was
-    /// big enough to be lowered as one or the result is a byte list; false when the plain export is called, with
-    /// every byte list as native values.
+    /// big enough to be lowered as one, or the twin is taken at any size (<see cref="BulkMinimum"/> 0); false when the
+    /// plain export is called, with every list as native values.
     /// </summary>
     internal bool TakesTwin(Val* args, MarshalContext cx)
     {
         var bulk = Bulk!;
-        if (!bulk.BulkResult && !BulkValues.AnyEncoded(args, bulk.BulkParameters))
+        if (BulkMinimum != 0 && !BulkValues.AnyEncoded(args, bulk.BulkParameters))
         {
             return false;
         }

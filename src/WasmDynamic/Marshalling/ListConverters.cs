@@ -13,11 +13,17 @@ internal sealed unsafe class ListConverter<TElem, TColl> : ValueConverter<TColl>
     private readonly ValueConverter<TElem> _element;
     private readonly Func<TElem[], TColl> _fromArray;
 
+    /// <summary>log2 of the element size when the list may travel to a bulk twin as its elements' bytes, else -1.</summary>
+    private readonly int _bulkShift;
+
     public ListConverter(WitType wit, ValueConverter<TElem> element, Func<TElem[], TColl> fromArray)
         : base(wit)
     {
         _element = element;
         _fromArray = fromArray;
+        _bulkShift = wit is WitList { Element: WitPrimitive { PrimitiveKind: var k } } && BulkValues.ClrTypeOf(k) == typeof(TElem)
+            ? BulkAdapter.BulkPlan.ElementShift(k)
+            : -1;
     }
 
     public override void Lower(TColl value, Val* dst, MarshalContext cx)
@@ -66,10 +72,11 @@ internal sealed unsafe class ListConverter<TElem, TColl> : ValueConverter<TColl>
 
     private void LowerSpan(ReadOnlySpan<TElem> items, Val* dst, MarshalContext cx)
     {
-        if (typeof(TElem) == typeof(byte) && cx.IsBulkSlot(dst, items.Length))
+        if (_bulkShift >= 0 && items.Length <= Array.MaxLength >> _bulkShift && cx.IsBulkSlot(dst, items.Length << _bulkShift))
         {
+            // The elements' own bytes: little-endian numbers laid out as the canonical ABI stores them.
             var bytes = System.Runtime.InteropServices.MemoryMarshal.CreateReadOnlySpan(
-                ref System.Runtime.CompilerServices.Unsafe.As<TElem, byte>(ref System.Runtime.InteropServices.MemoryMarshal.GetReference(items)), items.Length);
+                ref System.Runtime.CompilerServices.Unsafe.As<TElem, byte>(ref System.Runtime.InteropServices.MemoryMarshal.GetReference(items)), items.Length << _bulkShift);
             BulkValues.Lower(bytes, dst, cx);
             return;
         }
@@ -115,9 +122,9 @@ internal sealed unsafe class ListConverter<TElem, TColl> : ValueConverter<TColl>
 
     public override TColl Lift(Val* src, MarshalContext cx)
     {
-        if (typeof(TElem) == typeof(byte) && src->Kind == ValKind.String)
+        if (_bulkShift >= 0 && src->Kind == ValKind.String)
         {
-            return _fromArray((TElem[])(object)BulkValues.Lift(src));
+            return _fromArray(BulkValues.LiftArray<TElem>(src, _bulkShift));
         }
 
         ExpectKind(src, ValKind.List, Wit);
