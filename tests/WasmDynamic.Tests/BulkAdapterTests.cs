@@ -419,6 +419,41 @@ public class BulkAdapterTests(ITestOutputHelper output)
     }
 
     [Fact]
+    public async Task Number_and_byte_lists_from_the_threshold_on_go_through_the_twin_and_shorter_ones_through_the_plain_export()
+    {
+        using var bulk = Runtime(true);
+        using var b = bulk.Load(Fixture("numlists.wat"));
+        using var bi = b.Instantiate();
+        using var ai = await b.InstantiateAsync();
+        const int T = BulkValues.TwinThreshold;
+        foreach (var instance in new[] { bi, ai })
+        {
+            var proxy = instance.GetInterface<INumLists>("");
+            int Twins(string name) => instance.Invoker(null, b.World.ExportedFunctions.Single(f => f.Name == name)).TwinCalls;
+            void Expect(string name, Action call, int added, string because)
+            {
+                var before = Twins(name);
+                call();
+                Twins(name).Should().Be(before + added, $"{name}: {because} ({(instance == ai ? "async" : "sync")} instance)");
+            }
+
+            Expect("sum-u32", () => proxy.SumU32(new uint[T / 4]), 1, "a list argument of exactly the threshold's bytes");
+            Expect("sum-u32", () => proxy.SumU32(new uint[(T / 4) - 1]), 0, "a list argument one element short of it");
+            Expect("sum-f64", () => proxy.SumF64(new double[4096]), 1, "32 KiB of doubles");
+            Expect("sum-f64", () => proxy.SumF64(new double[1]), 0, "one double");
+            Expect("echo-u32", () => proxy.EchoU32(new uint[T]), 1, "a big argument; the result comes back the same way");
+            Expect("echo-u32", () => proxy.EchoU32(new uint[2]), 0, "a number-list result of a function with a short list argument");
+            Expect("echo-s8", () => proxy.EchoS8(new sbyte[T]), 1, "s8 elements of the threshold's bytes");
+            Expect("echo-s8", () => proxy.EchoS8(new sbyte[T - 1]), 0, "one byte short of it");
+            Expect("halves", () => proxy.Halves(new uint[1], new double[T / 8], 3), 1, "one of two list arguments reaching the threshold");
+            Expect("halves", () => proxy.Halves(new uint[1], new double[1], 3), 0, "two short list arguments");
+            Expect("count", () => proxy.Count(new ushort[T / 2], "abc", new long[1]), 1, "the first list reaching the threshold around a string");
+            ((uint)instance.Exports.SumU32(new uint[T])).Should().Be(0u);
+            Twins("sum-u32").Should().Be(2, "dynamic calls with a big number list take the twin too");
+        }
+    }
+
+    [Fact]
     public unsafe void Only_a_marked_slot_whose_list_reaches_the_threshold_is_lowered_as_a_string()
     {
         using var runtime = Runtime(true);

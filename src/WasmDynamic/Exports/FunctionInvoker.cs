@@ -93,8 +93,12 @@ internal sealed unsafe class FunctionInvoker : ExportCall, IDisposable
         }
 
         BulkValues.FixArguments(args, bulk.BulkParameters, cx);
+        TwinCalls++;
         return true;
     }
+
+    /// <summary>How many calls took the twin (calls of one instance are serialised; read by tests).</summary>
+    internal int TwinCalls { get; private set; }
 
     /// <summary>The exported interface the function belongs to, or null for a root function.</summary>
     public string? InterfaceName { get; }
