@@ -123,6 +123,53 @@ public sealed class AsyncResourceDropTests
     }
 
     [Fact]
+    public async Task A_guest_destructor_that_awaits_an_async_host_import_runs_to_its_end_from_DisposeAsync_and_from_Dispose()
+    {
+        using var runtime = Runtime(true);
+        using var component = runtime.Load(Fixture("resources-dtor-import.wat"));
+        var seen = new System.Collections.Concurrent.ConcurrentQueue<uint>();
+        async Task OnDrop(uint drops)
+        {
+            await Task.Delay(20);
+            seen.Enqueue(drops);
+        }
+
+        await using var instance = await component.InstantiateAsync(new InstanceOptions { Imports = new ComponentImports().Add("on-drop", (Func<uint, Task>)OnDrop) });
+        var counters = instance.GetInterface<ICountersAsyncDisposable>();
+        var drops = instance.GetInterface<IDrops>("");
+        var first = await counters.CreateCounterAsync(1);
+        var second = await counters.CreateCounterAsync(2);
+
+        await first.DisposeAsync();
+        seen.Should().Equal(1u);
+        ((IDisposable)second).Dispose();
+        seen.Should().Equal(1u, 2u);
+        drops.Drops().Should().Be(2u);
+        (await (await counters.CreateCounterAsync(5)).IncrementAsync()).Should().Be(6u, "the instance serves calls after both destructors");
+    }
+
+    [Fact]
+    public async Task A_guest_destructor_whose_async_host_import_throws_surfaces_a_library_exception_and_the_instance_survives()
+    {
+        using var runtime = Runtime(true);
+        using var component = runtime.Load(Fixture("resources-dtor-import.wat"));
+        static async Task OnDrop(uint drops)
+        {
+            await Task.Yield();
+            throw new InvalidOperationException($"host refuses drop {drops}");
+        }
+
+        await using var instance = await component.InstantiateAsync(new InstanceOptions { Imports = new ComponentImports().Add("on-drop", (Func<uint, Task>)OnDrop), RecreateAfterTrap = true });
+        var counters = instance.GetInterface<ICountersAsyncDisposable>();
+        var counter = await counters.CreateCounterAsync(1);
+
+        var dispose = async () => await counter.DisposeAsync();
+
+        (await dispose.Should().ThrowAsync<WasmDynamicException>()).Which.ToString().Should().Contain("host refuses drop 1");
+        (await (await counters.CreateCounterAsync(5)).IncrementAsync()).Should().Be(6u, "the instance is recreated after the trap");
+    }
+
+    [Fact]
     public void DisposeAsync_on_a_sync_instance_is_Dispose()
     {
         using var runtime = Runtime(true);
