@@ -87,7 +87,7 @@ public sealed partial class ComponentInstance
 
         if (error != 0)
         {
-            var e = NativeError.Trap(drop, signature, WithoutTwins(NativeError.Take(error)));
+            var e = CallFailure.Classify(WithoutTwins(NativeError.Take(error)), drop, signature, _interrupt, _state, _options);
             _poison = e;
             throw e;
         }

@@ -241,6 +241,13 @@ public sealed partial class ComponentInstance
     /// <summary>Drops a guest resource handle: runs the guest destructor for an owned one, then frees the box.</summary>
     internal void DropResource(ResourceHandle handle)
     {
+        if (handle.IsReleased)
+        {
+            // Already dropped, moved into the guest, or its instance is gone: nothing to wait for the instance for
+            // (IsReleased never becomes false again).
+            return;
+        }
+
         var drop = $"[resource-drop]{handle.Binding.Resource.Name}";
         var signature = $"resource {handle.Binding.Resource.Name}";
         if (handle.Owned && _depth > 0 && OnCallThread && !_disposed && _poison is null && !handle.IsReleased)
@@ -302,19 +309,48 @@ public sealed partial class ComponentInstance
             // An async store refuses the synchronous drop and Wasmtime 50's C API has no async one: there the wrapper's
             // hidden drop function runs the destructor (ComponentInstance.AsyncDrop.cs); without a wrapper the handle
             // is released and the guest's resource lives, destructor not run, until the store goes away.
-            if (handle.Owned && _async && DropThroughTwin(handle, any, drop, signature))
+            // A destructor is guest code: it gets the call timeout and the cancellation tokens a call gets.
+            var armed = handle.Owned && ArmForDrop();
+            try
             {
-                return;
-            }
+                if (handle.Owned && _async && DropThroughTwin(handle, any, drop, signature))
+                {
+                    return;
+                }
 
-            var error = handle.Owned && !_async ? ComponentApi.wasmtime_component_resource_any_drop(Context, any) : 0;
-            ComponentApi.wasmtime_component_resource_any_delete(any);
-            if (error != 0)
+                var error = handle.Owned && !_async ? ComponentApi.wasmtime_component_resource_any_drop(Context, any) : 0;
+                ComponentApi.wasmtime_component_resource_any_delete(any);
+                if (error != 0)
+                {
+                    var e = CallFailure.Classify(WithoutTwins(NativeError.Take(error)), drop, signature, _interrupt, _state, _options);
+                    _poison = e;
+                    throw e;
+                }
+            }
+            finally
             {
-                var e = NativeError.Trap(drop, signature, WithoutTwins(NativeError.Take(error)));
-                _poison = e;
-                throw e;
+                if (armed)
+                {
+                    _armed = false;
+                    _interrupt.CallToken = default;
+                    _interrupt.Deadline = long.MaxValue;
+                }
             }
         }
+    }
+
+    /// <summary>
+    /// Arms the call deadline and this thread's token for a guest destructor run outside any call (as <see cref="Arm"/>
+    /// does for a call); false when nothing can interrupt it or a call's arming is in force.
+    /// </summary>
+    private bool ArmForDrop()
+    {
+        if (_armed)
+        {
+            return false;
+        }
+
+        Arm();
+        return _armed;
     }
 }

@@ -170,6 +170,65 @@ public sealed class AsyncResourceDropTests
     }
 
     [Fact]
+    public async Task A_runaway_guest_destructor_of_an_async_instance_is_stopped_by_the_call_timeout_and_the_instance_is_recreated()
+    {
+        using var runtime = Runtime(true);
+        using var component = runtime.Load(Fixture("resources-loop-dtor.wat"));
+        await using var instance = await component.InstantiateAsync(new InstanceOptions { CallTimeout = TimeSpan.FromMilliseconds(300), RecreateAfterTrap = true });
+        var counters = instance.GetInterface<ICountersAsyncDisposable>();
+        var runaway = await counters.CreateCounterAsync(999);
+
+        var dispose = Task.Run(async () => await runaway.DisposeAsync());
+
+        (await Task.WhenAny(dispose, Task.Delay(10_000))).Should().BeSameAs(dispose, "the destructor gets the call's timeout");
+        (await dispose.Invoking(async d => await d).Should().ThrowAsync<ComponentTimeoutException>()).Which.Message.Should().Contain("[resource-drop]counter");
+        (await (await counters.CreateCounterAsync(5)).IncrementAsync()).Should().Be(6u, "the instance is recreated after the timeout");
+    }
+
+    [Fact]
+    public async Task A_runaway_guest_destructor_of_a_sync_instance_is_stopped_by_the_call_timeout_and_the_instance_is_recreated()
+    {
+        using var runtime = Runtime(false);
+        using var component = runtime.Load(Fixture("resources-loop-dtor.wat"));
+        using var instance = component.Instantiate(new InstanceOptions { CallTimeout = TimeSpan.FromMilliseconds(300), RecreateAfterTrap = true });
+        var counters = instance.GetInterface<ICounters>();
+        var runaway = counters.CreateCounter(999);
+
+        var dispose = Task.Run(runaway.Dispose);
+
+        (await Task.WhenAny(dispose, Task.Delay(10_000))).Should().BeSameAs(dispose, "the destructor gets the call's timeout");
+        (await dispose.Invoking(async d => await d).Should().ThrowAsync<ComponentTimeoutException>()).Which.Message.Should().Contain("[resource-drop]counter");
+        counters.CreateCounter(5).Increment().Should().Be(6u, "the instance is recreated after the timeout");
+    }
+
+    [Fact]
+    public async Task Disposing_an_already_dropped_guest_resource_does_not_wait_for_a_busy_async_instance()
+    {
+        using var runtime = Runtime(true);
+        using var component = runtime.Load(Fixture("resources-loop-dtor.wat"));
+        var instance = await component.InstantiateAsync();
+        var counters = instance.GetInterface<ICountersAsyncDisposable>();
+        var dropped = await counters.CreateCounterAsync(1);
+        var runaway = await counters.CreateCounterAsync(999);
+        await dropped.DisposeAsync();
+        var holder = Task.Run(async () => await runaway.DisposeAsync());
+        await Task.Delay(200);
+        holder.IsCompleted.Should().BeFalse("the runaway destructor holds the instance");
+
+        var again = Task.Run(() =>
+        {
+            var disposal = dropped.DisposeAsync();
+            ((IDisposable)dropped).Dispose();
+            return disposal.IsCompleted;
+        });
+
+        (await Task.WhenAny(again, Task.Delay(5_000))).Should().BeSameAs(again, "a released handle has nothing to wait for");
+        (await again).Should().BeTrue();
+        instance.Dispose();
+        await holder.Invoking(async h => await h).Should().ThrowAsync<ObjectDisposedException>("disposing the instance stops the runaway destructor");
+    }
+
+    [Fact]
     public void DisposeAsync_on_a_sync_instance_is_Dispose()
     {
         using var runtime = Runtime(true);
