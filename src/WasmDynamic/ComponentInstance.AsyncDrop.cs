@@ -26,21 +26,33 @@ public sealed partial class ComponentInstance
             await WaitForSlotAsync(drop, signature, CancellationToken.None).ConfigureAwait(false);
         }
 
+        DropInSlot(handle, drop, signature);
+    }
+
+    /// <summary>The drop, by a caller that holds the async instance's slot (released here).</summary>
+    private void DropInSlot(ResourceHandle handle, string drop, string signature)
+    {
         try
         {
-            _lock.Enter();
-            try
-            {
-                DropHeld(handle, drop, signature);
-            }
-            finally
-            {
-                _lock.Exit();
-            }
+            DropUnderLock(handle, drop, signature);
         }
         finally
         {
             _slot.Release();
+        }
+    }
+
+    /// <summary>The drop under the instance's lock (the caller holds the slot).</summary>
+    private void DropUnderLock(ResourceHandle handle, string drop, string signature)
+    {
+        _lock.Enter();
+        try
+        {
+            DropHeld(handle, drop, signature);
+        }
+        finally
+        {
+            _lock.Exit();
         }
     }
 

@@ -329,36 +329,13 @@ public sealed partial class ComponentInstance : IAsyncDisposable
             }
 
             // Its own call holds the slot: a handle that runs no guest code is released right here.
-            _lock.Enter();
-            try
-            {
-                DropHeld(handle, drop, signature);
-            }
-            finally
-            {
-                _lock.Exit();
-            }
+            DropUnderLock(handle, drop, signature);
 
             return;
         }
 
         WaitForSlot(drop, signature);
-        try
-        {
-            _lock.Enter();
-            try
-            {
-                DropHeld(handle, drop, signature);
-            }
-            finally
-            {
-                _lock.Exit();
-            }
-        }
-        finally
-        {
-            _slot.Release();
-        }
+        DropInSlot(handle, drop, signature);
     }
 
     /// <summary>The exception for a call the async driver stopped; it poisons the instance.</summary>

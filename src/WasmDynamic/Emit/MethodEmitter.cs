@@ -117,7 +117,7 @@ internal static class MethodEmitter
             il.Emit(OpCodes.Ldc_I4_8);
             il.Emit(OpCodes.Conv_I);
             il.Emit(OpCodes.Add);
-            EmitLoad(il, scalarResult);
+            ScalarSlots.EmitLoadPayload(il, scalarResult);
             il.Emit(OpCodes.Stloc, result);
         }
         else if (resultField is not null)
@@ -239,7 +239,7 @@ internal static class MethodEmitter
             il.Emit(OpCodes.Ldc_I4, (witCount * Val.Size) + 8);
             il.Emit(OpCodes.Conv_I);
             il.Emit(OpCodes.Add);
-            EmitLoad(il, Scalar(plan.Function.Result!, plan.ReturnType)!);
+            ScalarSlots.EmitLoadPayload(il, Scalar(plan.Function.Result!, plan.ReturnType)!);
         }
 
         il.Emit(OpCodes.Ret);
@@ -274,7 +274,7 @@ internal static class MethodEmitter
                 il.Emit(OpCodes.Conv_I);
                 il.Emit(OpCodes.Add);
                 il.Emit(OpCodes.Ldarg, argIndex);
-                EmitStore(il, scalar);
+                ScalarSlots.EmitStorePayload(il, scalar);
                 continue;
             }
 
@@ -408,42 +408,8 @@ internal static class MethodEmitter
         return IsBuilding(result) ? TypeBuilder.GetConstructor(constructed, definition) : constructed.GetConstructor([typeof(Task<>).MakeGenericType(result)])!;
     }
 
-    private sealed record ScalarInfo(ValKind Kind, Type Type);
-
     /// <summary>A WIT primitive passed as its exact default CLR type (the policy's table), which IL can write and read in place.</summary>
-    private static ScalarInfo? Scalar(Wit.WitType wit, Type clr) => ClrTypeMap.Scalar(wit, clr) is { } p ? new ScalarInfo(p.Kind, p.Clr) : null;
-
-    /// <summary>How IL loads and stores each scalar in place; a kind not listed (char: a Rune) is copied as a struct.</summary>
-    private static readonly Dictionary<ValKind, (OpCode Load, OpCode Store)> ScalarOps = new()
-    {
-        [ValKind.Bool] = (OpCodes.Ldind_U1, OpCodes.Stind_I1),
-        [ValKind.S8] = (OpCodes.Ldind_I1, OpCodes.Stind_I1),
-        [ValKind.U8] = (OpCodes.Ldind_U1, OpCodes.Stind_I1),
-        [ValKind.S16] = (OpCodes.Ldind_I2, OpCodes.Stind_I2),
-        [ValKind.U16] = (OpCodes.Ldind_U2, OpCodes.Stind_I2),
-        [ValKind.S32] = (OpCodes.Ldind_I4, OpCodes.Stind_I4),
-        [ValKind.U32] = (OpCodes.Ldind_U4, OpCodes.Stind_I4),
-        [ValKind.S64] = (OpCodes.Ldind_I8, OpCodes.Stind_I8),
-        [ValKind.U64] = (OpCodes.Ldind_I8, OpCodes.Stind_I8),
-        [ValKind.F32] = (OpCodes.Ldind_R4, OpCodes.Stind_R4),
-        [ValKind.F64] = (OpCodes.Ldind_R8, OpCodes.Stind_R8),
-    };
-
-    private static void EmitStore(ILGenerator il, ScalarInfo s) => EmitInPlace(il, s, load: false);
-
-    private static void EmitLoad(ILGenerator il, ScalarInfo s) => EmitInPlace(il, s, load: true);
-
-    private static void EmitInPlace(ILGenerator il, ScalarInfo s, bool load)
-    {
-        if (ScalarOps.TryGetValue(s.Kind, out var ops))
-        {
-            il.Emit(load ? ops.Load : ops.Store);
-        }
-        else
-        {
-            il.Emit(load ? OpCodes.Ldobj : OpCodes.Stobj, s.Type);
-        }
-    }
+    private static ClrPrimitive? Scalar(Wit.WitType wit, Type clr) => ClrTypeMap.Scalar(wit, clr);
 
     /// <summary>Assigns a method's converters to its static fields on the created type.</summary>
     public static void Assign(Type created, Fields fields, MethodPlan plan)

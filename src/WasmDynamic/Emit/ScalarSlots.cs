@@ -39,6 +39,12 @@ internal static class ScalarSlots
         il.Emit(OpCodes.Ldc_I4_8);
         il.Emit(OpCodes.Conv_I);
         il.Emit(OpCodes.Add);
+        EmitLoadPayload(il, p);
+    }
+
+    /// <summary>stack: payload address → value.</summary>
+    public static void EmitLoadPayload(ILGenerator il, ClrPrimitive p)
+    {
         if (Ops.TryGetValue(p.Kind, out var ops))
         {
             il.Emit(ops.Load);
@@ -46,6 +52,19 @@ internal static class ScalarSlots
         else
         {
             il.Emit(OpCodes.Ldobj, p.Clr);
+        }
+    }
+
+    /// <summary>stack: payload address, value → (stored).</summary>
+    public static void EmitStorePayload(ILGenerator il, ClrPrimitive p)
+    {
+        if (Ops.TryGetValue(p.Kind, out var ops))
+        {
+            il.Emit(ops.Store);
+        }
+        else
+        {
+            il.Emit(OpCodes.Stobj, p.Clr);
         }
     }
 
@@ -60,13 +79,6 @@ internal static class ScalarSlots
         il.Emit(OpCodes.Conv_I);
         il.Emit(OpCodes.Add);
         il.Emit(OpCodes.Ldloc, value);
-        if (Ops.TryGetValue(p.Kind, out var ops))
-        {
-            il.Emit(ops.Store);
-        }
-        else
-        {
-            il.Emit(OpCodes.Stobj, p.Clr);
-        }
+        EmitStorePayload(il, p);
     }
 }
