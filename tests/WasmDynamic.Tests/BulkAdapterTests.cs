@@ -246,7 +246,7 @@ public class BulkAdapterTests(ITestOutputHelper output)
                 continue;
             }
 
-            wrapped.Add(source);
+            wrapped.Add(source + (plan.Flat ? " (flat)" : " (nested)"));
             using var p = Load(plain);
             var options = source.EndsWith("+host", StringComparison.Ordinal)
                 ? new InstanceOptions { Imports = new ComponentImports().Add("demo:host/values@0.1.0", new EchoHost()), RecreateAfterTrap = true }
