@@ -29,6 +29,30 @@ public interface IFlatFixture
 /// </summary>
 public class BulkFlatTests
 {
+    // An import declared after a definition (the core module): outside the nested form, which copies the original's
+    // import sections to the wrapper's front; the flat form appends and does not mind.
+    private const string LateImportWat = """
+        (component
+          (core module $m
+            (import "h" "tick" (func $tick (param i32)))
+            (memory (export "memory") 1)
+            (func (export "realloc") (param i32 i32 i32 i32) (result i32) (i32.const 1024))
+            (func (export "sum") (param $p i32) (param $n i32) (result i32)
+              (local $i i32) (local $s i32)
+              (call $tick (local.get $n))
+              (block $done (loop $next
+                (br_if $done (i32.ge_u (local.get $i) (local.get $n)))
+                (local.set $s (i32.add (local.get $s) (i32.load8_u (i32.add (local.get $p) (local.get $i)))))
+                (local.set $i (i32.add (local.get $i) (i32.const 1)))
+                (br $next)))
+              (local.get $s)))
+          (import "test:late/host" (instance $h (export "tick" (func (param "n" u32)))))
+          (core func $tick (canon lower (func $h "tick")))
+          (core instance $i (instantiate $m (with "h" (instance (export "tick" (func $tick))))))
+          (func (export "sum") (param "x" (list u8)) (result u32)
+            (canon lift (core func $i "sum") (memory (core memory $i "memory")) (realloc (core func $i "realloc")))))
+        """;
+
     private static string Fixture(string name) => Path.Combine(AppContext.BaseDirectory, "Fixtures", "bulk", name);
 
     private static ComponentRuntime Runtime(bool bulk) =>
@@ -41,6 +65,36 @@ public class BulkFlatTests
         var iface = component.World.Exports.SingleOrDefault();
         var f = iface is null ? component.World.ExportedFunctions.Single(x => x.Name == function) : iface.Functions.Single(x => x.Name == function);
         return instance.Invoker(iface, f).TwinCalls;
+    }
+
+    public interface ILateSum
+    {
+        uint Sum(byte[] x);
+    }
+
+    public sealed class TickHost
+    {
+        public List<uint> Ticks { get; } = [];
+
+        public void Tick(uint n) => Ticks.Add(n);
+    }
+
+    [Fact]
+    public void A_component_with_an_import_after_its_definitions_gets_the_flat_twin_and_its_imports_work()
+    {
+        using var plain = Runtime(false);
+        using var bulk = Runtime(true);
+        using var p = plain.LoadText(LateImportWat);
+        using var b = bulk.LoadText(LateImportWat);
+        b.Bulk.Should().NotBeNull("the nested form refuses this shape, the flat one takes it");
+        b.Bulk!.Flat.Should().BeTrue();
+        var (ph, bh) = (new TickHost(), new TickHost());
+        using var pi = p.Instantiate(new InstanceOptions { Imports = new ComponentImports().Add("test:late/host", ph) });
+        using var bi = b.Instantiate(new InstanceOptions { Imports = new ComponentImports().Add("test:late/host", bh) });
+        var data = Enumerable.Range(0, 300).Select(i => (byte)i).ToArray();
+        bi.GetInterface<ILateSum>("").Sum(data).Should().Be(pi.GetInterface<ILateSum>("").Sum(data)).And.Be((uint)data.Sum(x => x));
+        bh.Ticks.Should().Equal(ph.Ticks).And.Equal(300u);
+        bi.Invoker(null, b.World.ExportedFunctions.Single()).TwinCalls.Should().Be(1);
     }
 
     [Theory]
