@@ -246,7 +246,10 @@ public class BulkAdapterTests(ITestOutputHelper output)
                 continue;
             }
 
-            wrapped.Add(source);
+            // Every wrapped fixture's lifts trace to its root, so every one must get the flat twin (an internal hook:
+            // a fall-back to the nested form would otherwise pass unseen); bulk/flat-nested-lift.wat's lifts do not.
+            plan.Flat.Should().Be(fixture != "bulk/flat-nested-lift.wat", source);
+            wrapped.Add(source + (plan.Flat ? " (flat)" : " (nested)"));
             using var p = Load(plain);
             var options = source.EndsWith("+host", StringComparison.Ordinal)
                 ? new InstanceOptions { Imports = new ComponentImports().Add("demo:host/values@0.1.0", new EchoHost()), RecreateAfterTrap = true }

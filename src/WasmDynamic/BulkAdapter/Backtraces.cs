@@ -43,7 +43,8 @@ internal static partial class Backtraces
             drop.Add(frames[k--]);
         }
 
-        if (drop.Count > 0 && k >= 0 && k < frames.Count - 1)
+        // The nested form has a fused-adapter frame between the adapter and the original; the flat form calls it directly.
+        if (!wrapped.Flat && drop.Count > 0 && k >= 0 && k < frames.Count - 1)
         {
             drop.Add(frames[k]);
         }

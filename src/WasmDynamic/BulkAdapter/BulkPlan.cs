@@ -56,6 +56,12 @@ internal sealed class BulkPlan
     /// <summary>Where the original component's bytes start in the wrapper (set by <see cref="WrapperGenerator"/>).</summary>
     public int OriginalOffset { get; set; }
 
+    /// <summary>
+    /// True when the wrapper is the flat form (the original's sections, then the twins lifted beside its own lifts:
+    /// <c>WrapperGenerator.GenerateFlat</c>); false for the nested form (set by <see cref="WrapperGenerator"/>).
+    /// </summary>
+    public bool Flat { get; set; }
+
     /// <summary>The original component's length in bytes.</summary>
     public int OriginalLength { get; set; }
 

@@ -15,10 +15,12 @@ namespace WasmDynamic.BulkAdapter;
 internal static unsafe partial class WrapperGenerator
 {
     /// <summary>
-    /// The wrapper's bytes, or null when the component's shape is outside what the generator handles (imports that are
-    /// not all at the front, exports of other sorts): such a component is used as it is.
+    /// The wrapper's bytes: the flat form (<see cref="GenerateFlat"/>) when every function of the plan traces to a root
+    /// <c>canon lift</c> and <paramref name="allowFlat"/>, else the nested form; null when the component's shape is
+    /// outside what the generator handles (imports that are not all at the front, exports of other sorts): such a
+    /// component is used as it is. <see cref="BulkPlan.Flat"/> says which form was written.
     /// </summary>
-    public static byte[]? Generate(ReadOnlySpan<byte> original, BulkPlan plan)
+    public static byte[]? Generate(ReadOnlySpan<byte> original, BulkPlan plan, bool allowFlat = true)
     {
         var sections = ComponentSections.Scan(original);
         if (sections is null)
@@ -27,6 +29,12 @@ internal static unsafe partial class WrapperGenerator
         }
 
         var ast = ComponentParser.Parse(original);
+        if (allowFlat && GenerateFlat(original, plan, ast) is { } flat)
+        {
+            return flat;
+        }
+
+        plan.Flat = false;
         var counts = new uint[Enum.GetValues<Sort>().Length];
 
         // The prefix up to the end of the section holding the last import: only types, imports and aliases.

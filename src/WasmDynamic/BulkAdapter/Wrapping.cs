@@ -46,6 +46,24 @@ internal static class Wrapping
         {
             handle = compile(wrapper, name);
         }
+        catch (ComponentLoadException) when (plan.Flat)
+        {
+            // An engine that refuses the flat form (e.g. multi-memory turned off): the nested one needs no more than the original.
+            try
+            {
+                wrapper = WrapperGenerator.Generate(binary, plan, allowFlat: false);
+                if (wrapper is null)
+                {
+                    return null;
+                }
+
+                handle = compile(wrapper, name);
+            }
+            catch (ComponentLoadException)
+            {
+                return null;
+            }
+        }
         catch (ComponentLoadException)
         {
             return null;

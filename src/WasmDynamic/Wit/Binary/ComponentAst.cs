@@ -88,6 +88,31 @@ internal sealed class TypeItem(int offset, TypeDef def) : Item(offset)
 internal sealed class LiftItem(int offset, uint type) : Item(offset)
 {
     public uint Type { get; } = type;
+
+    /// <summary>The core function lifted (an index into the core function space).</summary>
+    public uint CoreFunc { get; init; }
+
+    /// <summary>The lift's canonical options.</summary>
+    public CanonOptions Options { get; init; }
+}
+
+/// <summary>The canonical options of a <c>canon lift</c> that a generator reusing its core function needs.</summary>
+/// <param name="StringEncoding">0 utf8, 1 utf16, 2 latin1+utf16.</param>
+/// <param name="Memory">The core memory index, if given.</param>
+/// <param name="Realloc">The core realloc function index, if given.</param>
+/// <param name="PostReturn">The core post-return function index, if given.</param>
+/// <param name="Other">An async, callback, core-type or gc option was given.</param>
+internal readonly record struct CanonOptions(byte StringEncoding, uint? Memory, uint? Realloc, uint? PostReturn, bool Other);
+
+/// <summary>
+/// Items of a core index space defined by one section: a core module (section 1), the core instances of a section 2,
+/// or the core functions a canon section defines besides its lifts. Only counted: WIT never reaches them.
+/// </summary>
+internal sealed class CoreCountItem(int offset, Sort sort, int count) : Item(offset)
+{
+    public Sort Sort { get; } = sort;
+
+    public int Count { get; } = count;
 }
 
 /// <summary>An import (section 10, and in component types).</summary>

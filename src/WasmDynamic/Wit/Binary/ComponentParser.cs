@@ -127,12 +127,24 @@ internal ref partial struct ComponentParser
                 _pos = end;
                 break;
             case 1:
+                // A core module fills only the core module space, which WIT never reaches; counted for generators
+                // that append to the component (BulkAdapter.LiftTrace).
+                items.Add(new CoreCountItem(_pos, Sort.CoreModule, 1));
+                _pos = end;
+                break;
             case 2:
+            {
+                var at = _pos;
+                items.Add(new CoreCountItem(at, Sort.CoreInstance, ReadCount(end)));
+                _pos = end;
+                break;
+            }
+
             case 3:
             case 9:
             case 12:
-                // Core modules, core instances and core types fill only core index spaces, which WIT never reaches;
-                // a start function and values do not name types. Their bytes are inside the section bounds.
+                // Core types fill only the core type space; a start function and values do not name types. Their bytes
+                // are inside the section bounds.
                 _pos = end;
                 break;
             case 4:
@@ -155,8 +167,29 @@ internal ref partial struct ComponentParser
                 ReadVec(end, items, static (ref ComponentParser p, int e) => new TypeItem(p._pos, p.ParseDefType(e)));
                 break;
             case 8:
-                ReadVec(end, items, static (ref ComponentParser p, int e) => p.ParseCanon(e));
+            {
+                var at = _pos;
+                var count = ReadCount(end);
+                var coreFuncs = 0;
+                for (var n = 0; n < count; n++)
+                {
+                    if (ParseCanon(end) is { } lift)
+                    {
+                        items.Add(lift);
+                    }
+                    else
+                    {
+                        coreFuncs++;
+                    }
+                }
+
+                if (coreFuncs > 0)
+                {
+                    items.Add(new CoreCountItem(at, Sort.CoreFunc, coreFuncs));
+                }
+
                 break;
+            }
             case 10:
                 ReadVec(end, items, static (ref ComponentParser p, int e) =>
                 {
@@ -271,7 +304,7 @@ internal ref partial struct ComponentParser
         }
     }
 
-    private Item? ParseCanon(int end)
+    private LiftItem? ParseCanon(int end)
     {
         var at = _pos;
         var op = ReadByte(end);
@@ -285,9 +318,9 @@ internal ref partial struct ComponentParser
                     throw Error($"unknown canon lift encoding 0x{sub:x2}", at);
                 }
 
-                ReadU32(end);
-                SkipOptions(end);
-                return new LiftItem(at, ReadU32(end));
+                var coreFunc = ReadU32(end);
+                var options = SkipOptions(end);
+                return new LiftItem(at, ReadU32(end)) { CoreFunc = coreFunc, Options = options };
             }
 
             case 0x01:
@@ -344,23 +377,40 @@ internal ref partial struct ComponentParser
         }
     }
 
-    private void SkipOptions(int end)
+    private CanonOptions SkipOptions(int end)
     {
+        var options = default(CanonOptions);
         var count = ReadCount(end);
         for (var n = 0; n < count; n++)
         {
             var at = _pos;
             switch (ReadByte(end))
             {
-                case 0x00 or 0x01 or 0x02 or 0x06 or 0x09:
+                case var b and (0x00 or 0x01 or 0x02):
+                    options = options with { StringEncoding = b };
                     break;
-                case 0x03 or 0x04 or 0x05 or 0x07 or 0x08:
+                case 0x06 or 0x09:
+                    options = options with { Other = true };
+                    break;
+                case 0x03:
+                    options = options with { Memory = ReadU32(end) };
+                    break;
+                case 0x04:
+                    options = options with { Realloc = ReadU32(end) };
+                    break;
+                case 0x05:
+                    options = options with { PostReturn = ReadU32(end) };
+                    break;
+                case 0x07 or 0x08:
                     ReadU32(end);
+                    options = options with { Other = true };
                     break;
                 case var b:
                     throw Error($"unknown canonical option 0x{b:x2}", at);
             }
         }
+
+        return options;
     }
 
     private ExportItem ParseExport(int end)
