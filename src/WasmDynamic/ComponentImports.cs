@@ -162,7 +162,7 @@ public sealed class ComponentImports
         var result = new ComponentImports();
         foreach (var p in type.GetProperties(System.Reflection.BindingFlags.Public | System.Reflection.BindingFlags.Instance))
         {
-            if (p.GetIndexParameters().Length == 0 && p.GetValue(imports) is { } value)
+            if (p.GetIndexParameters().Length == 0 && Imports.HostProperty.Read(p, imports, p.Name) is { } value)
             {
                 result._entries.Add((p.Name, value));
             }

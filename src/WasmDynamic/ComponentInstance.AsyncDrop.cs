@@ -1,3 +1,4 @@
+using System.Runtime.InteropServices;
 using WasmDynamic.Exports;
 using WasmDynamic.Imports;
 using WasmDynamic.Native;
@@ -26,7 +27,165 @@ public sealed partial class ComponentInstance
             await WaitForSlotAsync(drop, signature, CancellationToken.None).ConfigureAwait(false);
         }
 
-        DropInSlot(handle, drop, signature);
+        await DropInSlotAsync(handle, drop, signature).ConfigureAwait(false);
+    }
+
+    /// <summary>
+    /// The drop of <see cref="DropResourceAsync"/>, by a caller that holds the slot (released here): a guest destructor
+    /// run through the wrapper's hidden drop function is driven as an async call is, holding no thread while it awaits
+    /// a host import's task; it counts as a call (a Dispose meanwhile stops it and frees the store when it ends), with
+    /// the call timeout and the caller's cancellation scope, as <see cref="DropHeld"/> gives the blocking drop.
+    /// </summary>
+    private async ValueTask DropInSlotAsync(ResourceHandle handle, string drop, string signature)
+    {
+        PendingDrop? pending;
+        _lock.Enter();
+        try
+        {
+            pending = StartDrop(handle);
+        }
+        catch
+        {
+            _lock.Exit();
+            _slot.Release();
+            throw;
+        }
+
+        if (pending is null)
+        {
+            _lock.Exit();
+            _slot.Release();
+            return;
+        }
+
+        _lock.Exit();
+        Exception? failure;
+        try
+        {
+            var stopped = await AsyncDriver.RunAsync(pending.Future!, _state, _interrupt, blocking: false).ConfigureAwait(false);
+            failure = pending.Failure(stopped) is { } failed ? CallFailure.Classify(WithoutTwins(failed), drop, signature, _interrupt, _state, _options) : null;
+        }
+        catch (Exception e)
+        {
+            failure = e;
+        }
+        finally
+        {
+            pending.Dispose();
+        }
+
+        if (failure is not null)
+        {
+            // As after a failed call: the store stopped inside the guest and cannot be used again.
+            _poison = failure;
+        }
+
+        ExitAsync();
+        if (failure is not null)
+        {
+            System.Runtime.ExceptionServices.ExceptionDispatchInfo.Throw(failure);
+        }
+    }
+
+    /// <summary>
+    /// Takes an owned handle out of .NET's hands and starts its guest destructor through the hidden drop function, as a
+    /// call of the instance (<c>_depth</c>, armed); null when there is nothing to run (already dropped, a disposed or
+    /// poisoned store, a borrowed handle, no wrapper: then the handle is only released). The caller holds the slot and
+    /// the lock.
+    /// </summary>
+    private unsafe PendingDrop? StartDrop(ResourceHandle handle)
+    {
+        if (_disposed)
+        {
+            return null;
+        }
+
+        var any = handle.Take();
+        if (any == 0)
+        {
+            return null;
+        }
+
+        Resources.Untrack(handle);
+        var resource = handle.Binding.Resource;
+        if (!handle.Owned || _poison is not null || resource.Name is not { } name || resource.Owner is not { } owner || Code.Bulk?.FindDrop(owner, name) is not { } twin)
+        {
+            ComponentApi.wasmtime_component_resource_any_delete(any);
+            return null;
+        }
+
+        var pending = new PendingDrop(any);
+        var armed = false;
+        try
+        {
+            *pending.Func = Linking.GetFunc(Component.Name, _native, Context, null, twin.HiddenName);
+            armed = ArmForDrop();
+            _state.PendingHostException = null;
+            pending.Future = new CallFutureHandle(AsyncApi.wasmtime_component_func_call_async(pending.Func, Context, pending.Argument, 1, null, 0, pending.Error));
+        }
+        catch
+        {
+            if (armed)
+            {
+                _armed = false;
+                _interrupt.CallToken = default;
+                _interrupt.Deadline = long.MaxValue;
+            }
+
+            pending.Dispose();
+            throw;
+        }
+
+        _depth++;
+        return pending;
+    }
+
+    /// <summary>The native memory of a hidden drop call that outlives its first poll: the function, the argument and the error slot.</summary>
+    private sealed unsafe class PendingDrop : IDisposable
+    {
+        private readonly nint _any;
+
+        public PendingDrop(nint any)
+        {
+            _any = any;
+            Func = (ComponentFunc*)NativeMemory.AllocZeroed((nuint)sizeof(ComponentFunc));
+            Argument = (Val*)NativeMemory.AllocZeroed(Val.Size);
+            Argument->Kind = ValKind.Resource;
+            Argument->Resource = any;
+            Error = (nint*)NativeMemory.AllocZeroed((nuint)sizeof(nint));
+        }
+
+        public ComponentFunc* Func { get; }
+
+        public Val* Argument { get; }
+
+        public nint* Error { get; }
+
+        public CallFutureHandle? Future { get; set; }
+
+        /// <summary>What stopped the call (the driver's reason, or the error the call ended with), or null when it succeeded.</summary>
+        public NativeFailure? Failure(NativeFailure? stopped)
+        {
+            if (stopped is not null)
+            {
+                return stopped;
+            }
+
+            var error = *Error;
+            *Error = 0;
+            return error == 0 ? null : NativeError.Take(error);
+        }
+
+        public void Dispose()
+        {
+            Future?.Dispose();
+
+            // The call took the resource (own<R>): only the host-side box is left.
+            ComponentApi.wasmtime_component_resource_any_delete(_any);
+            NativeMemory.Free(Func);
+            NativeMemory.Free(Argument);
+            NativeMemory.Free(Error);
+        }
     }
 
     /// <summary>The drop, by a caller that holds the async instance's slot (released here).</summary>

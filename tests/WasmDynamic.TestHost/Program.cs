@@ -33,6 +33,8 @@ try
         "bulk-mutations" => BulkMutations.Run(Path.GetDirectoryName(args[1])!),
         "async-hostile-complete-while-disposing" => AsyncHostileScenarios.CompleteWhileDisposing(component.Runtime, Path.Combine(Path.GetDirectoryName(args[1])!, "async-hostile.wat")),
         "async-hostile-gc-in-host-tasks" => AsyncHostileScenarios.GcInHostTasks(component.Runtime, Path.Combine(Path.GetDirectoryName(args[1])!, "async-hostile.wat")),
+        "queued-own-arguments-sync-instance" => ResourceMoveScenarios.QueuedOwnArguments(Path.GetDirectoryName(args[1])!, asyncInstance: false),
+        "queued-own-arguments-async-instance" => ResourceMoveScenarios.QueuedOwnArguments(Path.GetDirectoryName(args[1])!, asyncInstance: true),
         _ => throw new ArgumentException($"unknown scenario '{scenario}'"),
     };
     Console.WriteLine("OK " + detail);

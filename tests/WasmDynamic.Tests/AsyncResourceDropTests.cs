@@ -149,6 +149,54 @@ public sealed class AsyncResourceDropTests
     }
 
     [Fact]
+    public async Task DisposeAsync_returns_to_its_caller_while_the_guest_destructor_awaits_an_async_host_import()
+    {
+        using var runtime = Runtime(true);
+        using var component = runtime.Load(Fixture("resources-dtor-import.wat"));
+        var gate = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        async Task OnDrop(uint drops) => await gate.Task;
+        await using var instance = await component.InstantiateAsync(new InstanceOptions { Imports = new ComponentImports().Add("on-drop", (Func<uint, Task>)OnDrop) });
+        var counters = instance.GetInterface<ICountersAsyncDisposable>();
+        var counter = await counters.CreateCounterAsync(1);
+
+        // Opened late, so that a DisposeAsync that blocks its caller still ends (and the assertion below fails).
+        _ = Task.Delay(3000).ContinueWith(_ => gate.TrySetResult(), TaskScheduler.Default);
+        var dispose = counter.DisposeAsync();
+
+        dispose.IsCompleted.Should().BeFalse("the destructor waits for the host's task, and DisposeAsync holds no thread meanwhile");
+        gate.TrySetResult();
+        await dispose;
+        instance.GetInterface<IDrops>("").Drops().Should().Be(1u);
+        (await (await counters.CreateCounterAsync(5)).IncrementAsync()).Should().Be(6u);
+    }
+
+    [Fact]
+    public async Task DisposeAsync_on_a_one_thread_scheduler_lets_the_destructors_host_import_continue_on_that_scheduler()
+    {
+        using var runtime = Runtime(true);
+        using var component = runtime.Load(Fixture("resources-dtor-import.wat"));
+        var ran = 0;
+        async Task OnDrop(uint drops)
+        {
+            await Task.Delay(20);
+            ran++;
+        }
+
+        await using var instance = await component.InstantiateAsync(new InstanceOptions { Imports = new ComponentImports().Add("on-drop", (Func<uint, Task>)OnDrop) });
+        var counters = instance.GetInterface<ICountersAsyncDisposable>();
+        var counter = await counters.CreateCounterAsync(1);
+        var one = new ConcurrentExclusiveSchedulerPair(TaskScheduler.Default, 1).ExclusiveScheduler;
+
+        // OnDrop starts on the scheduler's one thread, so its continuation after the delay is queued there: a
+        // DisposeAsync that blocked that thread for the destructor would never end.
+        var dispose = Task.Factory.StartNew(async () => await counter.DisposeAsync(), CancellationToken.None, TaskCreationOptions.None, one).Unwrap();
+
+        await dispose.WaitAsync(TimeSpan.FromSeconds(20));
+        ran.Should().Be(1);
+        instance.GetInterface<IDrops>("").Drops().Should().Be(1u);
+    }
+
+    [Fact]
     public async Task A_guest_destructor_whose_async_host_import_throws_surfaces_a_library_exception_and_the_instance_survives()
     {
         using var runtime = Runtime(true);

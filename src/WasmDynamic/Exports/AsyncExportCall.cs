@@ -33,6 +33,7 @@ internal sealed class AsyncExportCall : AsyncExportFrame
         _args = (Val*)NativeMemory.AllocZeroed((nuint)Math.Max(invoker.ArgumentCount, 1) * Val.Size);
         _result = (Val*)NativeMemory.AllocZeroed(Val.Size);
         _error = (nint*)NativeMemory.AllocZeroed((nuint)sizeof(nint));
+        _context.SetCall(_args, invoker.Function);
     }
 
     public override unsafe Val* Args => _args;
@@ -234,6 +235,8 @@ internal sealed class AsyncExportCall : AsyncExportFrame
             _invoker.ResolveTwin();
         }
 
+        // The call holds the instance's slot: the handles lowered before it waited are checked and moved now.
+        _context.CommitHandles();
         *_error = 0;
         return _invoker.StartAsync(_args, _result, _error, _twin);
     }
@@ -286,6 +289,8 @@ internal sealed class AsyncExportCall : AsyncExportFrame
             var args = _invoker.Begin();
             try
             {
+                // The instance is held now: the handles lowered before it was entered are checked and moved.
+                _context.CommitHandles();
                 Buffer.MemoryCopy(_args, args, (long)Math.Max(_invoker.ArgumentCount, 1) * Val.Size, (long)_invoker.ArgumentCount * Val.Size);
                 var slot = _invoker.Call();
                 return _invoker.HasResult ? LiftResult(slot, result, keep) : default!;

@@ -136,6 +136,7 @@ internal sealed unsafe class FunctionInvoker : ExportCall, IDisposable
             _context.MarkBulkSlots(_args, bulk.BulkParameters, BulkMinimum);
         }
 
+        _context.SetCall(_args, Function);
         return _args;
     }
 
@@ -155,6 +156,8 @@ internal sealed unsafe class FunctionInvoker : ExportCall, IDisposable
             _target = twin ? _twinFunc : _func;
         }
 
+        // The instance is held and the call goes to Wasmtime now: the handles lowered into it are checked and moved.
+        _context.CommitHandles();
         if (_ownerIsAsync)
         {
             // An async instance's imports are fiber callbacks: even a synchronous call runs on a fiber, driven here.

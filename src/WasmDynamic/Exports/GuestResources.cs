@@ -28,7 +28,7 @@ internal sealed class GuestResources : IResourceSite
 
     public void RemoveHostResource(uint rep) => _instance.HostResources.RemoveHostResource(rep);
 
-    public nint LowerGuestResource(object? value, WitHandle handle, Type declared)
+    public unsafe nint LowerGuestResource(object? value, WitHandle handle, Type declared, Val* slot, MarshalContext cx)
     {
         if (value is not IResourceObject resource)
         {
@@ -47,7 +47,7 @@ internal sealed class GuestResources : IResourceSite
             throw new ComponentArgumentException($"The {resource.Handle.Binding.Resource.Name} resource belongs to another component instance; handles cannot move between instances.");
         }
 
-        return resource.Handle.ForArgument(transferOwnership: !handle.IsBorrow, $"as '{handle}'");
+        return resource.Handle.ForArgument(transferOwnership: !handle.IsBorrow, $"as '{handle}'", slot, cx);
     }
 
     public unsafe object LiftGuestResource(GuestResourceClass resourceClass, nint any)

@@ -33,7 +33,7 @@ internal sealed class ResourceBinding
 /// One guest resource handle (<c>wasmtime_component_resource_any_t*</c>) held by .NET. The instance tracks every live
 /// handle, so those never disposed are deleted with it; no finalizer ever touches native memory.
 /// </summary>
-internal sealed unsafe class ResourceHandle
+internal sealed unsafe class ResourceHandle : IArgumentHandle
 {
     private nint _any;
     private string? _invalidated;
@@ -52,14 +52,17 @@ internal sealed unsafe class ResourceHandle
 
     public bool IsReleased => _any == 0 || Binding.Instance.IsDisposed;
 
-    /// <summary>The handle to put in an argument; throws if it was disposed or moved.</summary>
-    public nint ForArgument(bool transferOwnership, string where)
+    /// <summary>
+    /// The handle to put in an argument lowered into <paramref name="slot"/>; throws if it was disposed or moved. It is
+    /// only recorded in <paramref name="cx"/>: an own moves into the guest when the call enters the instance
+    /// (<see cref="MarshalContext.CommitHandles"/>), so a call that never runs leaves the handle as it was.
+    /// </summary>
+    public nint ForArgument(bool transferOwnership, string where, Val* slot, MarshalContext cx)
     {
-        if (IsReleased)
+        var any = _any;
+        if (any == 0 || Binding.Instance.IsDisposed)
         {
-            var what = _invalidated
-                ?? (Binding.Instance.IsDisposed ? "its component instance was disposed" : "it was already disposed or moved into the component");
-            throw new ObjectDisposedException(Binding.Resource.Name, $"The {Binding.Resource.Name} resource passed {where} cannot be used: {what}.");
+            throw Released(where);
         }
 
         if (transferOwnership && !Owned)
@@ -67,16 +70,27 @@ internal sealed unsafe class ResourceHandle
             throw new ComponentArgumentException($"A borrowed {Binding.Resource.Name} cannot be passed {where}, which takes ownership (own<{Binding.Resource.Name}>).");
         }
 
-        var any = _any;
-        if (transferOwnership)
-        {
-            // The guest takes the resource; only our host-side box remains, freed once the call is over.
-            _any = 0;
-            Binding.Instance.Resources.Untrack(this);
-            Binding.Instance.ArgumentContext.DeleteAfterCall(any);
-        }
-
+        cx.AddHandle(this, any, transferOwnership, slot, Binding.Resource.Name!, where);
         return any;
+    }
+
+    /// <inheritdoc/>
+    public bool Holds(nint any) => any != 0 && _any == any && !Binding.Instance.IsDisposed;
+
+    /// <inheritdoc/>
+    public void MoveToGuest()
+    {
+        // The guest takes the resource; only our host-side box remains, which the call's context frees once it is over.
+        _any = 0;
+        Binding.Instance.Resources.Untrack(this);
+    }
+
+    /// <inheritdoc/>
+    public Exception Released(string where)
+    {
+        var what = _invalidated
+            ?? (Binding.Instance.IsDisposed ? "its component instance was disposed" : "it was already disposed or moved into the component");
+        return new ObjectDisposedException(Binding.Resource.Name, $"The {Binding.Resource.Name} resource passed {where} cannot be used: {what}.");
     }
 
     /// <summary>Drops an owned handle (guest destructor) and frees the box.</summary>

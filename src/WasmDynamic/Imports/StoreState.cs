@@ -71,7 +71,7 @@ internal sealed class StoreState : IDisposable, IResourceSite, IHostExceptionSin
     public void RemoveHostResource(uint rep) => HostResources.Remove(rep);
 
     // A resource the component exports never appears in an import's signature (imports cannot name export types).
-    public nint LowerGuestResource(object? value, WitHandle handle, Type declared) =>
+    public unsafe nint LowerGuestResource(object? value, WitHandle handle, Type declared, Val* slot, MarshalContext cx) =>
         throw new WasmDynamicException($"A {handle.Resource.Name} resource the component exports cannot pass through a host import (WIT '{handle}'); only the component's exports take and return it.");
 
     public object LiftGuestResource(GuestResourceClass resourceClass, nint any) =>

@@ -67,6 +67,19 @@ internal static class Coercion
 
     internal static ComponentArgumentException Fail(string cause, string path, Exception? inner = null) => new(cause, inner) { Path = path };
 
+    /// <summary>Steps the user's collection; its own exception becomes an argument error located at <paramref name="path"/>.</summary>
+    private static bool MoveNext(IEnumerator enumerator, object collection, string path)
+    {
+        try
+        {
+            return enumerator.MoveNext();
+        }
+        catch (Exception e) when (e is not WasmDynamicException)
+        {
+            throw Fail($"enumerating the {collection.GetType().Name} given for a list threw {e.GetType().Name}: {e.Message} (pass a collection that can be enumerated, e.g. an array or a List).", path, e);
+        }
+    }
+
     /// <summary>Converts <paramref name="value"/> to <paramref name="target"/>; <paramref name="path"/> locates it inside the argument.</summary>
     internal static object? Convert(object? value, Type target, string path)
     {
@@ -170,10 +183,13 @@ internal static class Coercion
         if (element is not null && value is IEnumerable seq and not string)
         {
             var items = new List<object?>();
-            foreach (var x in seq)
+            var enumerator = seq.GetEnumerator();
+            while (MoveNext(enumerator, value, path))
             {
-                items.Add(Convert(x, element, path + "[" + items.Count.ToString(CultureInfo.InvariantCulture) + "]"));
+                items.Add(Convert(enumerator.Current, element, path + "[" + items.Count.ToString(CultureInfo.InvariantCulture) + "]"));
             }
+
+            (enumerator as IDisposable)?.Dispose();
 
             var array = Array.CreateInstance(element, items.Count);
             for (var i = 0; i < items.Count; i++)

@@ -24,7 +24,7 @@ internal sealed unsafe class GuestHandleConverter<T> : ValueConverter<T>
 
     public override void Lower(T value, Val* dst, MarshalContext cx)
     {
-        var any = cx.Site.LowerGuestResource(value, _handle, typeof(T));
+        var any = cx.Site.LowerGuestResource(value, _handle, typeof(T), dst, cx);
         dst->Kind = ValKind.Resource;
         dst->Resource = any;
     }

@@ -33,6 +33,11 @@ internal sealed unsafe class ListConverter<TElem, TColl> : ValueConverter<TColl>
             throw new ComponentArgumentException($"A null collection was given where WIT '{Wit}' needs a list (pass an empty collection instead).");
         }
 
+        if (value is ImmutableArray<TElem> { IsDefault: true })
+        {
+            throw new ComponentArgumentException($"A default (uninitialized) ImmutableArray was given where WIT '{Wit}' needs a list (pass ImmutableArray<{typeof(TElem).Name}>.Empty, or an array built with ImmutableArray.Create).");
+        }
+
         dst->Kind = ValKind.List;
         switch (value)
         {
@@ -48,12 +53,32 @@ internal sealed unsafe class ListConverter<TElem, TColl> : ValueConverter<TColl>
                 break;
             case IReadOnlyList<TElem> ro:
             {
-                var vals = cx.AllocVals(&dst->Vec, ro.Count, tuple: false);
-                for (var i = 0; i < ro.Count; i++)
+                int count;
+                try
                 {
+                    count = ro.Count;
+                }
+                catch (Exception e) when (e is not WasmDynamicException)
+                {
+                    throw ReadFailed(ro, e);
+                }
+
+                var vals = cx.AllocVals(&dst->Vec, count, tuple: false);
+                for (var i = 0; i < count; i++)
+                {
+                    TElem item;
                     try
                     {
-                        _element.Lower(ro[i], vals + i, cx);
+                        item = ro[i];
+                    }
+                    catch (Exception e) when (e is not WasmDynamicException)
+                    {
+                        throw ReadFailed(ro, e);
+                    }
+
+                    try
+                    {
+                        _element.Lower(item, vals + i, cx);
                     }
                     catch (ComponentArgumentException e)
                     {
@@ -65,10 +90,24 @@ internal sealed unsafe class ListConverter<TElem, TColl> : ValueConverter<TColl>
             }
 
             default:
-                LowerSpan(value.ToArray(), dst, cx);
+                TElem[] items;
+                try
+                {
+                    items = value.ToArray();
+                }
+                catch (Exception e) when (e is not WasmDynamicException)
+                {
+                    throw ReadFailed(value, e);
+                }
+
+                LowerSpan(items, dst, cx);
                 break;
         }
     }
+
+    /// <summary>The user's collection threw while it was read (its enumerator, indexer or count): an argument error with that exception inside.</summary>
+    private ComponentArgumentException ReadFailed(object collection, Exception e) =>
+        new($"Reading the {collection.GetType().Name} given where WIT '{Wit}' needs a list threw {e.GetType().Name}: {e.Message} (pass a collection that can be enumerated, e.g. an array or a List).", e);
 
     private void LowerSpan(ReadOnlySpan<TElem> items, Val* dst, MarshalContext cx)
     {

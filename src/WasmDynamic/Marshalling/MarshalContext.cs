@@ -1,6 +1,7 @@
 using System.Runtime.InteropServices;
 using System.Text;
 using WasmDynamic.Native;
+using WasmDynamic.Wit;
 
 namespace WasmDynamic.Marshalling;
 
@@ -53,16 +54,104 @@ internal sealed unsafe class MarshalContext : IDisposable
 
     private readonly List<nint> _deleteAfterCall = new();
 
+    /// <summary>How many host-side boxes of moved resources wait for <see cref="Reset"/> (read by tests).</summary>
+    internal int BoxesToFree => _deleteAfterCall.Count;
+
     /// <summary>Scratch memory (arguments, or temporaries in owned mode).</summary>
     public NativeArena Arena { get; } = new();
 
-    /// <summary>Frees a resource handle's host-side box once the call is over (its ownership moved to the guest).</summary>
-    public void DeleteAfterCall(nint any) => _deleteAfterCall.Add(any);
+    // The guest resource handles lowered into this call's arguments, checked again (and moved, for an own) when the
+    // call enters the instance: lowering may run before that (an async frame), and may fail at a later argument.
+    private readonly List<LoweredHandle> _handles = new();
 
-    /// <summary>Releases everything this call used: the arena and the boxes of moved resources.</summary>
+    // The argument slots and function of the call being lowered, to name the parameter a handle was passed as.
+    private Val* _callArgs;
+    private WitFunction? _callFunction;
+
+    private readonly record struct LoweredHandle(IArgumentHandle Handle, nint Any, bool Move, nint Slot, string Where);
+
+    /// <summary>The argument slots and the function of the call lowered with this context (for messages).</summary>
+    public void SetCall(Val* args, WitFunction function)
+    {
+        _callArgs = args;
+        _callFunction = function;
+    }
+
+    /// <summary>
+    /// Records a guest resource handle lowered into <paramref name="slot"/> (<paramref name="move"/>: for an own, which
+    /// moves it into the guest). Nothing changes for the handle until <see cref="CommitHandles"/>; a call that never
+    /// runs leaves it as it was.
+    /// </summary>
+    /// <exception cref="ComponentArgumentException">The handle is already in this call where one of the two uses takes ownership.</exception>
+    public void AddHandle(IArgumentHandle handle, nint any, bool move, Val* slot, string resourceName, string where)
+    {
+        foreach (var earlier in _handles)
+        {
+            if (earlier.Handle == handle && (move || earlier.Move))
+            {
+                var first = ParameterOf(earlier.Slot) is { } name ? $"as '{name}'" : "earlier";
+                throw new ComponentArgumentException($"The same {resourceName} resource is already passed {first} in this call, and an own<{resourceName}> moves it into the component, which can take a resource only once and not while it is borrowed in the same call. Pass a different {resourceName} to each parameter");
+            }
+        }
+
+        _handles.Add(new LoweredHandle(handle, any, move, (nint)slot, where));
+    }
+
+    /// <summary>
+    /// Called with the instance held, right before the call goes to Wasmtime: checks every recorded handle still holds
+    /// what was lowered (a Dispose or a recreated store meanwhile would leave a freed box in the argument), then moves
+    /// the owned ones into the guest; their host-side boxes are freed when the call is over.
+    /// </summary>
+    /// <exception cref="ObjectDisposedException">A handle was disposed, or its store went away, since it was lowered.</exception>
+    public void CommitHandles()
+    {
+        if (_handles.Count == 0)
+        {
+            return;
+        }
+
+        foreach (var lowered in _handles)
+        {
+            if (!lowered.Handle.Holds(lowered.Any))
+            {
+                _handles.Clear();
+                throw lowered.Handle.Released(lowered.Where);
+            }
+        }
+
+        foreach (var lowered in _handles)
+        {
+            if (lowered.Move)
+            {
+                lowered.Handle.MoveToGuest();
+                _deleteAfterCall.Add(lowered.Any);
+            }
+        }
+
+        _handles.Clear();
+    }
+
+    private string? ParameterOf(nint slot)
+    {
+        var args = (nint)_callArgs;
+        if (_callFunction is null || args == 0 || slot < args || (slot - args) % (nint)Val.Size != 0)
+        {
+            return null;
+        }
+
+        var index = (slot - args) / (nint)Val.Size;
+        return index < _callFunction.Parameters.Count ? _callFunction.Parameters[(int)index].Name : null;
+    }
+
+    /// <summary>Releases everything this call used: the arena and the boxes of moved resources; handles recorded for a call that did not run are forgotten.</summary>
     public void Reset()
     {
         Arena.Reset();
+        if (_handles.Count != 0)
+        {
+            _handles.Clear();
+        }
+
         if (_deleteAfterCall.Count == 0)
         {
             return;

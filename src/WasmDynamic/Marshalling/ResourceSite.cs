@@ -1,4 +1,5 @@
 using System.Reflection;
+using WasmDynamic.Native;
 using WasmDynamic.Wit;
 
 namespace WasmDynamic.Marshalling;
@@ -27,8 +28,12 @@ internal interface IResourceSite
     /// The native handle to put in an argument for <paramref name="value"/>, which must be a resource object of this
     /// instance for <paramref name="handle"/>'s resource; an <c>own</c> moves it into the guest.
     /// </summary>
-    /// <exception cref="ComponentArgumentException">The value is not such a resource, or it belongs elsewhere.</exception>
-    nint LowerGuestResource(object? value, WitHandle handle, Type declared);
+    /// <remarks>
+    /// The handle is recorded in <paramref name="cx"/> (lowered into <paramref name="slot"/>) and changes only when the
+    /// call enters the instance (<see cref="MarshalContext.CommitHandles"/>).
+    /// </remarks>
+    /// <exception cref="ComponentArgumentException">The value is not such a resource, it belongs elsewhere, or the call already has it where an own takes it.</exception>
+    unsafe nint LowerGuestResource(object? value, WitHandle handle, Type declared, Val* slot, MarshalContext cx);
 
     /// <summary>The .NET object (an emitted resource class) for a guest handle the guest returned; the handle is borrowed.</summary>
     object LiftGuestResource(GuestResourceClass resourceClass, nint any);
@@ -62,4 +67,20 @@ internal sealed class GuestResourceClass
 
     /// <summary>Creates the .NET object for a handle (the argument is the instance's handle object).</summary>
     public Func<object, object> Create { get; set; } = null!;
+}
+
+/// <summary>
+/// A guest resource handle as a call's arguments see it (<see cref="MarshalContext.AddHandle"/>): lowered without
+/// changing it, then checked and, for an own, moved into the guest when the call enters the instance.
+/// </summary>
+internal interface IArgumentHandle
+{
+    /// <summary>True while the handle still holds <paramref name="any"/> (not disposed, moved or released with its store since it was lowered).</summary>
+    bool Holds(nint any);
+
+    /// <summary>The guest takes the resource (an own argument of a call that is entering the instance): the handle lets go of it.</summary>
+    void MoveToGuest();
+
+    /// <summary>The exception for a handle that no longer holds what was lowered, passed <paramref name="where"/>.</summary>
+    Exception Released(string where);
 }
