@@ -99,6 +99,9 @@ internal sealed unsafe class HostFunction
     {
         var cx = _state.ResultContext;
         var outer = _state.CurrentImport;
+
+        // The fast call path does not read the thread id: a thread can wait for another instance only from here.
+        _state.ImportThread = Environment.CurrentManagedThreadId;
         _state.CurrentImport = this;
         _state.ImportCalls++;
         _state.ImportDepth++;

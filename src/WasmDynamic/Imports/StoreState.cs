@@ -45,6 +45,13 @@ internal sealed class StoreState : IDisposable, IResourceSite, IHostExceptionSin
     /// <summary>How many host imports of this store are running now (nested imports count each).</summary>
     public volatile int ImportDepth;
 
+    /// <summary>
+    /// The managed thread id that entered the latest host import: while <see cref="ImportDepth"/> is above 0, the
+    /// thread holding the instance (the fast call path does not record it; a thread can only wait for another
+    /// instance from inside an import).
+    /// </summary>
+    public volatile int ImportThread;
+
     /// <summary>How many host imports have started; a waiter that sees it unchanged knows the same import still runs.</summary>
     public long ImportCalls;
 
