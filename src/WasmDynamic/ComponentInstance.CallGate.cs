@@ -175,9 +175,28 @@ public sealed partial class ComponentInstance
     [ThreadStatic]
     private static ComponentInstance? _actingFor;
 
-    // The managed thread id running the current outermost call, and that call (for deadlock messages).
-    private volatile int _holder;
-    private volatile FunctionInvoker? _currentCall;
+    // The managed thread id running the current outermost call (0 when not recorded: see CallGateState.Holder), and
+    // that call (for deadlock messages).
+    private int _holder
+    {
+        get => _gate.Holder;
+        set => _gate.Holder = value;
+    }
+
+    /// <summary>
+    /// The thread holding the instance, for deadlock detection and messages: the one the gate recorded, else the one
+    /// inside a host import of the running call (the fast path records none), else 0.
+    /// </summary>
+    private int HolderThread => _holder is not 0 and var h ? h : _state is { ImportDepth: > 0 } s ? s.ImportThread : 0;
+
+    /// <summary>How many calls are running on the holding thread (for tests).</summary>
+    internal int CallDepth => _depth;
+
+    private FunctionInvoker? _currentCall
+    {
+        get => _gate.CurrentCall;
+        set => _gate.CurrentCall = value;
+    }
 
     /// <summary>True on the thread running this instance's call (or the helper thread running it for that thread).</summary>
     private bool OnCallThread => _lock.IsHeldByCurrentThread || _actingFor == this;

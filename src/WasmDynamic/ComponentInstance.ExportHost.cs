@@ -28,6 +28,8 @@ public sealed partial class ComponentInstance : IExportHost
 
     nuint IExportHost.StackNeeded => StackNeeded;
 
+    CallGateState IExportHost.Gate => _gate;
+
     void IExportHost.AcquireEpochTicker() => Component.Runtime.AcquireEpochTicker();
 
     void IExportHost.ReleaseEpochTicker() => Component.Runtime.ReleaseEpochTicker();

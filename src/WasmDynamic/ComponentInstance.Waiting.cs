@@ -59,7 +59,7 @@ public sealed partial class ComponentInstance
                         var holding = _currentCall;
                         var import = state.CurrentImport;
                         throw new ComponentDeadlockException(
-                            $"The call '{call}' ({signature}) on thread {me} waited {_options.HostImportWaitTimeout!.Value.TotalMilliseconds:0.###} ms for component instance '{Component.Name}', held all that time by the call '{holding?.QualifiedName ?? "(unknown)"}' ({holding?.Function.Signature ?? "?"}) on thread {_holder}, which is inside the host import '{import?.QualifiedName ?? "(unknown)"}' ({import?.Function.Signature ?? "?"}). If that import waits for this call, neither would ever return, so this call was refused. Do not block a host import on another thread's call into the same instance; raise InstanceOptions.HostImportWaitTimeout if the import is legitimately that slow.",
+                            $"The call '{call}' ({signature}) on thread {me} waited {_options.HostImportWaitTimeout!.Value.TotalMilliseconds:0.###} ms for component instance '{Component.Name}', held all that time by the call '{holding?.QualifiedName ?? "(unknown)"}' ({holding?.Function.Signature ?? "?"}) on thread {HolderThread}, which is inside the host import '{import?.QualifiedName ?? "(unknown)"}' ({import?.Function.Signature ?? "?"}). If that import waits for this call, neither would ever return, so this call was refused. Do not block a host import on another thread's call into the same instance; raise InstanceOptions.HostImportWaitTimeout if the import is legitimately that slow.",
                             call,
                             holding?.QualifiedName ?? "(unknown)");
                     }
@@ -110,7 +110,7 @@ public sealed partial class ComponentInstance
         var instance = this;
         for (var i = 0; i < 64; i++)
         {
-            var holder = instance._holder;
+            var holder = instance.HolderThread;
             var call = instance._currentCall;
             if (holder == 0 || call is null)
             {

@@ -20,7 +20,10 @@ namespace WasmDynamic;
 public sealed partial class ComponentInstance : IDisposable
 {
     private readonly InstanceOptions _options;
-    private readonly Lock _lock = new();
+
+    // The gate's state its invokers use directly on the fast path (Exports/CallGateState.cs); the instance reaches it
+    // through these members.
+    private readonly CallGateState _gate = new();
     private readonly ExportBindings _exports;
     private ComponentProxy? _rootExports;
     private readonly InterruptState _interrupt = new();
@@ -36,10 +39,23 @@ public sealed partial class ComponentInstance : IDisposable
     private StoreHandle _store = null!;
     private StoreState _state = null!;
     private ComponentInstanceNative _native;
-    private int _depth;
     private bool _armed;
-    private Exception? _poison;
-    private volatile bool _disposed;
+
+    private Lock _lock => _gate.Lock;
+
+    private ref int _depth => ref _gate.Depth;
+
+    private Exception? _poison
+    {
+        get => _gate.Poison;
+        set => _gate.Poison = value;
+    }
+
+    private bool _disposed
+    {
+        get => _gate.Disposed;
+        set => _gate.Disposed = value;
+    }
 
     [System.Diagnostics.CodeAnalysis.RequiresUnreferencedCode(Trimming.Reflection)]
     [System.Diagnostics.CodeAnalysis.RequiresDynamicCode(Trimming.Emit)]
@@ -66,6 +82,7 @@ public sealed partial class ComponentInstance : IDisposable
         _interrupt.InstanceToken = options.CancellationToken;
         _timeoutTicks = options.CallTimeoutTicks;
         _interruptsConfigured = _timeoutTicks is not null || options.CancellationToken.CanBeCanceled;
+        _gate.SlowOnly = _interruptsConfigured || _fuelPerCall != 0;
         try
         {
             if (_interruptsConfigured)

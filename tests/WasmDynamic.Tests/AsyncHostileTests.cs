@@ -626,7 +626,7 @@ public sealed class AsyncHostileTests : IDisposable
 
         (await instance.InvokeAsync("add", 1u, 2u)).Should().Be(3u, "the refused calls left the instance free");
         const System.Reflection.BindingFlags Private = System.Reflection.BindingFlags.NonPublic | System.Reflection.BindingFlags.Instance;
-        typeof(ComponentInstance).GetField("_depth", Private)!.GetValue(instance).Should().Be(0, "no refused call is counted as running");
+        instance.CallDepth.Should().Be(0, "no refused call is counted as running");
         instance.Dispose();
         typeof(ComponentInstance).GetField("_freed", Private)!.GetValue(instance).Should().Be(true, "Dispose freed the store (it did not while a refused call was counted)");
     }

@@ -51,6 +51,9 @@ internal sealed class CancellationScope : IDisposable
     /// <summary>True when some scope is open in this flow (a process-wide count first, so calls without one skip the AsyncLocal).</summary>
     public static bool Any => Volatile.Read(ref _active) != 0 && Innermost.Value is not null;
 
+    /// <summary>True when some scope is open in the process (any flow): the fast call path then leaves the call to the full gate.</summary>
+    public static bool AnyOpen => Volatile.Read(ref _active) != 0;
+
     public void Dispose()
     {
         if (_disposed)

@@ -13,7 +13,7 @@ namespace WasmDynamic.Exports;
 /// </summary>
 [System.Diagnostics.CodeAnalysis.RequiresUnreferencedCode(Trimming.Reflection)]
 [System.Diagnostics.CodeAnalysis.RequiresDynamicCode(Trimming.Emit)]
-internal sealed unsafe class FunctionInvoker : ExportCall, IDisposable
+internal sealed unsafe partial class FunctionInvoker : ExportCall, IDisposable
 {
     private readonly IExportHost _owner;
     private readonly ComponentFunc* _func;
@@ -55,6 +55,7 @@ internal sealed unsafe class FunctionInvoker : ExportCall, IDisposable
         _resultOwnsMemory = function.Result is not (null or WitPrimitive { PrimitiveKind: not WitTypeKind.String });
         _context = owner.ArgumentContext;
         _stackNeeded = owner.StackNeeded;
+        _gate = owner.Gate;
         _func = (ComponentFunc*)NativeMemory.AllocZeroed((nuint)sizeof(ComponentFunc));
         _args = (Val*)NativeMemory.AllocZeroed((nuint)Math.Max(_argCount, 1) * Val.Size);
         Bulk = owner.BulkTwin(interfaceName, function.Name);
@@ -104,7 +105,7 @@ internal sealed unsafe class FunctionInvoker : ExportCall, IDisposable
     public string? InterfaceName { get; }
 
     /// <summary>Forgets the function of a store that is going away; the next call looks it up in the new store.</summary>
-    public void Unbind() => _resolved = _twinResolved = false;
+    public void Unbind() => _resolved = _twinResolved = _fast = false;
 
     // The twin is looked up on the first call that takes it (calls below the threshold never do).
     private bool _twinResolved;
@@ -117,7 +118,15 @@ internal sealed unsafe class FunctionInvoker : ExportCall, IDisposable
     /// <summary>Enters the instance and returns the argument slots.</summary>
     public override Val* Begin()
     {
-        _owner.EnterCall(this);
+        if (_fast && _gate.TryEnter(this))
+        {
+            _fastEntered = true;
+        }
+        else
+        {
+            _owner.EnterCall(this);
+        }
+
         if (!_resolved)
         {
             try
@@ -183,6 +192,12 @@ internal sealed unsafe class FunctionInvoker : ExportCall, IDisposable
     /// </summary>
     public override void CallScalars(Val* args, Val* result)
     {
+        if (_fast && _gate.TryEnter(this))
+        {
+            CallScalarsFast(args, result);
+            return;
+        }
+
         _owner.EnterCall(this);
         try
         {
@@ -258,6 +273,7 @@ internal sealed unsafe class FunctionInvoker : ExportCall, IDisposable
             _storeContext = _owner.Context;
             _ownerIsAsync = _owner.IsAsync;
             _resolved = true;
+            _fast = !_ownerIsAsync;
         }
     }
 
@@ -304,6 +320,16 @@ internal sealed unsafe class FunctionInvoker : ExportCall, IDisposable
         if (Bulk is not null)
         {
             _context.MarkBulkSlots(null, 0);
+        }
+
+        if (_fastEntered)
+        {
+            _fastEntered = false;
+            _context.Reset();
+            if (_gate.TryExit())
+            {
+                return;
+            }
         }
 
         _owner.ExitCall();

@@ -39,6 +39,9 @@ internal interface IExportHost
     /// <summary>The native stack a call needs; less than this left runs the call on a big stack.</summary>
     nuint StackNeeded { get; }
 
+    /// <summary>The gate state the invoker's fast path enters and leaves directly (see <see cref="CallGateState"/>).</summary>
+    CallGateState Gate { get; }
+
     /// <summary>Keeps the runtime's epoch ticker running (a cancellation scope needs it).</summary>
     void AcquireEpochTicker();
 

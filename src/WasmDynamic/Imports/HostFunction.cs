@@ -33,6 +33,9 @@ internal sealed unsafe class HostFunction
 
     public WitFunction Function { get; }
 
+    /// <summary>This function's slot in its store's imports (index + 1), set when the store takes them.</summary>
+    public int Slot { get; set; }
+
     public string QualifiedName { get; }
 
     /// <summary>True when the host member returns a task (the instance must be linked for async calls).</summary>
@@ -98,8 +101,11 @@ internal sealed unsafe class HostFunction
     private nint Invoke(Val* args, nuint argCount, Val* results, nuint resultCount)
     {
         var cx = _state.ResultContext;
-        var outer = _state.CurrentImport;
-        _state.CurrentImport = this;
+        var outer = _state.CurrentImportSlot;
+
+        // The fast call path does not read the thread id: a thread can wait for another instance only from here.
+        _state.ImportThread = Environment.CurrentManagedThreadId;
+        _state.CurrentImportSlot = Slot;
         _state.ImportCalls++;
         _state.ImportDepth++;
         try
@@ -132,7 +138,7 @@ internal sealed unsafe class HostFunction
         finally
         {
             _state.ImportDepth--;
-            _state.CurrentImport = outer;
+            _state.CurrentImportSlot = outer;
             cx.Arena.Reset();
         }
     }

@@ -22,7 +22,21 @@ internal sealed class StoreState : IDisposable, IResourceSite, IHostExceptionSin
     public MarshalContext ResultContext { get; }
 
     /// <summary>This store's host functions, in import-plan order: the index a linker callback's <c>env</c> holds.</summary>
-    public HostFunction[] Imports { get; set; } = [];
+    public HostFunction[] Imports
+    {
+        get => _imports;
+        set
+        {
+            for (var i = 0; i < value.Length; i++)
+            {
+                value[i].Slot = i + 1;
+            }
+
+            _imports = value;
+        }
+    }
+
+    private HostFunction[] _imports = [];
 
     /// <summary>The state of the store behind <paramref name="context"/>: its data is a GCHandle to it.</summary>
     public static StoreState Of(nint context) => CallbackBridge.Target<StoreState>(WasmtimeApi.wasmtime_context_get_data(context));
@@ -45,11 +59,28 @@ internal sealed class StoreState : IDisposable, IResourceSite, IHostExceptionSin
     /// <summary>How many host imports of this store are running now (nested imports count each).</summary>
     public volatile int ImportDepth;
 
+    /// <summary>
+    /// The managed thread id that entered the latest host import: while <see cref="ImportDepth"/> is above 0, the
+    /// thread holding the instance (the fast call path does not record it; a thread can only wait for another
+    /// instance from inside an import).
+    /// </summary>
+    public volatile int ImportThread;
+
     /// <summary>How many host imports have started; a waiter that sees it unchanged knows the same import still runs.</summary>
     public long ImportCalls;
 
     /// <summary>The innermost running host import, for deadlock messages.</summary>
-    public volatile HostFunction? CurrentImport;
+    public HostFunction? CurrentImport
+    {
+        get => CurrentImportSlot is > 0 and var slot && slot <= _imports.Length ? _imports[slot - 1] : null;
+        set => CurrentImportSlot = value?.Slot ?? 0;
+    }
+
+    /// <summary>
+    /// The innermost running host import as its slot in <see cref="Imports"/> (index + 1; 0: none): an int, so the
+    /// synchronous import path records it without a reference store.
+    /// </summary>
+    public volatile int CurrentImportSlot;
 
     public void Capture(Exception exception, string where)
     {

@@ -16,6 +16,10 @@ internal sealed unsafe class NativeArena : IDisposable
     private int _current = -1;
     private nuint _offset;
 
+    // True when the chunks are as the last full reset left them (none added since): a call that used only the first
+    // chunk then resets by rewinding the offset.
+    private bool _settled;
+
     public void* Alloc(nuint size)
     {
         size = (size + 15) & ~(nuint)15;
@@ -44,6 +48,7 @@ internal sealed unsafe class NativeArena : IDisposable
         var chunkSize = Math.Max((nuint)ChunkSize, size);
         var ptr = (nint)NativeMemory.Alloc(chunkSize);
         _chunks.Add((ptr, chunkSize));
+        _settled = false;
         _current = _chunks.Count - 1;
         _offset = size;
         return (void*)ptr;
@@ -57,14 +62,21 @@ internal sealed unsafe class NativeArena : IDisposable
     }
 
     /// <summary>Forgets everything allocated since the last reset; large chunks beyond one of up to 1 MiB are freed.</summary>
+    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
     public void Reset()
     {
-        // Most calls (scalars) never touch the arena.
-        if (_current <= 0 && _offset == 0)
+        // Most calls (scalars) never touch the arena; most others use only the first chunk of a settled arena.
+        if (_current <= 0 && (_offset == 0 || _settled))
         {
+            _offset = 0;
             return;
         }
 
+        ResetChunks();
+    }
+
+    private void ResetChunks()
+    {
         if (_chunks.Count > 4)
         {
             for (var i = _chunks.Count - 1; i >= 4; i--)
@@ -98,6 +110,7 @@ internal sealed unsafe class NativeArena : IDisposable
 
         _current = _chunks.Count > 0 ? 0 : -1;
         _offset = 0;
+        _settled = true;
     }
 
     public void Dispose()
@@ -109,5 +122,6 @@ internal sealed unsafe class NativeArena : IDisposable
 
         _chunks.Clear();
         _current = -1;
+        _settled = false;
     }
 }

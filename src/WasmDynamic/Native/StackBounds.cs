@@ -16,6 +16,7 @@ internal static unsafe partial class StackBounds
     private static nuint _low;
 
     /// <summary>True when the current thread has at least <paramref name="needed"/> bytes of stack left.</summary>
+    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
     public static bool HasRoom(nuint needed)
     {
         byte probe;

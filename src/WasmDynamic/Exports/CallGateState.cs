@@ -1,0 +1,85 @@
+using System.Runtime.CompilerServices;
+
+namespace WasmDynamic.Exports;
+
+/// <summary>
+/// The state of an instance's call gate that its invokers read and write directly, so the uncontended synchronous
+/// call (<see cref="FunctionInvoker"/>'s fast path) makes no interface call into the instance: the lock, the call depth,
+/// poison and disposal, and the holder recorded for deadlock messages. The instance owns it and runs every other rule
+/// (waiting, re-entrance, recreation after a trap, disposal during a call, arming) in its own gate; the fast path only
+/// ever takes an idle, healthy instance that needs nothing armed, and hands everything else to that gate.
+/// </summary>
+internal sealed class CallGateState
+{
+    /// <summary>The instance's lock (reentrant: a host import of the holder that calls back is refused by depth).</summary>
+    public readonly Lock Lock = new();
+
+    /// <summary>How many calls of the instance are running on the holding thread (more than one only to be refused).</summary>
+    public int Depth;
+
+    /// <summary>The failure that poisoned the instance, or null.</summary>
+    public Exception? Poison;
+
+    /// <summary>Set once by Dispose; a call running then frees the instance when it leaves.</summary>
+    public volatile bool Disposed;
+
+    /// <summary>
+    /// True when every call needs the full gate: a call timeout or instance token (armed per call) or fuel per call
+    /// (set per call). Fixed at construction.
+    /// </summary>
+    public bool SlowOnly;
+
+    /// <summary>
+    /// The managed thread id of the thread running the instance's call, for deadlock detection; 0 when unknown. The
+    /// fast path does not read the thread id: a thread can only wait for another instance while it holds this one from
+    /// inside a host import, so the import records it (and the full gate, the async gate and the big-stack helper do).
+    /// </summary>
+    public volatile int Holder;
+
+    /// <summary>The running outermost call (for deadlock messages), or null.</summary>
+    public volatile FunctionInvoker? CurrentCall;
+
+    /// <summary>
+    /// Enters an idle, healthy instance that needs nothing armed, for <paramref name="call"/>: one lock attempt and a
+    /// few field reads; false (nothing entered) when the full gate must decide.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public bool TryEnter(FunctionInvoker call)
+    {
+        if (!Lock.TryEnter())
+        {
+            return false;
+        }
+
+        // Depth > 0: the holder's own host import calls back (the lock is reentrant); the full gate refuses it.
+        // An open cancellation scope anywhere: the full gate reads this flow's token.
+        if (Depth != 0 || Poison is not null || Disposed || SlowOnly || CancellationScope.AnyOpen)
+        {
+            Lock.Exit();
+            return false;
+        }
+
+        Depth = 1;
+        CurrentCall = call;
+        return true;
+    }
+
+    /// <summary>
+    /// Leaves a call entered with <see cref="TryEnter"/>; false when the instance was disposed during the call (then
+    /// nothing is left: the caller leaves through the full gate, which frees the instance).
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public bool TryExit()
+    {
+        if (Disposed)
+        {
+            return false;
+        }
+
+        Depth = 0;
+        CurrentCall = null;
+        Holder = 0;
+        Lock.Exit();
+        return true;
+    }
+}
