@@ -5,7 +5,9 @@ using WasmDynamic.Wit.Binary;
 namespace WasmDynamic.BulkAdapter;
 
 /// <summary>
-/// Builds the wrapper component: the original component nested unchanged, instantiated with the wrapper's imports
+/// Builds the wrapper component in one of two forms. The flat form (WrapperGenerator.Flat.cs), wherever every bulk
+/// function's <c>canon lift</c> is found at the original's root: the original's sections unchanged, then the twins
+/// lifted beside them. Otherwise the nested form described here: the original component nested unchanged, instantiated with the wrapper's imports
 /// (the original's own import sections, copied), its exports re-exported under the same names, and for each function
 /// of the <see cref="BulkPlan"/> a hidden root export whose number lists travel as <see cref="Marshalling.Base128"/> strings. A small
 /// core module decodes them into its own memory and calls the original function through <c>canon lower</c>, so
@@ -240,51 +242,13 @@ internal static unsafe partial class WrapperGenerator
             }
         });
 
-        // The twins: the original signature with each list<u8> written as string.
-        var types = new uint[plan.Functions.Count];
-        w.Section(7, types.Length, e =>
+        // The twins: the original signature with each number list written as string.
+        WriteTwinExports(w, plan, Next, (e, k) =>
         {
-            for (var k = 0; k < types.Length; k++)
-            {
-                var f = plan.Functions[k].Function;
-                e.Byte(0x40).U32((uint)f.Parameters.Count);
-                foreach (var p in f.Parameters)
-                {
-                    e.Name(p.Name).Byte(Primitive(p.Type));
-                }
-
-                if (f.Result is { } r)
-                {
-                    e.Byte(0x00).Byte(Primitive(r));
-                }
-                else
-                {
-                    e.Byte(0x01).Byte(0x00);
-                }
-
-                types[k] = Next(Sort.Type);
-            }
-        });
-        var lifted = new uint[plan.Functions.Count];
-        w.Section(8, lifted.Length, e =>
-        {
-            for (var k = 0; k < lifted.Length; k++)
-            {
-                var r = plan.Functions[k].Function.Result;
-                var pr = r is null ? 0 : BulkPlan.FlatCount(r) == 2 ? 1 : Array.IndexOf(PostReturns, "pr-" + BulkPlan.CoreType(r));
-                e.Byte(0x00).Byte(0x00).U32(entries[k]);
-                Options(e, memory, realloc, postReturn[pr]);
-                e.U32(types[k]);
-                lifted[k] = Next(Sort.Func);
-            }
-        });
-        w.Section(11, lifted.Length, e =>
-        {
-            for (var k = 0; k < lifted.Length; k++)
-            {
-                e.ExternName(plan.Functions[k].HiddenName).Sort(Sort.Func).U32(lifted[k]).Byte(0x00);
-                Next(Sort.Func);
-            }
+            var r = plan.Functions[k].Function.Result;
+            var pr = r is null ? 0 : BulkPlan.FlatCount(r) == 2 ? 1 : Array.IndexOf(PostReturns, "pr-" + BulkPlan.CoreType(r));
+            e.Byte(0x00).Byte(0x00).U32(entries[k]);
+            Options(e, memory, realloc, postReturn[pr]);
         });
         return w.ToArray();
     }
