@@ -262,6 +262,51 @@ public class LifecycleTests
     }
 
     [Fact]
+    public void The_HostImportWaitTimeout_message_names_the_thread_of_a_holding_call_that_entered_through_the_fast_path()
+    {
+        // run() takes no arguments and the instance arms nothing, so from its second call on (the first resolves the
+        // function through the full gate) the holding call enters through the invoker's fast path, which records no
+        // thread id; the host import records it, and the waiter's message must name it.
+        ComponentInstance? instance = null;
+        Exception? refused = null;
+        var holderThread = 0;
+        var warm = false;
+        instance = Instantiate(
+            () =>
+            {
+                if (!warm)
+                {
+                    warm = true;
+                    return 0;
+                }
+
+                holderThread = Environment.CurrentManagedThreadId;
+                var other = Task.Run(() => instance!.GetInterface<ILifecycle>("").Add(1, 2));
+                try
+                {
+                    return other.GetAwaiter().GetResult();
+                }
+                catch (ComponentDeadlockException e)
+                {
+                    refused = e;
+                    return 100;
+                }
+            },
+            new InstanceOptions { HostImportWaitTimeout = TimeSpan.FromMilliseconds(200) });
+        using (instance)
+        {
+            instance.GetInterface<ILifecycle>("").Run().Should().Be(1u, "the first call resolves run()");
+            var run = Task.Factory.StartNew(() => instance.GetInterface<ILifecycle>("").Run(), TaskCreationOptions.LongRunning);
+            run.Wait(TimeSpan.FromSeconds(10)).Should().BeTrue("the waiting call gives up instead of deadlocking");
+            run.Result.Should().Be(101);
+            holderThread.Should().NotBe(0);
+            refused.Should().BeOfType<ComponentDeadlockException>().Which.Message.Should()
+                .Contain($"'run' (run: func() -> u32) on thread {holderThread}, which is inside the host import 'poke'");
+            instance.GetInterface<ILifecycle>("").Add(2, 3).Should().Be(5u, "the instance is free again after the refused wait");
+        }
+    }
+
+    [Fact]
     public void Waiting_for_an_instance_whose_call_runs_guest_code_is_not_bounded_by_HostImportWaitTimeout()
     {
         using var cts = new CancellationTokenSource();
