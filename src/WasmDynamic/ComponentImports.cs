@@ -162,12 +162,32 @@ public sealed class ComponentImports
         var result = new ComponentImports();
         foreach (var p in type.GetProperties(System.Reflection.BindingFlags.Public | System.Reflection.BindingFlags.Instance))
         {
-            if (p.GetIndexParameters().Length == 0 && Imports.HostProperty.Read(p, imports, p.Name) is { } value)
+            if (p.GetIndexParameters().Length == 0 && ReadHostProperty(p, imports, p.Name) is { } value)
             {
                 result._entries.Add((p.Name, value));
             }
         }
 
         return result;
+    }
+
+    /// <summary>
+    /// The value of <paramref name="property"/> of the host object <paramref name="target"/>, read for the import
+    /// <paramref name="import"/>; a getter that throws becomes a <see cref="ComponentBindingException"/> naming both.
+    /// </summary>
+    /// <exception cref="ComponentBindingException">The getter threw (its exception is the inner exception).</exception>
+    internal static object? ReadHostProperty(System.Reflection.PropertyInfo property, object target, string import)
+    {
+        try
+        {
+            return property.GetValue(target);
+        }
+        catch (System.Reflection.TargetInvocationException e) when (e.InnerException is { } inner)
+        {
+            throw new ComponentBindingException(
+                $"Reading property '{property.Name}' of {target.GetType().Name} for the import '{import}' threw {inner.GetType().Name}: {inner.Message} WasmDynamic reads the public properties of a host object to find its imports: make the getter return a value (null for an import not provided), or give the imports one by one with ComponentImports.Add.",
+                [],
+                inner);
+        }
     }
 }

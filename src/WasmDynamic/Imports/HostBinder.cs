@@ -252,7 +252,7 @@ internal static partial class HostBinder
             {
                 // A property holding a delegate (anonymous objects: new { Log = (Action<byte, string>)(...) }).
                 var prop = type.GetProperties().FirstOrDefault(p => typeof(Delegate).IsAssignableFrom(p.PropertyType) && Naming.Matches(p.Name, f.ShortName));
-                if (prop is not null && HostProperty.Read(prop, entry.Implementation, qualified) is Delegate del)
+                if (prop is not null && ComponentImports.ReadHostProperty(prop, entry.Implementation, qualified) is Delegate del)
                 {
                     BindMethod(instance, (entry.Index, del), f, qualified, prop);
                     return;

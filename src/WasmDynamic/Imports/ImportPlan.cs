@@ -18,7 +18,7 @@ internal sealed record TargetSource(int Entry, PropertyInfo? Property, Func<Dele
 
         if (Property is not null)
         {
-            target = HostProperty.Read(Property, target, imports.Entries[Entry].Name);
+            target = ComponentImports.ReadHostProperty(Property, target, imports.Entries[Entry].Name);
         }
 
         return Wrap is null ? target : Wrap((Delegate)target!);
@@ -77,7 +77,7 @@ internal sealed class ImportShape : IEquatable<ImportShape>
                     parts.Add(type);
                     foreach (var p in type.GetProperties().Where(p => typeof(Delegate).IsAssignableFrom(p.PropertyType) && p.GetIndexParameters().Length == 0))
                     {
-                        var value = HostProperty.Read(p, implementation, name) as Delegate;
+                        var value = ComponentImports.ReadHostProperty(p, implementation, name) as Delegate;
                         parts.Add(value?.GetType());
                         parts.Add(value?.Method);
                     }
