@@ -1,0 +1,91 @@
+using BenchmarkDotNet.Attributes;
+
+namespace WasmDynamic.Benchmarks.Hot;
+
+/// <summary>bulk/arena.wat, typed (the user's <c>byte[]</c>).</summary>
+public interface IArena
+{
+    uint Sum(byte[] x);
+
+    byte[] Echo(byte[] x);
+}
+
+/// <summary>
+/// The bulk-bytes adapter against today's typed path on bulk/arena.wat: the same <c>sum</c> byte loop and in-place
+/// <c>echo</c> as strings.wat, but with a guest allocator that frees each call's arguments in its post-return (as real
+/// guests do), so steady-state calls do not grow memory and fault fresh pages in. <c>Plain</c> (the baseline) is the
+/// typed call with <see cref="ComponentRuntimeOptions.BulkByteAdapter"/> off; <c>Adapter</c> with it on.
+/// </summary>
+public abstract class ArenaBytesBenchmarks
+{
+    private static readonly ComponentRuntime PlainRuntime = new(new ComponentRuntimeOptions { BulkByteAdapter = false });
+    private static readonly ComponentRuntime BulkRuntime = new(new ComponentRuntimeOptions { BulkByteAdapter = true });
+    private static WasmComponent? _plainComponent;
+    private static WasmComponent? _bulkComponent;
+
+    private ComponentInstance _plainInstance = null!;
+    private ComponentInstance _bulkInstance = null!;
+
+    [Params(16, 64 * 1024, 1024 * 1024)]
+    public int Size { get; set; }
+
+    protected byte[] Data { get; private set; } = [];
+
+    protected IArena PlainProxy { get; private set; } = null!;
+
+    protected IArena AdapterProxy { get; private set; } = null!;
+
+    [GlobalSetup]
+    public void Verify()
+    {
+        Data = new byte[Size];
+        new Random(Size).NextBytes(Data);
+        Setup();
+        var sum = (uint)Data.Sum(b => b);
+        Shared.Check(PlainProxy.Sum(Data) == sum && AdapterProxy.Sum(Data) == sum, "arena sum");
+        Shared.Check(PlainProxy.Echo(Data).AsSpan().SequenceEqual(Data) && AdapterProxy.Echo(Data).AsSpan().SequenceEqual(Data), "arena echo");
+        Cleanup();
+    }
+
+    [IterationSetup]
+    public void Setup()
+    {
+        _plainComponent ??= PlainRuntime.Load(Shared.FixturePath("arena.wat"));
+        _bulkComponent ??= BulkRuntime.Load(Shared.FixturePath("arena.wat"));
+        _plainInstance = _plainComponent.Instantiate();
+        _bulkInstance = _bulkComponent.Instantiate();
+        PlainProxy = _plainInstance.GetInterface<IArena>("");
+        AdapterProxy = _bulkInstance.GetInterface<IArena>("");
+    }
+
+    [IterationCleanup]
+    public void Cleanup()
+    {
+        _plainInstance.Dispose();
+        _bulkInstance.Dispose();
+    }
+}
+
+/// <summary><c>sum: func(x: list&lt;u8&gt;) -> u32</c>, freeing guest.</summary>
+[MemoryDiagnoser]
+[InvocationCount(16)]
+public class ArenaSumBenchmarks : ArenaBytesBenchmarks
+{
+    [Benchmark(Baseline = true)]
+    public uint Plain() => PlainProxy.Sum(Data);
+
+    [Benchmark]
+    public uint Adapter() => AdapterProxy.Sum(Data);
+}
+
+/// <summary><c>echo: func(x: list&lt;u8&gt;) -> list&lt;u8&gt;</c>, freeing guest.</summary>
+[MemoryDiagnoser]
+[InvocationCount(16)]
+public class ArenaEchoBenchmarks : ArenaBytesBenchmarks
+{
+    [Benchmark(Baseline = true)]
+    public byte[] Plain() => PlainProxy.Echo(Data);
+
+    [Benchmark]
+    public byte[] Adapter() => AdapterProxy.Echo(Data);
+}
