@@ -155,4 +155,18 @@ public sealed class ResourceMoveTests
         (await counters.MergeAsync(a, b)).Get().Should().Be(301u);
         instance.GetInterface<IDrops>("").Drops().Should().Be(4u);
     }
+
+    [Fact]
+    public void One_handle_borrowed_many_times_in_a_list_argument_is_passed_each_time()
+    {
+        using var component = Runtime.Load(Fixture("resource-containers.wat"));
+        using var instance = component.Instantiate();
+        var boxes = instance.GetInterface<IBoxes>();
+        var counter = boxes.CreateCounter(3);
+        var others = boxes.MakeMany(40);
+
+        // 100 borrows of one handle (past the count from which earlier handles are looked up, not scanned), among 40 others.
+        boxes.Sum(Enumerable.Repeat(counter, 100).Concat(others).ToList()).Should().Be(300u + 780u);
+        counter.Get().Should().Be(3u);
+    }
 }

@@ -85,16 +85,53 @@ internal sealed unsafe class MarshalContext : IDisposable
     /// <exception cref="ComponentArgumentException">The handle is already in this call where one of the two uses takes ownership.</exception>
     public void AddHandle(IArgumentHandle handle, nint any, bool move, Val* slot, string resourceName, string where)
     {
-        foreach (var earlier in _handles)
+        var clash = -1;
+        if (_handles.Count < IndexFrom)
         {
-            if (earlier.Handle == handle && (move || earlier.Move))
+            for (var i = 0; i < _handles.Count && clash < 0; i++)
             {
-                var first = ParameterOf(earlier.Slot) is { } name ? $"as '{name}'" : "earlier";
-                throw new ComponentArgumentException($"The same {resourceName} resource is already passed {first} in this call, and an own<{resourceName}> moves it into the component, which can take a resource only once and not while it is borrowed in the same call. Pass a different {resourceName} to each parameter");
+                clash = _handles[i].Handle == handle && (move || _handles[i].Move) ? i : -1;
             }
         }
+        else
+        {
+            // Many handles (a list of resources): one lookup each instead of a scan.
+            if (_byHandle.Count == 0)
+            {
+                for (var i = 0; i < _handles.Count; i++)
+                {
+                    Index(_handles[i], i);
+                }
+            }
 
-        _handles.Add(new LoweredHandle(handle, any, move, (nint)slot, where));
+            clash = _byHandle.TryGetValue(handle, out var seen) && (move || _handles[seen].Move) ? seen : -1;
+        }
+
+        if (clash >= 0)
+        {
+            var first = ParameterOf(_handles[clash].Slot) is { } name ? $"as '{name}'" : "earlier";
+            throw new ComponentArgumentException($"The same {resourceName} resource is already passed {first} in this call, and an own<{resourceName}> moves it into the component, which can take a resource only once and not while it is borrowed in the same call. Pass a different {resourceName} to each parameter");
+        }
+
+        var lowered = new LoweredHandle(handle, any, move, (nint)slot, where);
+        _handles.Add(lowered);
+        if (_byHandle.Count != 0)
+        {
+            Index(lowered, _handles.Count - 1);
+        }
+    }
+
+    // From this many handles in one call, AddHandle looks earlier ones up in _byHandle (an own entry wins).
+    private const int IndexFrom = 16;
+
+    private readonly Dictionary<IArgumentHandle, int> _byHandle = new(ReferenceEqualityComparer.Instance);
+
+    private void Index(LoweredHandle lowered, int index)
+    {
+        if (lowered.Move || !_byHandle.ContainsKey(lowered.Handle))
+        {
+            _byHandle[lowered.Handle] = index;
+        }
     }
 
     /// <summary>
@@ -114,7 +151,7 @@ internal sealed unsafe class MarshalContext : IDisposable
         {
             if (!lowered.Handle.Holds(lowered.Any))
             {
-                _handles.Clear();
+                ForgetHandles();
                 throw lowered.Handle.Released(lowered.Where);
             }
         }
@@ -128,7 +165,16 @@ internal sealed unsafe class MarshalContext : IDisposable
             }
         }
 
+        ForgetHandles();
+    }
+
+    private void ForgetHandles()
+    {
         _handles.Clear();
+        if (_byHandle.Count != 0)
+        {
+            _byHandle.Clear();
+        }
     }
 
     private string? ParameterOf(nint slot)
@@ -149,7 +195,7 @@ internal sealed unsafe class MarshalContext : IDisposable
         Arena.Reset();
         if (_handles.Count != 0)
         {
-            _handles.Clear();
+            ForgetHandles();
         }
 
         if (_deleteAfterCall.Count == 0)
