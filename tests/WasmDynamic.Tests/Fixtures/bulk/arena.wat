@@ -70,10 +70,10 @@
 
   (func $sum (param "x" (list u8)) (result u32)
     (canon lift (core func $i "sum")
-      (memory $mem) (realloc $realloc) (post-return (func $i "reset"))))
+      (memory $mem) (realloc $realloc) (post-return (core func $i "reset"))))
   (func $echo (param "x" (list u8)) (result (list u8))
     (canon lift (core func $i "echo")
-      (memory $mem) (realloc $realloc) (post-return (func $i "reset"))))
+      (memory $mem) (realloc $realloc) (post-return (core func $i "reset"))))
 
   (export "sum" (func $sum))
   (export "echo" (func $echo))
