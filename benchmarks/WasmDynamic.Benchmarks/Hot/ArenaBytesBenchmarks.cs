@@ -14,26 +14,16 @@ public interface IArena
 /// The bulk-bytes adapter against today's typed path on bulk/arena.wat: the same <c>sum</c> byte loop and in-place
 /// <c>echo</c> as strings.wat, but with a guest allocator that frees each call's arguments in its post-return (as real
 /// guests do), so steady-state calls do not grow memory and fault fresh pages in. <c>Plain</c> (the baseline) is the
-/// typed call with <see cref="ComponentRuntimeOptions.BulkByteAdapter"/> off; <c>Adapter</c> with it on.
+/// typed call with the bulk adapter off; <c>Adapter</c> with it on (<see cref="AdapterPairBenchmarks{TProxy}"/>).
 /// </summary>
-public abstract class ArenaBytesBenchmarks
+public abstract class ArenaBytesBenchmarks : AdapterPairBenchmarks<IArena>
 {
-    private static readonly ComponentRuntime PlainRuntime = new(new ComponentRuntimeOptions { BulkByteAdapter = false });
-    private static readonly ComponentRuntime BulkRuntime = new(new ComponentRuntimeOptions { BulkByteAdapter = true });
-    private static WasmComponent? _plainComponent;
-    private static WasmComponent? _bulkComponent;
-
-    private ComponentInstance _plainInstance = null!;
-    private ComponentInstance _bulkInstance = null!;
+    protected override string Fixture => "arena.wat";
 
     [Params(16, 64 * 1024, 1024 * 1024)]
     public int Size { get; set; }
 
     protected byte[] Data { get; private set; } = [];
-
-    protected IArena PlainProxy { get; private set; } = null!;
-
-    protected IArena AdapterProxy { get; private set; } = null!;
 
     [GlobalSetup]
     public void Verify()
@@ -45,24 +35,6 @@ public abstract class ArenaBytesBenchmarks
         Shared.Check(PlainProxy.Sum(Data) == sum && AdapterProxy.Sum(Data) == sum, "arena sum");
         Shared.Check(PlainProxy.Echo(Data).AsSpan().SequenceEqual(Data) && AdapterProxy.Echo(Data).AsSpan().SequenceEqual(Data), "arena echo");
         Cleanup();
-    }
-
-    [IterationSetup]
-    public void Setup()
-    {
-        _plainComponent ??= PlainRuntime.Load(Shared.FixturePath("arena.wat"));
-        _bulkComponent ??= BulkRuntime.Load(Shared.FixturePath("arena.wat"));
-        _plainInstance = _plainComponent.Instantiate();
-        _bulkInstance = _bulkComponent.Instantiate();
-        PlainProxy = _plainInstance.GetInterface<IArena>("");
-        AdapterProxy = _bulkInstance.GetInterface<IArena>("");
-    }
-
-    [IterationCleanup]
-    public void Cleanup()
-    {
-        _plainInstance.Dispose();
-        _bulkInstance.Dispose();
     }
 }
 

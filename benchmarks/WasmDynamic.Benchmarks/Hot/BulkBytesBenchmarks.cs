@@ -15,22 +15,14 @@ public interface IBulkStrings
 /// strings.wat: <c>Plain</c> is the typed call of the component as it is (one 32-byte native value per byte), the
 /// baseline; <c>Adapter</c> is the same typed call with the runtime option on (the bytes travel as one string).
 /// </summary>
-public abstract class BulkBytesBenchmarks
+public abstract class BulkBytesBenchmarks : AdapterPairBenchmarks<IBulkStrings>
 {
-    private static readonly ComponentRuntime BulkRuntime = new(new ComponentRuntimeOptions { BulkByteAdapter = true });
-    private static WasmComponent? _bulkComponent;
-
-    private ComponentInstance _plainInstance = null!;
-    private ComponentInstance _bulkInstance = null!;
+    protected override string Fixture => "strings.wat";
 
     [Params(16, 64, 256, 64 * 1024, 1024 * 1024)]
     public int Size { get; set; }
 
     protected byte[] Data { get; private set; } = [];
-
-    protected IBulkStrings PlainProxy { get; private set; } = null!;
-
-    protected IBulkStrings AdapterProxy { get; private set; } = null!;
 
     [GlobalSetup]
     public void Verify()
@@ -42,23 +34,6 @@ public abstract class BulkBytesBenchmarks
         Shared.Check(PlainProxy.Sum(Data) == sum && AdapterProxy.Sum(Data) == sum, "bulk sum");
         Shared.Check(PlainProxy.RoundtripListU8(Data).AsSpan().SequenceEqual(Data) && AdapterProxy.RoundtripListU8(Data).AsSpan().SequenceEqual(Data), "bulk echo");
         Cleanup();
-    }
-
-    [IterationSetup]
-    public void Setup()
-    {
-        _bulkComponent ??= BulkRuntime.Load(Shared.FixturePath("strings.wat"));
-        _plainInstance = Shared.Component("strings.wat").Instantiate();
-        _bulkInstance = _bulkComponent.Instantiate();
-        PlainProxy = _plainInstance.GetInterface<IBulkStrings>("");
-        AdapterProxy = _bulkInstance.GetInterface<IBulkStrings>("");
-    }
-
-    [IterationCleanup]
-    public void Cleanup()
-    {
-        _plainInstance.Dispose();
-        _bulkInstance.Dispose();
     }
 }
 

@@ -18,13 +18,9 @@ public interface IBulkNumbers
 /// The bulk adapter on number lists (numlists.wat): <c>Plain</c> is the typed call with the adapter off (one native
 /// value per element), the baseline; <c>Adapter</c> the same call with it on. <c>Size</c> is the list's size in bytes.
 /// </summary>
-public abstract class BulkNumbersBenchmarks
+public abstract class BulkNumbersBenchmarks : AdapterPairBenchmarks<IBulkNumbers>
 {
-    private static readonly ComponentRuntime BulkRuntime = new(new ComponentRuntimeOptions { BulkByteAdapter = true });
-    private static WasmComponent? _bulkComponent;
-
-    private ComponentInstance _plainInstance = null!;
-    private ComponentInstance _bulkInstance = null!;
+    protected override string Fixture => "numlists.wat";
 
     [Params(16, 64 * 1024, 1024 * 1024)]
     public int Size { get; set; }
@@ -32,10 +28,6 @@ public abstract class BulkNumbersBenchmarks
     protected uint[] U32 { get; private set; } = [];
 
     protected double[] F64 { get; private set; } = [];
-
-    protected IBulkNumbers PlainProxy { get; private set; } = null!;
-
-    protected IBulkNumbers AdapterProxy { get; private set; } = null!;
 
     [GlobalSetup]
     public void Verify()
@@ -49,23 +41,6 @@ public abstract class BulkNumbersBenchmarks
         Shared.Check(BitConverter.DoubleToInt64Bits(PlainProxy.SumF64(F64)) == BitConverter.DoubleToInt64Bits(AdapterProxy.SumF64(F64)), "bulk sum f64");
         Shared.Check(AdapterProxy.EchoF64(F64).AsSpan().SequenceEqual(F64), "bulk echo f64");
         Cleanup();
-    }
-
-    [IterationSetup]
-    public void Setup()
-    {
-        _bulkComponent ??= BulkRuntime.Load(Shared.FixturePath("numlists.wat"));
-        _plainInstance = Shared.Component("numlists.wat").Instantiate();
-        _bulkInstance = _bulkComponent.Instantiate();
-        PlainProxy = _plainInstance.GetInterface<IBulkNumbers>("");
-        AdapterProxy = _bulkInstance.GetInterface<IBulkNumbers>("");
-    }
-
-    [IterationCleanup]
-    public void Cleanup()
-    {
-        _plainInstance.Dispose();
-        _bulkInstance.Dispose();
     }
 }
 

@@ -25,13 +25,7 @@ internal sealed unsafe partial class FunctionInvoker
     {
         try
         {
-            var error = StackBounds.HasRoom(_stackNeeded)
-                ? ComponentApi.wasmtime_component_func_call(_func, _storeContext, args, (nuint)_argCount, result, result is null ? 0u : 1u)
-                : CallScalarsOnBigStack(args, result);
-            if (error != 0)
-            {
-                throw _owner.CallFailed(this, error);
-            }
+            CallScalarsNative(args, result);
         }
         finally
         {
@@ -39,6 +33,22 @@ internal sealed unsafe partial class FunctionInvoker
             {
                 _owner.ExitCall();
             }
+        }
+    }
+
+    /// <summary>
+    /// The native part of a scalar-only call, for both gates: the call (through a helper thread's big stack when this
+    /// thread is short of it) and its error classified as a call failure.
+    /// </summary>
+    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
+    private void CallScalarsNative(Val* args, Val* result)
+    {
+        var error = StackBounds.HasRoom(_stackNeeded)
+            ? ComponentApi.wasmtime_component_func_call(_func, _storeContext, args, (nuint)_argCount, result, result is null ? 0u : 1u)
+            : CallScalarsOnBigStack(args, result);
+        if (error != 0)
+        {
+            throw _owner.CallFailed(this, error);
         }
     }
 }

@@ -212,13 +212,7 @@ internal sealed unsafe partial class FunctionInvoker : ExportCall, IDisposable
                 return;
             }
 
-            var error = StackBounds.HasRoom(_stackNeeded)
-                ? ComponentApi.wasmtime_component_func_call(_func, _storeContext, args, (nuint)_argCount, result, result is null ? 0u : 1u)
-                : CallScalarsOnBigStack(args, result);
-            if (error != 0)
-            {
-                throw _owner.CallFailed(this, error);
-            }
+            CallScalarsNative(args, result);
         }
         finally
         {
