@@ -366,9 +366,10 @@ public sealed unsafe partial class ComponentInstance
     private static List<Exception>? DisposeHostResources(StoreState state)
     {
         List<Exception>? errors = null;
-        foreach (var value in state.HostResources.TakeOwned())
+        var owned = state.HostResources.TakeOwned();
+        for (var i = 0; i < owned.Count; i++)
         {
-            if (value is IDisposable disposable)
+            if (owned[i] is IDisposable disposable)
             {
                 try
                 {

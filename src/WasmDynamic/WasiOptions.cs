@@ -59,9 +59,17 @@ public sealed record WasiOptions
         return name => !regexes.Any(r => r.IsMatch(name));
     }
 
-    /// <summary>The variables the guest will see: inherited (filtered), then <see cref="Environment"/>.</summary>
+    private static readonly List<KeyValuePair<string, string>> NoVariables = [];
+
+    /// <summary>The variables the guest will see: inherited (filtered), then <see cref="Environment"/>; not to be changed by the caller.</summary>
     internal List<KeyValuePair<string, string>> EffectiveEnvironment()
     {
+        if (InheritEnvironment is null && Environment.Count == 0)
+        {
+            // The common case, once per instance: nothing to merge.
+            return NoVariables;
+        }
+
         var result = new Dictionary<string, string>(StringComparer.Ordinal);
         if (InheritEnvironment is not null)
         {

@@ -146,6 +146,25 @@ public class CompoundMemoryTests
     }
 
     [Fact]
+    public void A_typed_call_whose_guest_calls_two_host_imports_allocates_only_the_string_the_host_receives()
+    {
+        using var runtime = new ComponentRuntime();
+        using var imports = runtime.Load(Path.Combine(AppContext.BaseDirectory, "Fixtures", "imports.wat"));
+        var logger = new LastLogger();
+        using var instance = imports.Instantiate(new { Logger = logger, GetNumber = (Func<uint>)(() => 41) });
+        var runner = instance.GetInterface<IImportRunner>("");
+        const string message = "a message for the host's logger";
+        runner.Run(message).Should().Be(42);
+        logger.Last.Should().Be(message);
+
+        // run(msg) = one export call with a string, then log(u8, string) and get-number() -> u32 in the host. The
+        // message decoded for Log is a new string each call (22 bytes of header and length plus 2 per char, rounded
+        // up to 8); nothing else may be allocated: no boxes, closures, arrays or argument objects.
+        var perString = (22 + (2L * message.Length) + 7) / 8 * 8;
+        AllocatedBy(() => runner.Run(message)).Should().BeLessThan(Calls * (perString + 1), "the host-import path lifts scalars and strings in place and lowers the u32 in place");
+    }
+
+    [Fact]
     public void A_64_KiB_string_result_is_decoded_straight_into_the_string_without_a_buffer_besides_it()
     {
         using var runtime = new ComponentRuntime();
@@ -215,4 +234,16 @@ public class StringMemoryTests
         var rssGrowth = Environment.WorkingSet - rssBefore;
         rssGrowth.Should().BeLessThan(32L * 1024 * 1024, "results are freed and argument memory is reused");
     }
+}
+
+public interface IImportRunner
+{
+    uint Run(string msg);
+}
+
+internal sealed class LastLogger
+{
+    public string Last = string.Empty;
+
+    public void Log(byte level, string msg) => Last = msg;
 }

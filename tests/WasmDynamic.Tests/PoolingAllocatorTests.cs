@@ -79,6 +79,53 @@ public class PoolingAllocatorTests
             .Which.Message.Should().StartWith("Cannot load component").And.Contain("exceeds the limit of 0x10000 bytes").And.Contain("PoolingAllocatorOptions.MaxMemoryBytes");
     }
 
+    // poke(addr, value) stores a u32 in linear memory (two pages: 128 KiB); peek(addr) reads it back.
+    private const string PokePeek = """
+(component
+  (core module $m
+    (memory (export "mem") 2)
+    (func (export "poke") (param i32 i32) (i32.store (local.get 0) (local.get 1)))
+    (func (export "peek") (param i32) (result i32) (i32.load (local.get 0))))
+  (core instance $i (instantiate $m))
+  (func (export "poke") (param "addr" u32) (param "value" u32) (canon lift (core func $i "poke")))
+  (func (export "peek") (param "addr" u32) (result u32) (canon lift (core func $i "peek")))
+)
+""";
+
+    [Theory]
+    [InlineData(0L)]
+    [InlineData(64L * 1024)]
+    [InlineData(1L << 20)]
+    public void An_instance_reusing_a_slot_sees_zeroed_memory_whatever_stays_resident(long keepResident)
+    {
+        using var runtime = new ComponentRuntime(new ComponentRuntimeOptions
+        {
+            UseCompiledComponentCache = false,
+            PoolingAllocator = new PoolingAllocatorOptions { TotalComponentInstances = 1, TotalMemories = 1, TotalTables = 1, TotalCoreInstances = 4, MaxMemoryBytes = 1 << 20, KeepResidentBytes = keepResident },
+        });
+        using var component = runtime.LoadText(PokePeek);
+        var prepared = component.Prepare(new InstanceOptions());
+
+        // One slot: each instance gets the memory of the one before it. 16 lies in the resident part, 100 000 past 64 KiB.
+        for (uint k = 1; k <= 5; k++)
+        {
+            using var instance = prepared.Instantiate();
+            ((uint)instance.Exports.Peek(16u)).Should().Be(0, "the slot's memory is zeroed before instance {0} gets it", k);
+            ((uint)instance.Exports.Peek(100_000u)).Should().Be(0);
+            instance.Exports.Poke(16u, 0xC0FFEE00u + k);
+            instance.Exports.Poke(100_000u, k);
+            ((uint)instance.Exports.Peek(16u)).Should().Be(0xC0FFEE00u + k);
+        }
+    }
+
+    [Fact]
+    public void KeepResidentBytes_defaults_to_one_page_and_must_not_be_negative()
+    {
+        new PoolingAllocatorOptions().KeepResidentBytes.Should().Be(64 * 1024);
+        var negative = () => new PoolingAllocatorOptions { KeepResidentBytes = -1 };
+        negative.Should().Throw<ArgumentOutOfRangeException>().WithMessage("*KeepResidentBytes must be 0 or more*");
+    }
+
     [Fact]
     public void Pool_limits_must_be_positive()
     {
@@ -98,6 +145,7 @@ public class PoolingAllocatorTests
             "wasmtime_pooling_allocation_config_total_component_instances_set", "wasmtime_pooling_allocation_config_total_core_instances_set",
             "wasmtime_pooling_allocation_config_total_memories_set", "wasmtime_pooling_allocation_config_total_tables_set",
             "wasmtime_pooling_allocation_config_max_memory_size_set", "wasmtime_pooling_allocation_strategy_set",
+            "wasmtime_pooling_allocation_config_linear_memory_keep_resident_set", "wasmtime_pooling_allocation_config_table_keep_resident_set",
         })
         {
             System.Runtime.InteropServices.NativeLibrary.TryGetExport(library, name, out _).Should().BeTrue(name);

@@ -62,6 +62,21 @@ internal static unsafe partial class FloorApi
     [LibraryImport(Lib)] [return: MarshalAs(UnmanagedType.U1)] public static partial bool wasmtime_call_future_poll(nint future);
     [LibraryImport(Lib)] public static partial void wasmtime_call_future_delete(nint future);
 
+    // The instantiate floor: WASI p2 and the pooling allocator, as WasmDynamic's runtime sets them up.
+    [LibraryImport(Lib)] public static partial nint wasmtime_component_linker_add_wasip2(nint linker);
+    [LibraryImport(Lib)] public static partial nint wasi_config_new();
+    [LibraryImport(Lib)] public static partial nint wasmtime_context_set_wasi(nint context, nint wasiConfig);
+    [LibraryImport(Lib)] public static partial nint wasmtime_pooling_allocation_config_new();
+    [LibraryImport(Lib)] public static partial void wasmtime_pooling_allocation_config_delete(nint pool);
+    [LibraryImport(Lib)] public static partial void wasmtime_pooling_allocation_config_total_component_instances_set(nint pool, uint count);
+    [LibraryImport(Lib)] public static partial void wasmtime_pooling_allocation_config_total_core_instances_set(nint pool, uint count);
+    [LibraryImport(Lib)] public static partial void wasmtime_pooling_allocation_config_total_memories_set(nint pool, uint count);
+    [LibraryImport(Lib)] public static partial void wasmtime_pooling_allocation_config_total_tables_set(nint pool, uint count);
+    [LibraryImport(Lib)] public static partial void wasmtime_pooling_allocation_config_max_memory_size_set(nint pool, nuint bytes);
+    [LibraryImport(Lib)] public static partial void wasmtime_pooling_allocation_strategy_set(nint config, nint pool);
+    [LibraryImport(Lib)] public static partial void wasmtime_pooling_allocation_config_linear_memory_keep_resident_set(nint pool, nuint bytes);
+    [LibraryImport(Lib)] public static partial void wasmtime_pooling_allocation_config_table_keep_resident_set(nint pool, nuint bytes);
+
     public static void Check(nint error, string what)
     {
         if (error == 0)

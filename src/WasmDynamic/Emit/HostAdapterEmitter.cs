@@ -84,6 +84,21 @@ internal static class HostAdapterEmitter
                 continue;
             }
 
+            if (parameters[first + i] is StringConverter && ps[i].ParameterType == typeof(string))
+            {
+                // C#: StringConverter.LiftFilled(args + i)   (no converter lookup, cast or virtual call)
+                il.Emit(OpCodes.Ldarg_2);
+                if (first + i > 0)
+                {
+                    il.Emit(OpCodes.Ldc_I4, (first + i) * Val.Size);
+                    il.Emit(OpCodes.Conv_I);
+                    il.Emit(OpCodes.Add);
+                }
+
+                il.Emit(OpCodes.Call, LiftFilledString);
+                continue;
+            }
+
             LiftArgument(il, first + i, typeof(ValueConverter<>).MakeGenericType(ps[i].ParameterType));
         }
 
@@ -153,6 +168,8 @@ internal static class HostAdapterEmitter
         il.Emit(OpCodes.Ret);
         return (HostAdapter)dm.CreateDelegate(typeof(HostAdapter), new HostAdapterClosure(parameters, result));
     }
+
+    private static readonly MethodInfo LiftFilledString = typeof(StringConverter).GetMethod(nameof(StringConverter.LiftFilled))!;
 
     private static readonly MethodInfo CurrentToken = typeof(HostPending).GetProperty(nameof(HostPending.CurrentToken))!.GetMethod!;
 

@@ -50,11 +50,25 @@ internal sealed class HostResourceTable
     /// Empties the table (the store is going away) and returns the objects the guest owned: those it never dropped.
     /// Borrowed entries were only lent by the host, so they are not returned.
     /// </summary>
-    public List<object> TakeOwned()
+    public IReadOnlyList<object> TakeOwned()
     {
         lock (_entries)
         {
-            var owned = _entries.Values.Where(e => e.Owned).Select(e => e.Value).ToList();
+            if (_entries.Count == 0)
+            {
+                // Most stores never held a host resource: nothing to allocate on their way out.
+                return [];
+            }
+
+            var owned = new List<object>();
+            foreach (var entry in _entries.Values)
+            {
+                if (entry.Owned)
+                {
+                    owned.Add(entry.Value);
+                }
+            }
+
             _entries.Clear();
             return owned;
         }

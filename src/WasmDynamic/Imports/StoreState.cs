@@ -39,7 +39,11 @@ internal sealed class StoreState : IDisposable, IResourceSite, IHostExceptionSin
     private HostFunction[] _imports = [];
 
     /// <summary>The state of the store behind <paramref name="context"/>: its data is a GCHandle to it.</summary>
-    public static StoreState Of(nint context) => CallbackBridge.Target<StoreState>(WasmtimeApi.wasmtime_context_get_data(context));
+    /// <remarks>
+    /// Only a synchronous store's callbacks call it, and a synchronous store's data is always a handle to its
+    /// StoreState (made in PrepareStore), so the cast is not checked.
+    /// </remarks>
+    public static StoreState Of(nint context) => CallbackBridge.TargetOf<StoreState>(WasmtimeApi.wasmtime_context_get_data(context));
 
     /// <summary>The store's <c>wasmtime_context_t*</c> (set once the store exists).</summary>
     public nint StoreContext { get; set; }

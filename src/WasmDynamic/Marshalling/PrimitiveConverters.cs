@@ -98,6 +98,13 @@ internal sealed unsafe class StringConverter() : ValueConverter<string>(WitType.
     public override string Lift(Val* src, MarshalContext cx)
     {
         ExpectKind(src, ValKind.String, Wit);
-        return src->Bytes.Size == 0 ? string.Empty : Encoding.UTF8.GetString(src->Bytes.Data, checked((int)src->Bytes.Size));
+        return LiftFilled(src);
     }
+
+    /// <summary>
+    /// A string slot Wasmtime filled (a host import's argument: Wasmtime type-checks and UTF-8-validates what it
+    /// passes), decoded without the kind check or a converter call; emitted host adapters call it directly.
+    /// </summary>
+    public static string LiftFilled(Val* src) =>
+        src->Bytes.Size == 0 ? string.Empty : Encoding.UTF8.GetString(src->Bytes.Data, checked((int)src->Bytes.Size));
 }

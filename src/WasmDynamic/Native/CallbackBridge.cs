@@ -32,6 +32,13 @@ internal static class CallbackBridge
         where T : class => (T)GCHandle.FromIntPtr(env).Target!;
 
     /// <summary>
+    /// <see cref="Target{T}"/> without the cast check, for the hot host-import path: only for an <c>env</c> (or store
+    /// data) that this library made from a <typeparamref name="T"/> with <see cref="Handle"/>.
+    /// </summary>
+    public static T TargetOf<T>(nint env)
+        where T : class => Unsafe.As<T>(GCHandle.FromIntPtr(env).Target!);
+
+    /// <summary>
     /// A host's exception: kept in <paramref name="sink"/>, and a trap for Wasmtime that names it
     /// (<c>host function 'f' (f: func())</c> threw …).
     /// </summary>

@@ -18,6 +18,8 @@ internal static class PoolingAllocation
                 WasmtimeApi.wasmtime_pooling_allocation_config_max_memory_size_set(pool, (nuint)bytes);
             }
 
+            WasmtimeApi.wasmtime_pooling_allocation_config_linear_memory_keep_resident_set(pool, (nuint)options.KeepResidentBytes);
+            WasmtimeApi.wasmtime_pooling_allocation_config_table_keep_resident_set(pool, (nuint)options.KeepResidentBytes);
             WasmtimeApi.wasmtime_pooling_allocation_strategy_set(config, pool);
         }
         finally

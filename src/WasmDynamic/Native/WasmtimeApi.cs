@@ -26,6 +26,8 @@ internal static unsafe partial class WasmtimeApi
     [LibraryImport(WasmtimeLibrary.Name)] public static partial void wasmtime_pooling_allocation_config_total_tables_set(nint pool, uint count);
     [LibraryImport(WasmtimeLibrary.Name)] public static partial void wasmtime_pooling_allocation_config_max_memory_size_set(nint pool, nuint bytes);
     [LibraryImport(WasmtimeLibrary.Name)] public static partial void wasmtime_pooling_allocation_strategy_set(nint config, nint pool);
+    [LibraryImport(WasmtimeLibrary.Name)] public static partial void wasmtime_pooling_allocation_config_linear_memory_keep_resident_set(nint pool, nuint bytes);
+    [LibraryImport(WasmtimeLibrary.Name)] public static partial void wasmtime_pooling_allocation_config_table_keep_resident_set(nint pool, nuint bytes);
 
     [LibraryImport(WasmtimeLibrary.Name)] public static partial nint wasm_engine_new_with_config(nint config);
     [LibraryImport(WasmtimeLibrary.Name)] public static partial void wasm_engine_delete(nint engine);
