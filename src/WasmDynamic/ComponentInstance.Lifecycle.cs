@@ -74,8 +74,9 @@ public sealed unsafe partial class ComponentInstance
         else
         {
             // The store's data is its state: the shared linker's callbacks find this instance's host objects through it.
+            // The handle is freed by the StoreHandle once the store is deleted (no native finalizer: no reverse call).
             var data = CallbackBridge.Handle(_state);
-            _store = new StoreHandle(WasmtimeApi.wasmtime_store_new(component.Runtime.Engine.Pointer, data, &CallbackBridge.FreeHandle));
+            _store = new StoreHandle(WasmtimeApi.wasmtime_store_new(component.Runtime.Engine.Pointer, data, null), data);
         }
         Context = WasmtimeApi.wasmtime_store_context(_store.Pointer);
         _state.StoreContext = Context;
@@ -98,7 +99,8 @@ public sealed unsafe partial class ComponentInstance
             else
             {
                 var handle = CallbackBridge.Handle(_interrupt);
-                WasmtimeApi.wasmtime_store_epoch_deadline_callback(_store.Pointer, &InterruptState.OnDeadline, handle, &CallbackBridge.FreeHandle);
+                _store.OwnCallbackData(handle);
+                WasmtimeApi.wasmtime_store_epoch_deadline_callback(_store.Pointer, &InterruptState.OnDeadline, handle, null);
             }
         }
 
