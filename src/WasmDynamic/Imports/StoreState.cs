@@ -10,16 +10,14 @@ namespace WasmDynamic.Imports;
 /// </summary>
 internal sealed class StoreState : IDisposable, IResourceSite, IHostExceptionSink
 {
-    public StoreState()
-    {
-        ResultContext = new MarshalContext(owned: true, this);
-    }
-
     /// <summary>
     /// The context of host calls: host results are freed by Wasmtime, so they are built with its allocators; the
-    /// guest's arguments are lifted with it too.
+    /// guest's arguments are lifted with it too. Made at the first host call: a store whose guest never calls the host
+    /// (many WASI-only components) allocates none. Host calls of a store never run at once, so no lock.
     /// </summary>
-    public MarshalContext ResultContext { get; }
+    public MarshalContext ResultContext => _resultContext ??= new MarshalContext(owned: true, this);
+
+    private MarshalContext? _resultContext;
 
     /// <summary>This store's host functions, in import-plan order: the index a linker callback's <c>env</c> holds.</summary>
     public HostFunction[] Imports
@@ -115,7 +113,7 @@ internal sealed class StoreState : IDisposable, IResourceSite, IHostExceptionSin
     /// <summary>Frees the context and the fiber data; after the store itself is gone (its callbacks read that data).</summary>
     public void Dispose()
     {
-        ResultContext.Dispose();
+        _resultContext?.Dispose();
         Fiber?.Dispose();
         Fiber = null;
     }
