@@ -384,23 +384,47 @@ public sealed class AsyncExportTests : IDisposable
     public async Task An_async_caller_queued_for_a_busy_instance_is_cancelled_without_running_and_the_instance_stays_usable()
     {
         var fetched = new List<string>();
-        var host = new Host { Fetcher = (key, _) => { lock (fetched) { fetched.Add(key); } return Task.FromResult("v:" + key); } };
+        var release = new TaskCompletionSource<string>(TaskCreationOptions.RunContinuationsAsynchronously);
+        var host = new Host
+        {
+            Fetcher = (key, _) =>
+            {
+                lock (fetched) { fetched.Add(key); }
+                return key == "busy" ? release.Task : Task.FromResult("v:" + key);
+            },
+        };
         await using var instance = await _component.InstantiateAsync(With(host));
         var exports = instance.GetInterface<IAsyncExports>();
         using var cts = new CancellationTokenSource();
 
-        var nap = exports.NapAsync(300).AsTask();
-        await Task.Delay(50);
+        // The instance stays busy in a host import until released: no timing decides which call runs first.
+        var busy = exports.EchoAsync("busy");
+        var deadline = Stopwatch.StartNew();
+        while (!Fetched(fetched).Contains("busy") && deadline.Elapsed < TimeSpan.FromSeconds(20))
+        {
+            await Task.Delay(5);
+        }
+
+        Fetched(fetched).Should().Equal("busy");
         var queued = exports.EchoAsync("queued", cts.Token);
         await Task.Delay(20);
         cts.Cancel();
 
         var wait = async () => await queued;
         await wait.Should().ThrowAsync<ComponentCanceledException>();
-        await nap;
-        fetched.Should().BeEmpty("the cancelled call never reached the guest");
+        release.SetResult("v:busy");
+        (await busy).Should().Be("v:busy");
+        Fetched(fetched).Should().Equal(new[] { "busy" }, "the cancelled call never reached the guest");
         instance.IsPoisoned.Should().BeFalse();
         (await exports.EchoAsync("after")).Should().Be("v:after");
+    }
+
+    private static string[] Fetched(List<string> fetched)
+    {
+        lock (fetched)
+        {
+            return fetched.ToArray();
+        }
     }
 
     [Fact]
