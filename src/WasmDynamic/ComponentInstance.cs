@@ -41,7 +41,7 @@ public sealed partial class ComponentInstance : IDisposable
     private ComponentInstanceNative _native;
     private bool _armed;
 
-    private Lock _lock => _gate.Lock;
+    private GateLock _lock => _gate.Lock;
 
     private ref int _depth => ref _gate.Depth;
 

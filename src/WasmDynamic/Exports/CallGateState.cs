@@ -11,8 +11,11 @@ namespace WasmDynamic.Exports;
 /// </summary>
 internal sealed class CallGateState
 {
-    /// <summary>The instance's lock (reentrant: a host import of the holder that calls back is refused by depth).</summary>
-    public readonly Lock Lock = new();
+    /// <summary>
+    /// The instance's lock (reentrant: a host import of the holder that calls back is refused by depth): one CAS to
+    /// enter and one to leave when nobody waits.
+    /// </summary>
+    public readonly GateLock Lock = new();
 
     /// <summary>How many calls of the instance are running on the holding thread (more than one only to be refused).</summary>
     public int Depth;
@@ -40,13 +43,13 @@ internal sealed class CallGateState
     public volatile FunctionInvoker? CurrentCall;
 
     /// <summary>
-    /// Enters an idle, healthy instance that needs nothing armed, for <paramref name="call"/>: one lock attempt and a
-    /// few field reads; false (nothing entered) when the full gate must decide.
+    /// Enters an idle, healthy instance that needs nothing armed, for <paramref name="call"/> on the thread whose managed
+    /// id is <paramref name="me"/>: one CAS and a few field reads; false (nothing entered) when the full gate must decide.
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public bool TryEnter(FunctionInvoker call)
+    public bool TryEnter(FunctionInvoker call, int me)
     {
-        if (!Lock.TryEnter())
+        if (!Lock.TryEnterAs(me))
         {
             return false;
         }

@@ -18,14 +18,19 @@ internal sealed unsafe partial class FunctionInvoker
     private bool _fastEntered;
 
     /// <summary>
-    /// The scalar-only call entered through <see cref="CallGateState.TryEnter"/>: native call, error check and exit in
-    /// line; a failure is classified (and the instance poisoned) before the instance is left, as in the full gate.
+    /// The scalar-only call entered through <see cref="CallGateState.TryEnter"/> (with stack room checked): native call,
+    /// error check and exit in line; a failure is classified (and the instance poisoned) before the instance is left,
+    /// as in the full gate.
     /// </summary>
     private void CallScalarsFast(Val* args, Val* result)
     {
         try
         {
-            CallScalarsNative(args, result);
+            var error = ComponentApi.wasmtime_component_func_call(_func, _storeContext, args, (nuint)_argCount, result, result is null ? 0u : 1u);
+            if (error != 0)
+            {
+                throw _owner.CallFailed(this, error);
+            }
         }
         finally
         {

@@ -118,7 +118,7 @@ internal sealed unsafe partial class FunctionInvoker : ExportCall, IDisposable
     /// <summary>Enters the instance and returns the argument slots.</summary>
     public override Val* Begin()
     {
-        if (_fast && _gate.TryEnter(this))
+        if (_fast && _gate.TryEnter(this, StackBounds.ThreadId))
         {
             _fastEntered = true;
         }
@@ -192,7 +192,9 @@ internal sealed unsafe partial class FunctionInvoker : ExportCall, IDisposable
     /// </summary>
     public override void CallScalars(Val* args, Val* result)
     {
-        if (_fast && _gate.TryEnter(this))
+        // The stack check first: a thread short of stack takes the full gate (and the big stack), so the fast path
+        // calls straight into Wasmtime; the same cached thread-static read gives the lock its owner's id.
+        if (_fast && StackBounds.HasRoom(_stackNeeded, out var me) && _gate.TryEnter(this, me))
         {
             CallScalarsFast(args, result);
             return;
@@ -304,11 +306,7 @@ internal sealed unsafe partial class FunctionInvoker : ExportCall, IDisposable
     {
         if (_resultLive)
         {
-            _resultLive = false;
-            ComponentApi.wasmtime_component_val_delete(_result);
-
-            // Wasmtime assigns into the result slot, dropping what it holds: leave a plain bool, not freed pointers.
-            NativeMemory.Clear(_result, Val.Size);
+            FreeResult();
         }
 
         if (Bulk is not null)
@@ -327,6 +325,20 @@ internal sealed unsafe partial class FunctionInvoker : ExportCall, IDisposable
         }
 
         _owner.ExitCall();
+    }
+
+    /// <summary>
+    /// Frees the lifted result. Not inlined: <see cref="End"/> is inlined into the emitted method's finally, where the
+    /// JIT does not inline a P/Invoke (it would call through a marshalling stub); here the native call is inlined.
+    /// </summary>
+    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.NoInlining)]
+    private void FreeResult()
+    {
+        _resultLive = false;
+        ComponentApi.wasmtime_component_val_delete(_result);
+
+        // Wasmtime assigns into the result slot, dropping what it holds: leave a plain bool, not freed pointers.
+        *_result = default;
     }
 
     /// <summary>Called from an emitted method's catch: the argument error located at WIT parameter <paramref name="index"/>.</summary>

@@ -15,6 +15,10 @@ internal static unsafe partial class StackBounds
     [ThreadStatic]
     private static nuint _low;
 
+    // The thread's managed id, cached with _low (same thread-static block): the call gate reads both in one go.
+    [ThreadStatic]
+    private static int _threadId;
+
     /// <summary>True when the current thread has at least <paramref name="needed"/> bytes of stack left.</summary>
     [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
     public static bool HasRoom(nuint needed)
@@ -25,9 +29,41 @@ internal static unsafe partial class StackBounds
         if (low == 0)
         {
             low = _low = ReadLow();
+            _threadId = Environment.CurrentManagedThreadId;
         }
 
         return sp > low && sp - low >= needed;
+    }
+
+    /// <summary>
+    /// <see cref="HasRoom(nuint)"/>, and the current thread's managed id (<see cref="Environment.CurrentManagedThreadId"/>)
+    /// from the same cached thread-static block, for the call gate's lock.
+    /// </summary>
+    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
+    public static bool HasRoom(nuint needed, out int threadId)
+    {
+        byte probe;
+        var sp = (nuint)(&probe);
+        var low = _low;
+        if (low == 0)
+        {
+            low = _low = ReadLow();
+            _threadId = Environment.CurrentManagedThreadId;
+        }
+
+        threadId = _threadId;
+        return sp > low && sp - low >= needed;
+    }
+
+    /// <summary>The current thread's managed id, cached (see <see cref="HasRoom(nuint, out int)"/>).</summary>
+    public static int ThreadId
+    {
+        [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
+        get
+        {
+            HasRoom(0, out var id);
+            return id;
+        }
     }
 
     /// <summary>The current thread's stack left, in bytes (for messages and tests).</summary>
