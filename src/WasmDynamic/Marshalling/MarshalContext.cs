@@ -350,7 +350,8 @@ internal sealed unsafe class MarshalContext : IDisposable
     {
         size = (size + 15) & ~(nuint)15;
         _bulkWanted += size;
-        if (_bulkUsed + size <= _bulkCapacity)
+        // An empty text still gets a real pointer (the arena's): the C API reads a string's data as a slice.
+        if (size != 0 && _bulkUsed + size <= _bulkCapacity)
         {
             var p = _bulkBuffer + _bulkUsed;
             _bulkUsed += size;
