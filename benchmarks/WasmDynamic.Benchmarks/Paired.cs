@@ -27,7 +27,7 @@ internal static class Paired
             .OrderBy(t => t.Name)
             .ToList();
         var report = new StringBuilder();
-        report.AppendLine($"Paired, interleaved: {Rounds} rounds (after {WarmupRounds} warm-up rounds); each round creates fresh instances, then times one block of calls per method in a rotating order. ns/op = median over rounds; ratio = median over rounds of (method / Floor) in the same round.");
+        report.AppendLine($"Paired, interleaved: {Rounds} rounds (after {WarmupRounds} warm-up rounds); each round creates fresh instances (the bulk-adapter pairs then call each method once on them, untimed), then times one block of calls per method in a rotating order. ns/op = median over rounds; ratio = median over rounds of (method / Floor) in the same round.");
         report.AppendLine();
         report.AppendLine("| Case | Method | ns/op (median) | ratio vs Floor (median of rounds) | ratio IQR |");
         report.AppendLine("|---|---|---:|---:|---|");
@@ -39,7 +39,7 @@ internal static class Paired
                 Console.WriteLine($"// paired: {name}");
                 foreach (var row in RunCase(type, parameters.Apply))
                 {
-                    report.AppendLine($"| {name} | {row.Method} | {row.NsPerOp.ToString("N1", CultureInfo.InvariantCulture)} | {row.Ratio.ToString("0.00", CultureInfo.InvariantCulture)} | {row.RatioLow.ToString("0.00", CultureInfo.InvariantCulture)}–{row.RatioHigh.ToString("0.00", CultureInfo.InvariantCulture)} |");
+                    report.AppendLine($"| {name} | {row.Method} | {row.NsPerOp.ToString("N1", CultureInfo.InvariantCulture)} | {row.Ratio.ToString("0.00##", CultureInfo.InvariantCulture)} | {row.RatioLow.ToString("0.00##", CultureInfo.InvariantCulture)}–{row.RatioHigh.ToString("0.00##", CultureInfo.InvariantCulture)} |");
                 }
             }
         }

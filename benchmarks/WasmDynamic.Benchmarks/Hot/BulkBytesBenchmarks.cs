@@ -47,6 +47,12 @@ public class BulkSumBenchmarks : BulkBytesBenchmarks
 
     [Benchmark]
     public uint Adapter() => AdapterProxy.Sum(Data);
+
+    protected override void Warm()
+    {
+        Plain();
+        Adapter();
+    }
 }
 
 /// <summary><c>roundtrip-list-u8: func(x: list&lt;u8&gt;) -> list&lt;u8&gt;</c>.</summary>
@@ -59,4 +65,10 @@ public class BulkEchoBenchmarks : BulkBytesBenchmarks
 
     [Benchmark]
     public byte[] Adapter() => AdapterProxy.RoundtripListU8(Data);
+
+    protected override void Warm()
+    {
+        Plain();
+        Adapter();
+    }
 }

@@ -54,6 +54,12 @@ public class BulkSumU32Benchmarks : BulkNumbersBenchmarks
 
     [Benchmark]
     public uint Adapter() => AdapterProxy.SumU32(U32);
+
+    protected override void Warm()
+    {
+        Plain();
+        Adapter();
+    }
 }
 
 /// <summary><c>echo-u32: func(x: list&lt;u32&gt;) -> list&lt;u32&gt;</c>.</summary>
@@ -66,6 +72,12 @@ public class BulkEchoU32Benchmarks : BulkNumbersBenchmarks
 
     [Benchmark]
     public uint[] Adapter() => AdapterProxy.EchoU32(U32);
+
+    protected override void Warm()
+    {
+        Plain();
+        Adapter();
+    }
 }
 
 /// <summary><c>sum-f64: func(x: list&lt;f64&gt;) -> f64</c>.</summary>
@@ -78,6 +90,12 @@ public class BulkSumF64Benchmarks : BulkNumbersBenchmarks
 
     [Benchmark]
     public double Adapter() => AdapterProxy.SumF64(F64);
+
+    protected override void Warm()
+    {
+        Plain();
+        Adapter();
+    }
 }
 
 /// <summary><c>echo-f64: func(x: list&lt;f64&gt;) -> list&lt;f64&gt;</c>.</summary>
@@ -90,4 +108,10 @@ public class BulkEchoF64Benchmarks : BulkNumbersBenchmarks
 
     [Benchmark]
     public double[] Adapter() => AdapterProxy.EchoF64(F64);
+
+    protected override void Warm()
+    {
+        Plain();
+        Adapter();
+    }
 }

@@ -40,93 +40,130 @@ internal static unsafe partial class WrapperGenerator
 
     private static readonly string[] PostReturns = ["pr", "pr-i32", "pr-i64", "pr-f32", "pr-f64"];
 
-    // decode: (ptr, len) of an encoded string -> ptr of the bytes (decoded in place), their count in $n. encode: the
-    // reverse, into a new block.
-    private const string Codecs = """
+    // The codecs of Marshalling.Base128 (blocks of 112 bytes as 7 rows of low bits and a row of high bits, then groups
+    // of 7), over any two memories: {0}/{1} the text and bytes of decode, {2}/{3} the bytes and text of encode.
+    // count: the byte count of a text's length (traps on a length no count encodes to). decode: writes exactly the
+    // count's bytes at $dst (in place is safe: every write lands before the text not yet read). encode: the text of $n
+    // bytes in a new block of the heap, its length in $n.
+    private const string CodecsTemplate = """
           (global $n (mut i32) (i32.const 0))
-          (func $decode (param $src i32) (param $len i32) (result i32)
-            (local $dst i32) (local $out i32) (local $end i32) (local $x i64) (local $groups i32) (local $v v128)
-            (if (i32.or (i32.eqz (local.get $len)) (i32.and (i32.sub (local.get $len) (i32.const 1)) (i32.const 7))) (then unreachable))
-            (local.set $groups (i32.shr_u (i32.sub (local.get $len) (i32.const 1)) (i32.const 3)))
-            (global.set $n (i32.sub (i32.mul (local.get $groups) (i32.const 7))
-                                    (i32.load8_u (i32.add (local.get $src) (i32.sub (local.get $len) (i32.const 1))))))
-            (if (i32.lt_s (global.get $n) (i32.const 0)) (then unreachable))
-            ;; In place: group g is written at 7g and read from 8g, so a write never reaches bytes not yet read.
-            (local.set $dst (local.get $src))
-            (local.set $out (local.get $dst))
-            (local.set $end (i32.add (local.get $src) (i32.shl (local.get $groups) (i32.const 3))))
-            ;; Two groups at a time in the two 64-bit lanes; a 16-byte store writes 2 bytes past them (the next one overwrites).
-            (block $wide (loop $two
-              (br_if $wide (i32.gt_u (i32.add (local.get $src) (i32.const 16)) (local.get $end)))
-              (local.set $v (v128.load (local.get $src)))
-              (local.set $v (v128.or (v128.and (local.get $v) (v128.const i64x2 0x007F007F007F007F 0x007F007F007F007F))
-                                     (v128.and (i64x2.shr_u (local.get $v) (i32.const 1)) (v128.const i64x2 0x3F803F803F803F80 0x3F803F803F803F80))))
-              (local.set $v (v128.or (v128.and (local.get $v) (v128.const i64x2 0x00003FFF00003FFF 0x00003FFF00003FFF))
-                                     (v128.and (i64x2.shr_u (local.get $v) (i32.const 2)) (v128.const i64x2 0x0FFFC0000FFFC000 0x0FFFC0000FFFC000))))
-              (local.set $v (v128.or (v128.and (local.get $v) (v128.const i64x2 0x000000000FFFFFFF 0x000000000FFFFFFF))
-                                     (v128.and (i64x2.shr_u (local.get $v) (i32.const 4)) (v128.const i64x2 0x00FFFFFFF0000000 0x00FFFFFFF0000000))))
-              (v128.store (local.get $out) (i8x16.shuffle 0 1 2 3 4 5 6 8 9 10 11 12 13 14 15 15 (local.get $v) (local.get $v)))
-              (local.set $out (i32.add (local.get $out) (i32.const 14)))
-              (local.set $src (i32.add (local.get $src) (i32.const 16)))
-              (br $two)))
-            (block $done (loop $next
-              (br_if $done (i32.ge_u (local.get $src) (local.get $end)))
-              (local.set $x (i64.load (local.get $src)))
-              (local.set $x (i64.or (i64.and (local.get $x) (i64.const 0x007F007F007F007F))
-                                    (i64.and (i64.shr_u (local.get $x) (i64.const 1)) (i64.const 0x3F803F803F803F80))))
-              (local.set $x (i64.or (i64.and (local.get $x) (i64.const 0x00003FFF00003FFF))
-                                    (i64.and (i64.shr_u (local.get $x) (i64.const 2)) (i64.const 0x0FFFC0000FFFC000))))
-              (local.set $x (i64.or (i64.and (local.get $x) (i64.const 0x000000000FFFFFFF))
-                                    (i64.and (i64.shr_u (local.get $x) (i64.const 4)) (i64.const 0x00FFFFFFF0000000))))
-              (i64.store (local.get $out) (local.get $x))
-              (local.set $out (i32.add (local.get $out) (i32.const 7)))
-              (local.set $src (i32.add (local.get $src) (i32.const 8)))
-              (br $next)))
-            (local.get $dst))
+          (func $count (param $len i32) (result i32)
+            (local $t i32)
+            (local.set $t (i32.and (local.get $len) (i32.const 7)))
+            (if (i32.eq (local.get $t) (i32.const 1)) (then unreachable))
+            (i32.add (i32.mul (i32.shr_u (local.get $len) (i32.const 7)) (i32.const 112))
+              (i32.add (i32.mul (i32.shr_u (i32.and (local.get $len) (i32.const 127)) (i32.const 3)) (i32.const 7))
+                (select (i32.sub (local.get $t) (i32.const 1)) (i32.const 0) (local.get $t)))))
+          (func $decode (param $src i32) (param $len i32) (param $dst i32)
+            (local $end i32) (local $h v128) (local $r i32) (local $i i32) (local $hb i32)
+            (local.set $end (i32.add (local.get $src) (i32.and (local.get $len) (i32.const -128))))
+            (block $blocks (loop $block
+              (br_if $blocks (i32.ge_u (local.get $src) (local.get $end)))
+              (local.set $h (v128.load {0} offset=112 (local.get $src)))
+              (v128.store {1} offset=0 (local.get $dst) (v128.or (v128.load {0} offset=0 (local.get $src))
+                (v128.and (i8x16.shl (local.get $h) (i32.const 7)) (v128.const i8x16 0x80 0x80 0x80 0x80 0x80 0x80 0x80 0x80 0x80 0x80 0x80 0x80 0x80 0x80 0x80 0x80))))
+              (v128.store {1} offset=16 (local.get $dst) (v128.or (v128.load {0} offset=16 (local.get $src))
+                (v128.and (i8x16.shl (local.get $h) (i32.const 6)) (v128.const i8x16 0x80 0x80 0x80 0x80 0x80 0x80 0x80 0x80 0x80 0x80 0x80 0x80 0x80 0x80 0x80 0x80))))
+              (v128.store {1} offset=32 (local.get $dst) (v128.or (v128.load {0} offset=32 (local.get $src))
+                (v128.and (i8x16.shl (local.get $h) (i32.const 5)) (v128.const i8x16 0x80 0x80 0x80 0x80 0x80 0x80 0x80 0x80 0x80 0x80 0x80 0x80 0x80 0x80 0x80 0x80))))
+              (v128.store {1} offset=48 (local.get $dst) (v128.or (v128.load {0} offset=48 (local.get $src))
+                (v128.and (i8x16.shl (local.get $h) (i32.const 4)) (v128.const i8x16 0x80 0x80 0x80 0x80 0x80 0x80 0x80 0x80 0x80 0x80 0x80 0x80 0x80 0x80 0x80 0x80))))
+              (v128.store {1} offset=64 (local.get $dst) (v128.or (v128.load {0} offset=64 (local.get $src))
+                (v128.and (i8x16.shl (local.get $h) (i32.const 3)) (v128.const i8x16 0x80 0x80 0x80 0x80 0x80 0x80 0x80 0x80 0x80 0x80 0x80 0x80 0x80 0x80 0x80 0x80))))
+              (v128.store {1} offset=80 (local.get $dst) (v128.or (v128.load {0} offset=80 (local.get $src))
+                (v128.and (i8x16.shl (local.get $h) (i32.const 2)) (v128.const i8x16 0x80 0x80 0x80 0x80 0x80 0x80 0x80 0x80 0x80 0x80 0x80 0x80 0x80 0x80 0x80 0x80))))
+              (v128.store {1} offset=96 (local.get $dst) (v128.or (v128.load {0} offset=96 (local.get $src))
+                (v128.and (i8x16.shl (local.get $h) (i32.const 1)) (v128.const i8x16 0x80 0x80 0x80 0x80 0x80 0x80 0x80 0x80 0x80 0x80 0x80 0x80 0x80 0x80 0x80 0x80))))
+              (local.set $src (i32.add (local.get $src) (i32.const 128)))
+              (local.set $dst (i32.add (local.get $dst) (i32.const 112)))
+              (br $block)))
+            (local.set $end (i32.add (local.get $src) (i32.and (local.get $len) (i32.const 127))))
+            (block $groups (loop $group
+              (br_if $groups (i32.ge_u (local.get $src) (local.get $end)))
+              ;; A group of $r bytes: $r characters of low bits, then the one of their high bits.
+              (local.set $r (i32.sub (i32.sub (local.get $end) (local.get $src)) (i32.const 1)))
+              (if (i32.gt_u (local.get $r) (i32.const 7)) (then (local.set $r (i32.const 7))))
+              (local.set $hb (i32.load8_u {0} (i32.add (local.get $src) (local.get $r))))
+              (local.set $i (i32.const 0))
+              (loop $byte
+                (i32.store8 {1} (i32.add (local.get $dst) (local.get $i))
+                  (i32.or (i32.load8_u {0} (i32.add (local.get $src) (local.get $i)))
+                          (i32.shl (i32.and (i32.shr_u (local.get $hb) (local.get $i)) (i32.const 1)) (i32.const 7))))
+                (local.set $i (i32.add (local.get $i) (i32.const 1)))
+                (br_if $byte (i32.lt_u (local.get $i) (local.get $r))))
+              (local.set $src (i32.add (i32.add (local.get $src) (local.get $r)) (i32.const 1)))
+              (local.set $dst (i32.add (local.get $dst) (local.get $r)))
+              (br $group))))
           (func $encode (param $src i32) (param $n i32) (result i32)
-            (local $dst i32) (local $out i32) (local $end i32) (local $x i64) (local $groups i32) (local $v v128)
-            (local.set $groups (i32.div_u (i32.add (local.get $n) (i32.const 6)) (i32.const 7)))
-            (local.set $dst (call $realloc (i32.const 0) (i32.const 0) (i32.const 1) (i32.add (i32.shl (local.get $groups) (i32.const 3)) (i32.const 1))))
+            (local $dst i32) (local $out i32) (local $end i32) (local $stop i32) (local $len i32) (local $t i32)
+            (local $h v128) (local $v v128) (local $r i32) (local $i i32) (local $hb i32) (local $x i32)
+            (local.set $t (i32.rem_u (local.get $n) (i32.const 112)))
+            (local.set $len (i32.add (i32.mul (i32.div_u (local.get $n) (i32.const 112)) (i32.const 128))
+              (i32.add (i32.mul (i32.div_u (local.get $t) (i32.const 7)) (i32.const 8))
+                (select (i32.add (i32.rem_u (local.get $t) (i32.const 7)) (i32.const 1)) (i32.const 0) (i32.rem_u (local.get $t) (i32.const 7))))))
+            (local.set $dst (call $realloc (i32.const 0) (i32.const 0) (i32.const 1) (local.get $len)))
             (local.set $out (local.get $dst))
-            (local.set $end (i32.add (local.get $dst) (i32.shl (local.get $groups) (i32.const 3))))
-            ;; Two groups at a time: 14 bytes spread into the two 64-bit lanes (reads 2 bytes past them, inside the slack).
-            (block $wide (loop $two
-              (br_if $wide (i32.gt_u (i32.add (local.get $out) (i32.const 16)) (local.get $end)))
-              (local.set $v (i8x16.shuffle 0 1 2 3 4 5 6 16 7 8 9 10 11 12 13 16 (v128.load (local.get $src)) (v128.const i64x2 0 0)))
-              (local.set $v (v128.or (v128.and (local.get $v) (v128.const i64x2 0x000000000FFFFFFF 0x000000000FFFFFFF))
-                                     (v128.and (i64x2.shl (local.get $v) (i32.const 4)) (v128.const i64x2 0x0FFFFFFF00000000 0x0FFFFFFF00000000))))
-              (local.set $v (v128.or (v128.and (local.get $v) (v128.const i64x2 0x00003FFF00003FFF 0x00003FFF00003FFF))
-                                     (v128.and (i64x2.shl (local.get $v) (i32.const 2)) (v128.const i64x2 0x3FFF00003FFF0000 0x3FFF00003FFF0000))))
-              (local.set $v (v128.or (v128.and (local.get $v) (v128.const i64x2 0x007F007F007F007F 0x007F007F007F007F))
-                                     (v128.and (i64x2.shl (local.get $v) (i32.const 1)) (v128.const i64x2 0x7F007F007F007F00 0x7F007F007F007F00))))
-              (v128.store (local.get $out) (local.get $v))
-              (local.set $out (i32.add (local.get $out) (i32.const 16)))
-              (local.set $src (i32.add (local.get $src) (i32.const 14)))
-              (br $two)))
-            (block $done (loop $next
-              (br_if $done (i32.ge_u (local.get $out) (local.get $end)))
-              (local.set $x (i64.and (i64.load (local.get $src)) (i64.const 0x00FFFFFFFFFFFFFF)))
-              (local.set $x (i64.or (i64.and (local.get $x) (i64.const 0x000000000FFFFFFF))
-                                    (i64.and (i64.shl (local.get $x) (i64.const 4)) (i64.const 0x0FFFFFFF00000000))))
-              (local.set $x (i64.or (i64.and (local.get $x) (i64.const 0x00003FFF00003FFF))
-                                    (i64.and (i64.shl (local.get $x) (i64.const 2)) (i64.const 0x3FFF00003FFF0000))))
-              (local.set $x (i64.or (i64.and (local.get $x) (i64.const 0x007F007F007F007F))
-                                    (i64.and (i64.shl (local.get $x) (i64.const 1)) (i64.const 0x7F007F007F007F00))))
-              (i64.store (local.get $out) (local.get $x))
-              (local.set $out (i32.add (local.get $out) (i32.const 8)))
-              (local.set $src (i32.add (local.get $src) (i32.const 7)))
-              (br $next)))
-            (i32.store8 (local.get $end) (i32.sub (i32.mul (local.get $groups) (i32.const 7)) (local.get $n)))
-            (global.set $n (i32.add (i32.shl (local.get $groups) (i32.const 3)) (i32.const 1)))
+            (local.set $stop (i32.add (local.get $src) (local.get $n)))
+            (local.set $end (i32.sub (local.get $stop) (local.get $t)))
+            (block $blocks (loop $block
+              (br_if $blocks (i32.ge_u (local.get $src) (local.get $end)))
+              (local.set $h (v128.const i64x2 0 0))
+              (local.set $v (v128.load {2} offset=0 (local.get $src)))
+              (v128.store {3} offset=0 (local.get $out) (v128.and (local.get $v) (v128.const i8x16 0x7F 0x7F 0x7F 0x7F 0x7F 0x7F 0x7F 0x7F 0x7F 0x7F 0x7F 0x7F 0x7F 0x7F 0x7F 0x7F)))
+              (local.set $h (v128.or (local.get $h) (v128.and (i8x16.shr_u (local.get $v) (i32.const 7)) (v128.const i8x16 1 1 1 1 1 1 1 1 1 1 1 1 1 1 1 1))))
+              (local.set $v (v128.load {2} offset=16 (local.get $src)))
+              (v128.store {3} offset=16 (local.get $out) (v128.and (local.get $v) (v128.const i8x16 0x7F 0x7F 0x7F 0x7F 0x7F 0x7F 0x7F 0x7F 0x7F 0x7F 0x7F 0x7F 0x7F 0x7F 0x7F 0x7F)))
+              (local.set $h (v128.or (local.get $h) (v128.and (i8x16.shr_u (local.get $v) (i32.const 6)) (v128.const i8x16 2 2 2 2 2 2 2 2 2 2 2 2 2 2 2 2))))
+              (local.set $v (v128.load {2} offset=32 (local.get $src)))
+              (v128.store {3} offset=32 (local.get $out) (v128.and (local.get $v) (v128.const i8x16 0x7F 0x7F 0x7F 0x7F 0x7F 0x7F 0x7F 0x7F 0x7F 0x7F 0x7F 0x7F 0x7F 0x7F 0x7F 0x7F)))
+              (local.set $h (v128.or (local.get $h) (v128.and (i8x16.shr_u (local.get $v) (i32.const 5)) (v128.const i8x16 4 4 4 4 4 4 4 4 4 4 4 4 4 4 4 4))))
+              (local.set $v (v128.load {2} offset=48 (local.get $src)))
+              (v128.store {3} offset=48 (local.get $out) (v128.and (local.get $v) (v128.const i8x16 0x7F 0x7F 0x7F 0x7F 0x7F 0x7F 0x7F 0x7F 0x7F 0x7F 0x7F 0x7F 0x7F 0x7F 0x7F 0x7F)))
+              (local.set $h (v128.or (local.get $h) (v128.and (i8x16.shr_u (local.get $v) (i32.const 4)) (v128.const i8x16 8 8 8 8 8 8 8 8 8 8 8 8 8 8 8 8))))
+              (local.set $v (v128.load {2} offset=64 (local.get $src)))
+              (v128.store {3} offset=64 (local.get $out) (v128.and (local.get $v) (v128.const i8x16 0x7F 0x7F 0x7F 0x7F 0x7F 0x7F 0x7F 0x7F 0x7F 0x7F 0x7F 0x7F 0x7F 0x7F 0x7F 0x7F)))
+              (local.set $h (v128.or (local.get $h) (v128.and (i8x16.shr_u (local.get $v) (i32.const 3)) (v128.const i8x16 16 16 16 16 16 16 16 16 16 16 16 16 16 16 16 16))))
+              (local.set $v (v128.load {2} offset=80 (local.get $src)))
+              (v128.store {3} offset=80 (local.get $out) (v128.and (local.get $v) (v128.const i8x16 0x7F 0x7F 0x7F 0x7F 0x7F 0x7F 0x7F 0x7F 0x7F 0x7F 0x7F 0x7F 0x7F 0x7F 0x7F 0x7F)))
+              (local.set $h (v128.or (local.get $h) (v128.and (i8x16.shr_u (local.get $v) (i32.const 2)) (v128.const i8x16 32 32 32 32 32 32 32 32 32 32 32 32 32 32 32 32))))
+              (local.set $v (v128.load {2} offset=96 (local.get $src)))
+              (v128.store {3} offset=96 (local.get $out) (v128.and (local.get $v) (v128.const i8x16 0x7F 0x7F 0x7F 0x7F 0x7F 0x7F 0x7F 0x7F 0x7F 0x7F 0x7F 0x7F 0x7F 0x7F 0x7F 0x7F)))
+              (local.set $h (v128.or (local.get $h) (v128.and (i8x16.shr_u (local.get $v) (i32.const 1)) (v128.const i8x16 64 64 64 64 64 64 64 64 64 64 64 64 64 64 64 64))))
+              (v128.store {3} offset=112 (local.get $out) (local.get $h))
+              (local.set $src (i32.add (local.get $src) (i32.const 112)))
+              (local.set $out (i32.add (local.get $out) (i32.const 128)))
+              (br $block)))
+            (block $groups (loop $group
+              (br_if $groups (i32.ge_u (local.get $src) (local.get $stop)))
+              (local.set $r (i32.sub (local.get $stop) (local.get $src)))
+              (if (i32.gt_u (local.get $r) (i32.const 7)) (then (local.set $r (i32.const 7))))
+              (local.set $hb (i32.const 0))
+              (local.set $i (i32.const 0))
+              (loop $byte
+                (local.set $x (i32.load8_u {2} (i32.add (local.get $src) (local.get $i))))
+                (i32.store8 {3} (i32.add (local.get $out) (local.get $i)) (i32.and (local.get $x) (i32.const 127)))
+                (local.set $hb (i32.or (local.get $hb) (i32.shl (i32.shr_u (local.get $x) (i32.const 7)) (local.get $i))))
+                (local.set $i (i32.add (local.get $i) (i32.const 1)))
+                (br_if $byte (i32.lt_u (local.get $i) (local.get $r))))
+              (i32.store8 {3} (i32.add (local.get $out) (local.get $r)) (local.get $hb))
+              (local.set $src (i32.add (local.get $src) (local.get $r)))
+              (local.set $out (i32.add (i32.add (local.get $out) (local.get $r)) (i32.const 1)))
+              (br $group)))
+            (global.set $n (local.get $len))
             (local.get $dst))
         """;
+
+    /// <summary>The codecs with their memories named: <paramref name="text"/> holds the texts, <paramref name="bytes"/> the bytes.</summary>
+    private static string Codecs(string text, string bytes) =>
+        CodecsTemplate.Replace("{0}", text, StringComparison.Ordinal).Replace("{1}", bytes, StringComparison.Ordinal)
+            .Replace("{2}", bytes, StringComparison.Ordinal).Replace("{3}", text, StringComparison.Ordinal);
 
     /// <summary>The codec module: one entry per twin, decoding, calling the lowered original, encoding.</summary>
     internal static string CodecModule(BulkPlan plan)
     {
         var s = new StringBuilder();
         s.Append("(module $").Append(ModuleName).Append('\n');
-        s.Append("  (import \"m\" \"memory\" (memory 0))\n");
+        s.Append("  (import \"m\" \"memory\" (memory $m 0))\n");
         s.Append("  (import \"m\" \"realloc\" (func $realloc (param i32 i32 i32 i32) (result i32)))\n");
         for (var k = 0; k < plan.Functions.Count; k++)
         {
@@ -147,7 +184,7 @@ internal static unsafe partial class WrapperGenerator
             }
         }
 
-        s.Append(Codecs);
+        s.Append(Codecs("$m", "$m"));
         for (var k = 0; k < plan.Functions.Count; k++)
         {
             var b = plan.Functions[k];
@@ -181,7 +218,10 @@ internal static unsafe partial class WrapperGenerator
             {
                 if ((b.BulkParameters & (1UL << i)) != 0)
                 {
-                    s.Append("    (local.set $d").Append(i).Append(" (call $decode (local.get ").Append(local).Append(") (local.get ").Append(local + 1).Append(")))\n");
+                    // Decoded in place: the canonical ABI then copies the elements into the original's memory.
+                    s.Append("    (global.set $n (call $count (local.get ").Append(local + 1).Append(")))\n");
+                    s.Append("    (call $decode (local.get ").Append(local).Append(") (local.get ").Append(local + 1).Append(") (local.get ").Append(local).Append("))\n");
+                    s.Append("    (local.set $d").Append(i).Append(" (local.get ").Append(local).Append("))\n");
                     var shift = BulkPlan.ElementShift(f.Parameters[i].Type);
                     if (shift == 0)
                     {

@@ -229,17 +229,22 @@ internal static partial class WrapperGenerator
             }
         }
 
-        s.Append(Codecs);
+        s.Append(Codecs("$m", "$om"));
         s.Append("""
               ;; The result pointer the original returned, for its post-return.
               (global $saved (mut i32) (i32.const 0))
-              ;; Decoder memory -> the original's: a block from the original's realloc, checked as the canonical ABI checks it.
-              (func $copyin (param $src i32) (param $n i32) (param $align i32) (result i32)
+              ;; A block of $n bytes from the original's realloc, checked as the canonical ABI checks it.
+              (func $oblock (param $n i32) (param $align i32) (result i32)
                 (local $p i32)
                 (local.set $p (call $orealloc (i32.const 0) (i32.const 0) (local.get $align) (local.get $n)))
                 (if (i32.and (local.get $p) (i32.sub (local.get $align) (i32.const 1))) (then unreachable))
                 (if (i64.gt_u (i64.add (i64.extend_i32_u (local.get $p)) (i64.extend_i32_u (local.get $n)))
                               (i64.shl (i64.extend_i32_u (memory.size $om)) (i64.const 16))) (then unreachable))
+                (local.get $p))
+              ;; Decoder memory -> the original's, into such a block.
+              (func $copyin (param $src i32) (param $n i32) (param $align i32) (result i32)
+                (local $p i32)
+                (local.set $p (call $oblock (local.get $n) (local.get $align)))
                 (memory.copy $om $m (local.get $p) (local.get $src) (local.get $n))
                 (local.get $p))
               ;; The original's memory -> the decoder's heap (memory.copy traps outside the original's memory).
@@ -276,7 +281,7 @@ internal static partial class WrapperGenerator
             s.Append(" (result ").Append(resultType).Append(')');
         }
 
-        s.Append("\n    (local $r i32) (local $ret i32) (local $p i32) (local $n i32) (local $e i32)");
+        s.Append("\n    (local $r i32) (local $ret i32) (local $p i32) (local $n i32) (local $e i32) (local $c i32)");
         for (var i = 0; i < f.Parameters.Count; i++)
         {
             if (BulkPlan.FlatCount(f.Parameters[i].Type) == 2)
@@ -294,16 +299,18 @@ internal static partial class WrapperGenerator
             if ((b.BulkParameters & (1UL << i)) != 0)
             {
                 var shift = BulkPlan.ElementShift(t);
-                s.Append("    (local.set $d").Append(i).Append(" (call $decode (local.get ").Append(local).Append(") (local.get ").Append(local + 1).Append(")))\n");
+                s.Append("    (local.set $c (call $count (local.get ").Append(local + 1).Append(")))\n");
                 if (shift > 0)
                 {
                     // A byte count that is not whole elements is not the host's encoding: trap as a bug would.
-                    s.Append("    (if (i32.and (global.get $n) (i32.const ").Append((1 << shift) - 1).Append(")) (then unreachable))\n");
+                    s.Append("    (if (i32.and (local.get $c) (i32.const ").Append((1 << shift) - 1).Append(")) (then unreachable))\n");
                 }
 
-                // The element count goes to the original; its realloc is asked for exactly the list's layout.
-                s.Append("    (local.set ").Append(local + 1).Append(" (i32.shr_u (global.get $n) (i32.const ").Append(shift).Append(")))\n");
-                s.Append("    (local.set $d").Append(i).Append(" (call $copyin (local.get $d").Append(i).Append(") (global.get $n) (i32.const ").Append(1 << shift).Append(")))\n");
+                // The original's realloc is asked for exactly the list's layout, and the text decoded straight into it;
+                // the element count goes to the original.
+                s.Append("    (local.set $d").Append(i).Append(" (call $oblock (local.get $c) (i32.const ").Append(1 << shift).Append(")))\n");
+                s.Append("    (call $decode (local.get ").Append(local).Append(") (local.get ").Append(local + 1).Append(") (local.get $d").Append(i).Append("))\n");
+                s.Append("    (local.set ").Append(local + 1).Append(" (i32.shr_u (local.get $c) (i32.const ").Append(shift).Append(")))\n");
                 args.Append(" (local.get $d").Append(i).Append(") (local.get ").Append(local + 1).Append(')');
             }
             else if (t.Kind == WitTypeKind.String)
@@ -338,15 +345,21 @@ internal static partial class WrapperGenerator
                 s.Append("    (if (i32.gt_u (local.get $n) (i32.const ").Append(uint.MaxValue >> shift).Append(")) (then unreachable))\n");
             }
 
-            s.Append("    (local.set $e (call $copyout (local.get $p) (i32.shl (local.get $n) (i32.const ").Append(shift).Append("))))\n");
-            s.Append("    (local.set $ret (call $realloc (i32.const 0) (i32.const 0) (i32.const 4) (i32.const 8)))\n");
             if (b.BulkResult)
             {
-                s.Append("    (i32.store (local.get $ret) (call $encode (local.get $e) (i32.shl (local.get $n) (i32.const ").Append(shift).Append("))))\n");
+                // Encoded straight from the original's memory, inside which the list must lie (as a lift checks).
+                s.Append("    (local.set $c (i32.shl (local.get $n) (i32.const ").Append(shift).Append(")))\n");
+                s.Append("    (if (i64.gt_u (i64.add (i64.extend_i32_u (local.get $p)) (i64.extend_i32_u (local.get $c)))\n");
+                s.Append("                  (i64.shl (i64.extend_i32_u (memory.size $om)) (i64.const 16))) (then unreachable))\n");
+                s.Append("    (local.set $e (call $encode (local.get $p) (local.get $c)))\n");
+                s.Append("    (local.set $ret (call $realloc (i32.const 0) (i32.const 0) (i32.const 4) (i32.const 8)))\n");
+                s.Append("    (i32.store (local.get $ret) (local.get $e))\n");
                 s.Append("    (i32.store offset=4 (local.get $ret) (global.get $n))\n");
             }
             else
             {
+                s.Append("    (local.set $e (call $copyout (local.get $p) (i32.shl (local.get $n) (i32.const ").Append(shift).Append("))))\n");
+                s.Append("    (local.set $ret (call $realloc (i32.const 0) (i32.const 0) (i32.const 4) (i32.const 8)))\n");
                 s.Append("    (i32.store (local.get $ret) (local.get $e))\n");
                 s.Append("    (i32.store offset=4 (local.get $ret) (local.get $n))\n");
             }

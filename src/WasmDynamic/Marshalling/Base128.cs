@@ -4,123 +4,156 @@ using System.Runtime.Intrinsics;
 namespace WasmDynamic.Marshalling;
 
 /// <summary>
-/// The byte encoding of the bulk exports: every 7 bytes (a 56-bit little-endian number) become 8 ASCII characters of
-/// 7 bits each, then one character says how many padding bytes the last group has (0–6). ASCII is valid UTF-8, so the
-/// text travels through Wasmtime's C API as one string buffer; the bulk-bytes adapter's core module decodes it with
-/// the same shifts. 8/7 of the bytes plus one.
+/// The byte encoding of the bulk exports: 7 bits per ASCII character, laid out so that both sides code it with plain
+/// 16-byte vector operations (no shuffles). Every block of 112 bytes becomes 128 characters: seven 16-character rows
+/// with the low 7 bits of bytes 16k…16k+15, then one row whose character j holds bit 7 of byte 16k+j at bit k. The last
+/// n mod 112 bytes go in groups of 7: 7 characters of low bits, then one of high bits (bit i: bit 7 of byte i), a last
+/// short group of r bytes as r + 1 characters. ASCII is valid UTF-8, so the text travels through Wasmtime's C API as one
+/// string buffer; the bulk-bytes adapter's core module decodes it with the same operations. 8/7 of the bytes, rounded
+/// up; the length alone gives the byte count (a tail of 8q + 1 characters never occurs).
 /// </summary>
 internal static unsafe class Base128
 {
-    // Bytes 0–6 and 7–13 of 14 into the low 7 bytes of two 64-bit lanes (index 0x80: zero), and back.
-    private static readonly Vector128<byte> SpreadLanes = Vector128.Create((byte)0, 1, 2, 3, 4, 5, 6, 0x80, 7, 8, 9, 10, 11, 12, 13, 0x80);
-    private static readonly Vector128<byte> PackLanes = Vector128.Create((byte)0, 1, 2, 3, 4, 5, 6, 8, 9, 10, 11, 12, 13, 14, 0x80, 0x80);
+    private const int BlockBytes = 112;
+    private const int BlockChars = 128;
 
     /// <summary>The encoded length of <paramref name="count"/> bytes.</summary>
-    public static long EncodedLength(int count) => (((long)count + 6) / 7 * 8) + 1;
+    public static long EncodedLength(int count)
+    {
+        var tail = count % BlockBytes;
+        return ((long)(count / BlockBytes) * BlockChars) + ((tail / 7) * 8) + (tail % 7 == 0 ? 0 : (tail % 7) + 1);
+    }
 
     /// <summary>Encodes <paramref name="count"/> bytes at <paramref name="src"/> into <paramref name="dst"/> (<see cref="EncodedLength"/> bytes).</summary>
     public static void Encode(byte* src, int count, byte* dst)
     {
-        var groups = (count + 6) / 7;
-
-        // Two groups per 16-byte vector while a 16-byte read stays inside the input.
-        var g0 = 0;
+        var blocks = count / BlockBytes;
+        var b = 0;
         if (Vector128.IsHardwareAccelerated)
         {
-            for (; (g0 * 7) + 16 <= count; g0 += 2)
+            var low = Vector128.Create((byte)0x7F);
+            for (; b < blocks; b++)
             {
-                var v = Vector128.Shuffle(Vector128.LoadUnsafe(ref src[g0 * 7]), SpreadLanes).AsUInt64();
-                v = (v & Vector128.Create(0x0FFF_FFFFUL)) | ((v << 4) & Vector128.Create(0x0FFF_FFFF_0000_0000UL));
-                v = (v & Vector128.Create(0x0000_3FFF_0000_3FFFUL)) | ((v << 2) & Vector128.Create(0x3FFF_0000_3FFF_0000UL));
-                v = (v & Vector128.Create(0x007F_007F_007F_007FUL)) | ((v << 1) & Vector128.Create(0x7F00_7F00_7F00_7F00UL));
-                v.StoreUnsafe(ref *(ulong*)(dst + (g0 * 8)));
+                var s = src + (b * BlockBytes);
+                var d = dst + (b * BlockChars);
+                var high = Vector128<byte>.Zero;
+                for (var k = 0; k < 7; k++)
+                {
+                    var v = Vector128.Load(s + (16 * k));
+                    (v & low).Store(d + (16 * k));
+                    high |= Vector128.ShiftRightLogical(v, 7 - k) & Vector128.Create((byte)(1 << k));
+                }
+
+                high.Store(d + BlockBytes);
             }
         }
 
-        // Whole 8-byte reads stay inside the input for every group but the last one or two.
-        var fast = count >= 8 ? ((count - 8) / 7) + 1 : 0;
-        for (var g = g0; g < fast; g++)
+        for (; b < blocks; b++)
         {
-            *(ulong*)(dst + (g * 8)) = Spread(Unsafe.ReadUnaligned<ulong>(src + (g * 7)));
+            EncodeBlockScalar(src + (b * BlockBytes), dst + (b * BlockChars));
         }
 
-        ulong tail = 0;
-        for (var g = Math.Max(fast, g0); g < groups; g++)
-        {
-            var n = Math.Min(7, count - (g * 7));
-            tail = 0;
-            Buffer.MemoryCopy(src + (g * 7), &tail, 8, n);
-            *(ulong*)(dst + (g * 8)) = Spread(tail);
-        }
+        EncodeTail(src + (blocks * BlockBytes), count - (blocks * BlockBytes), dst + (blocks * BlockChars));
+    }
 
-        dst[groups * 8] = (byte)((groups * 7) - count);
+    private static void EncodeBlockScalar(byte* s, byte* d)
+    {
+        for (var j = 0; j < 16; j++)
+        {
+            var high = 0;
+            for (var k = 0; k < 7; k++)
+            {
+                var x = s[(16 * k) + j];
+                d[(16 * k) + j] = (byte)(x & 0x7F);
+                high |= (x >> 7) << k;
+            }
+
+            d[BlockBytes + j] = (byte)high;
+        }
+    }
+
+    private static void EncodeTail(byte* s, int m, byte* d)
+    {
+        for (var g = 0; g * 7 < m; g++)
+        {
+            var n = Math.Min(7, m - (g * 7));
+            var high = 0;
+            for (var i = 0; i < n; i++)
+            {
+                var x = s[(g * 7) + i];
+                d[(g * 8) + i] = (byte)(x & 0x7F);
+                high |= (x >> 7) << i;
+            }
+
+            d[(g * 8) + n] = (byte)high;
+        }
     }
 
     /// <summary>
-    /// The byte count of an encoded text, or -1 when it is not one (a wrong length or padding: a bug in the adapter,
+    /// The byte count of an encoded text, or -1 when it is not one (a length no count encodes to: a bug in the adapter,
     /// never the user's input).
     /// </summary>
     public static int DecodedLength(byte* src, long length)
     {
-        if (length < 1 || (length - 1) % 8 != 0 || src[length - 1] > 6)
+        _ = src;
+        var tail = (int)(length % BlockChars);
+        if (length < 0 || tail % 8 == 1)
         {
             return -1;
         }
 
-        var bytes = ((length - 1) / 8 * 7) - src[length - 1];
-        return bytes >= 0 && bytes <= Array.MaxLength ? (int)bytes : -1;
+        var bytes = (length / BlockChars * BlockBytes) + ((tail / 8) * 7) + (tail % 8 == 0 ? 0 : (tail % 8) - 1);
+        return bytes <= Array.MaxLength ? (int)bytes : -1;
     }
 
     /// <summary>Decodes an encoded text into <paramref name="dst"/> (<paramref name="count"/> = <see cref="DecodedLength"/> bytes).</summary>
     public static void Decode(byte* src, int count, byte* dst)
     {
-        var groups = (count + 6) / 7;
-
-        // Two groups per 16-byte vector while its 16-byte store stays inside the output.
-        var g0 = 0;
+        var blocks = count / BlockBytes;
+        var b = 0;
         if (Vector128.IsHardwareAccelerated)
         {
-            for (; (g0 * 7) + 16 <= count; g0 += 2)
+            var top = Vector128.Create((byte)0x80);
+            for (; b < blocks; b++)
             {
-                var v = Vector128.LoadUnsafe(ref *(ulong*)(src + (g0 * 8)));
-                v = (v & Vector128.Create(0x007F_007F_007F_007FUL)) | ((v >> 1) & Vector128.Create(0x3F80_3F80_3F80_3F80UL));
-                v = (v & Vector128.Create(0x0000_3FFF_0000_3FFFUL)) | ((v >> 2) & Vector128.Create(0x0FFF_C000_0FFF_C000UL));
-                v = (v & Vector128.Create(0x0000_0000_0FFF_FFFFUL)) | ((v >> 4) & Vector128.Create(0x00FF_FFFF_F000_0000UL));
-                Vector128.Shuffle(v.AsByte(), PackLanes).StoreUnsafe(ref dst[g0 * 7]);
+                var s = src + (b * BlockChars);
+                var d = dst + (b * BlockBytes);
+                var high = Vector128.Load(s + BlockBytes);
+                for (var k = 0; k < 7; k++)
+                {
+                    (Vector128.Load(s + (16 * k)) | (Vector128.ShiftLeft(high, 7 - k) & top)).Store(d + (16 * k));
+                }
             }
         }
 
-        // An 8-byte store writes one byte past its group: the last group or two go through a temporary.
-        var fast = count >= 8 ? ((count - 8) / 7) + 1 : 0;
-        for (var g = g0; g < fast; g++)
+        for (; b < blocks; b++)
         {
-            Unsafe.WriteUnaligned(dst + (g * 7), Pack(*(ulong*)(src + (g * 8))));
+            var s = src + (b * BlockChars);
+            var d = dst + (b * BlockBytes);
+            for (var j = 0; j < 16; j++)
+            {
+                var high = s[BlockBytes + j];
+                for (var k = 0; k < 7; k++)
+                {
+                    d[(16 * k) + j] = (byte)(s[(16 * k) + j] | (((high >> k) & 1) << 7));
+                }
+            }
         }
 
-        for (var g = Math.Max(fast, g0); g < groups; g++)
+        DecodeTail(src + (blocks * BlockChars), count - (blocks * BlockBytes), dst + (blocks * BlockBytes));
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void DecodeTail(byte* s, int m, byte* d)
+    {
+        for (var g = 0; g * 7 < m; g++)
         {
-            var n = Math.Min(7, count - (g * 7));
-            var x = Pack(Unsafe.ReadUnaligned<ulong>(src + (g * 8)));
-            Buffer.MemoryCopy(&x, dst + (g * 7), n, n);
+            var n = Math.Min(7, m - (g * 7));
+            var high = s[(g * 8) + n];
+            for (var i = 0; i < n; i++)
+            {
+                d[(g * 7) + i] = (byte)(s[(g * 8) + i] | (((high >> i) & 1) << 7));
+            }
         }
-    }
-
-    /// <summary>56 bits into eight 7-bit bytes.</summary>
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static ulong Spread(ulong x)
-    {
-        x &= 0x00FF_FFFF_FFFF_FFFFUL;
-        x = (x & 0x0FFF_FFFFUL) | ((x << 4) & 0x0FFF_FFFF_0000_0000UL);
-        x = (x & 0x0000_3FFF_0000_3FFFUL) | ((x << 2) & 0x3FFF_0000_3FFF_0000UL);
-        return (x & 0x007F_007F_007F_007FUL) | ((x << 1) & 0x7F00_7F00_7F00_7F00UL);
-    }
-
-    /// <summary>Eight 7-bit bytes into 56 bits.</summary>
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static ulong Pack(ulong x)
-    {
-        x = (x & 0x007F_007F_007F_007FUL) | ((x >> 1) & 0x3F80_3F80_3F80_3F80UL);
-        x = (x & 0x0000_3FFF_0000_3FFFUL) | ((x >> 2) & 0x0FFF_C000_0FFF_C000UL);
-        return (x & 0x0000_0000_0FFF_FFFFUL) | ((x >> 4) & 0x00FF_FFFF_F000_0000UL);
     }
 }

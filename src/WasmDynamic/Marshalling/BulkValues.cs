@@ -36,7 +36,7 @@ internal static unsafe class BulkValues
     public static void Lower(ReadOnlySpan<byte> bytes, Val* dst, MarshalContext cx)
     {
         var length = Base128.EncodedLength(bytes.Length);
-        var buffer = (byte*)cx.Arena.Alloc((nuint)length);
+        var buffer = cx.AllocBulk((nuint)length);
         fixed (byte* src = bytes)
         {
             Base128.Encode(src, bytes.Length, buffer);

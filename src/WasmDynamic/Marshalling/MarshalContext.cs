@@ -193,6 +193,11 @@ internal sealed unsafe class MarshalContext : IDisposable
     public void Reset()
     {
         Arena.Reset();
+        if (_bulkWanted != 0)
+        {
+            ResetBulk();
+        }
+
         if (_handles.Count != 0)
         {
             ForgetHandles();
@@ -329,7 +334,55 @@ internal sealed unsafe class MarshalContext : IDisposable
     /// <summary>The pointer to store for a boxed payload: the slot itself, or a Wasmtime-owned copy in owned mode.</summary>
     public Val* FinishBox(Val* slot) => Owned ? ComponentApi.wasmtime_component_val_new(slot) : slot;
 
-    public void Dispose() => Arena.Dispose();
+    // The encoded arguments of bulk-bytes twins: one native buffer kept between calls and grown, at the end of a call
+    // that needed more, to that call's need. The arena frees chunks over 1 MiB after each call, so a caller passing
+    // large lists call after call would map fresh memory and fault every page in again each time.
+    private byte* _bulkBuffer;
+    private nuint _bulkCapacity;
+    private nuint _bulkUsed;
+    private nuint _bulkWanted;
+
+    /// <summary>
+    /// Memory for an encoded bulk argument of this call: from the kept buffer while it has room, else from the arena
+    /// (and the buffer grows for the next call).
+    /// </summary>
+    public byte* AllocBulk(nuint size)
+    {
+        size = (size + 15) & ~(nuint)15;
+        _bulkWanted += size;
+        // An empty text still gets a real pointer (the arena's): the C API reads a string's data as a slice.
+        if (size != 0 && _bulkUsed + size <= _bulkCapacity)
+        {
+            var p = _bulkBuffer + _bulkUsed;
+            _bulkUsed += size;
+            return p;
+        }
+
+        return (byte*)Arena.Alloc(size);
+    }
+
+    private void ResetBulk()
+    {
+        if (_bulkWanted > _bulkCapacity)
+        {
+            NativeMemory.Free(_bulkBuffer);
+            _bulkBuffer = null;
+            _bulkCapacity = 0;
+            _bulkBuffer = (byte*)NativeMemory.Alloc(_bulkWanted);
+            _bulkCapacity = _bulkWanted;
+        }
+
+        _bulkUsed = 0;
+        _bulkWanted = 0;
+    }
+
+    public void Dispose()
+    {
+        Arena.Dispose();
+        NativeMemory.Free(_bulkBuffer);
+        _bulkBuffer = null;
+        _bulkCapacity = _bulkUsed = _bulkWanted = 0;
+    }
 }
 
 /// <summary>A UTF-8 name kept in native memory for the life of the process (names are few and shared).</summary>
