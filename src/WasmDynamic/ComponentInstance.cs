@@ -128,9 +128,14 @@ public sealed partial class ComponentInstance : IDisposable
     /// </summary>
     /// <example><code>using (instance.CancelCallsOn(cts.Token)) { proxy.LongWork(); }</code></example>
     /// <exception cref="ArgumentException">The runtime was created without epoch interruption, so calls cannot be cancelled.</exception>
-    public IDisposable CancelCallsOn(CancellationToken token) => Component.Runtime.Options.EpochInterruption
-        ? new CancellationScope(this, token)
-        : throw new ArgumentException("Cancelling calls needs a runtime created with ComponentRuntimeOptions.EpochInterruption = true (the default).", nameof(token));
+    /// <exception cref="ObjectDisposedException">The instance was disposed.</exception>
+    public IDisposable CancelCallsOn(CancellationToken token)
+    {
+        ObjectDisposedException.ThrowIf(_disposed, this);
+        return Component.Runtime.Options.EpochInterruption
+            ? new CancellationScope(this, token)
+            : throw new ArgumentException("Cancelling calls needs a runtime created with ComponentRuntimeOptions.EpochInterruption = true (the default).", nameof(token));
+    }
 
     /// <summary>The component this is an instance of.</summary>
     public WasmComponent Component { get; }
