@@ -311,6 +311,11 @@ public sealed unsafe partial class ComponentInstance
         }
 
         _freed = true;
+        for (var open = CancellationScope.CloseAll(_gate); open > 0; open--)
+        {
+            Component.Runtime.ReleaseEpochTicker();
+        }
+
         if (_tickerForDisposal)
         {
             _tickerForDisposal = false;

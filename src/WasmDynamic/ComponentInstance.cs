@@ -128,9 +128,14 @@ public sealed partial class ComponentInstance : IDisposable
     /// </summary>
     /// <example><code>using (instance.CancelCallsOn(cts.Token)) { proxy.LongWork(); }</code></example>
     /// <exception cref="ArgumentException">The runtime was created without epoch interruption, so calls cannot be cancelled.</exception>
-    public IDisposable CancelCallsOn(CancellationToken token) => Component.Runtime.Options.EpochInterruption
-        ? new CancellationScope(this, token)
-        : throw new ArgumentException("Cancelling calls needs a runtime created with ComponentRuntimeOptions.EpochInterruption = true (the default).", nameof(token));
+    /// <exception cref="ObjectDisposedException">The instance was disposed.</exception>
+    public IDisposable CancelCallsOn(CancellationToken token)
+    {
+        ObjectDisposedException.ThrowIf(_disposed, this);
+        return Component.Runtime.Options.EpochInterruption
+            ? new CancellationScope(this, token)
+            : throw new ArgumentException("Cancelling calls needs a runtime created with ComponentRuntimeOptions.EpochInterruption = true (the default).", nameof(token));
+    }
 
     /// <summary>The component this is an instance of.</summary>
     public WasmComponent Component { get; }
@@ -277,12 +282,15 @@ public sealed partial class ComponentInstance : IDisposable
 
     internal StoreState State => _state;
 
-    /// <summary>A failure whose message and frames read as without the bulk adapter (its frames dropped, offsets moved back).</summary>
+    /// <summary>
+    /// A failure whose message and frames read as without the bulk adapter (its frames dropped, offsets moved back);
+    /// when every frame was the adapter's, no frame is left (not one empty line under a "Guest backtrace:" header).
+    /// </summary>
     private NativeFailure WithoutTwins(NativeFailure failure) =>
         Code.Bulk is null ? failure : failure with
         {
             Message = BulkAdapter.Backtraces.Rewrite(failure.Message, Code.Bulk),
-            Frames = failure.Frames.Count == 0 ? failure.Frames : BulkAdapter.Backtraces.Rewrite(string.Join('\n', failure.Frames), Code.Bulk).Split('\n')
+            Frames = failure.Frames.Count == 0 ? failure.Frames : BulkAdapter.Backtraces.Rewrite(string.Join('\n', failure.Frames), Code.Bulk).Split('\n', StringSplitOptions.RemoveEmptyEntries)
                 .Select(f => System.Text.RegularExpressions.Regex.Replace(f, @"^(\d+:)\s+", "$1 ")).ToList(),
         };
 

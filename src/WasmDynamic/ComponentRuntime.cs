@@ -133,6 +133,18 @@ public sealed class ComponentRuntime : IDisposable
         }
     }
 
+    /// <summary>How many holders the epoch ticker has (instances with timeouts, open cancellation scopes, running async calls).</summary>
+    internal int EpochTickerUsers
+    {
+        get
+        {
+            lock (_engine)
+            {
+                return _epochUsers;
+            }
+        }
+    }
+
     /// <summary>Stops the epoch ticker once no instance needs it.</summary>
     internal void ReleaseEpochTicker()
     {

@@ -83,9 +83,12 @@ public sealed class ComponentArgumentException : WasmDynamicException
     /// <summary>Where inside the argument the bad value sits (<c>[1]</c>, <c>.due.day</c>), gathered as the exception rises.</summary>
     internal string Path { get; set; } = string.Empty;
 
-    /// <summary>This exception located at <paramref name="parameter"/> of a function (unchanged when it already is).</summary>
+    /// <summary>
+    /// This exception located at <paramref name="parameter"/> of a function (unchanged when it already is); the
+    /// located copy keeps this one's inner exception (the user's own, such as a throwing getter's), else this one.
+    /// </summary>
     internal ComponentArgumentException At(string function, string signature, string? parameter) =>
-        Function is not null ? this : new ComponentArgumentException(Cause, (parameter ?? "?") + Path, function, signature, parameter, this);
+        Function is not null ? this : new ComponentArgumentException(Cause, (parameter ?? "?") + Path, function, signature, parameter, InnerException ?? this);
 
     private static string Sentence(string s) => s.EndsWith('.') || s.EndsWith(')') ? s : s + ".";
 }

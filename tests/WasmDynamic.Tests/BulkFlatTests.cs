@@ -225,4 +225,37 @@ public class BulkFlatTests
         // The instance was recreated, as after a trap on the plain path.
         bp.Sum(data).Should().Be(0);
     }
+
+    /// <summary>A guest whose memory is at its declared maximum (1 page): a 64,513-byte list cannot be copied in.</summary>
+    private const string FullMemoryWat = """
+        (component
+          (core module $m
+            (memory (export "memory") 1 1)
+            (global $heap (mut i32) (i32.const 1024))
+            (func (export "realloc") (param i32 i32 i32 i32) (result i32)
+              (local $p i32)
+              (local.set $p (global.get $heap))
+              (global.set $heap (i32.add (global.get $heap) (local.get 3)))
+              (if (i32.gt_u (global.get $heap) (i32.const 65536)) (then (drop (memory.grow (i32.const 1)))))
+              (local.get $p))
+            (func (export "sum") (param $p i32) (param $n i32) (result i32) (global.set $heap (i32.const 1024)) (local.get $n)))
+          (core instance $i (instantiate $m))
+          (func (export "sum") (param "x" (list u8)) (result u32)
+            (canon lift (core func $i "sum") (memory (core memory $i "memory")) (realloc (core func $i "realloc")))))
+        """;
+
+    [Fact]
+    public void A_twin_trap_whose_frames_are_all_the_adapters_has_no_guest_backtrace_instead_of_an_empty_header()
+    {
+        using var bulk = Runtime(true);
+        using var b = bulk.LoadText(FullMemoryWat);
+        b.Bulk.Should().NotBeNull();
+        b.Bulk!.Flat.Should().BeTrue();
+        using var bi = b.Instantiate(new InstanceOptions { RecreateAfterTrap = true });
+        var proxy = bi.GetInterface<ILateSum>(string.Empty);
+        var trap = FluentActions.Invoking(() => proxy.Sum(new byte[64513])).Should().Throw<ComponentTrapException>().Which;
+        trap.GuestBacktrace.Should().BeEmpty("every frame was the adapter's, and they are dropped");
+        trap.Message.Should().NotContain("Guest backtrace:");
+        proxy.Sum(new byte[100]).Should().Be(100u, "the instance was recreated");
+    }
 }

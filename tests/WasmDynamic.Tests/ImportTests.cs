@@ -163,6 +163,7 @@ public class ImportTests
         var e = act.Should().Throw<ComponentBindingException>().Which;
         e.Message.Should().Contain("WrongLogger.Log").And.Contain("log: func(level: u8, msg: string)").And.Contain("void Log(byte level, string msg)");
         e.Message.Should().Contain("get-number: func() -> u32").And.Contain("uint");
+        e.Message.Should().Contain("the delegate Func<string> for 'get-number'").And.NotContain("`", "a delegate is named the C# way, not by its generic arity");
     }
 
     [Fact]

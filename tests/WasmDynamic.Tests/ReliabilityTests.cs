@@ -48,6 +48,39 @@ public class ReliabilityTests
     }
 
     [Fact]
+    public void A_cancellation_scope_counts_for_its_own_instance_only_and_a_forgotten_one_gives_the_ticker_back_when_the_instance_is_disposed()
+    {
+        using var runtime = new ComponentRuntime();
+        using var component = runtime.Load(Path.Combine(AppContext.BaseDirectory, "Fixtures", "runaway.wat"));
+        using var a = component.Instantiate();
+        using var b = component.Instantiate();
+        var gateA = ((WasmDynamic.Exports.IExportHost)a).Gate;
+        var gateB = ((WasmDynamic.Exports.IExportHost)b).Gate;
+        using var cts = new CancellationTokenSource();
+        var forgotten = a.CancelCallsOn(cts.Token);
+        gateA.OpenScopes.Should().Be(1);
+        gateB.OpenScopes.Should().Be(0, "a scope on instance a leaves instance b's calls on the fast path");
+        b.GetInterface<IRunaway>("").Add(1, 2).Should().Be(3);
+        runtime.EpochTickerUsers.Should().Be(1);
+
+        a.Dispose();
+        runtime.EpochTickerUsers.Should().Be(0, "disposing the instance gives back the ticker its never-disposed scope held");
+        gateA.OpenScopes.Should().Be(0);
+        forgotten.Dispose();
+        runtime.EpochTickerUsers.Should().Be(0, "the late Dispose of the scope releases nothing twice");
+
+        a.Invoking(x => x.CancelCallsOn(cts.Token)).Should().Throw<ObjectDisposedException>();
+        runtime.EpochTickerUsers.Should().Be(0);
+        using (b.CancelCallsOn(cts.Token))
+        {
+            b.GetInterface<IRunaway>("").Add(2, 2).Should().Be(4);
+        }
+
+        runtime.EpochTickerUsers.Should().Be(0);
+        gateB.OpenScopes.Should().Be(0);
+    }
+
+    [Fact]
     public void An_instance_wide_cancellation_token_stops_calls()
     {
         using var cts = new CancellationTokenSource();

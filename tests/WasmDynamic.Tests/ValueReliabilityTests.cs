@@ -132,6 +132,66 @@ public class ValueReliabilityTests
     }
 
     [Fact]
+    public void A_record_argument_whose_getter_throws_is_an_argument_error_naming_property_path_and_function_with_the_getter_exception_inside()
+    {
+        var component = Runtime.Load(Fixture("host-roundtrip.wat"));
+        using var instance = component.Instantiate(new ComponentImports().Add("demo:host/values@0.1.0", new EchoHost()));
+        dynamic e = instance.Exports;
+        Action record = () => e.CallPoint(new ThrowingPoint());
+        var error = record.Should().Throw<ComponentArgumentException>().Which;
+        error.Message.Should().Match("reading property 'X' of ThrowingPoint threw InvalidOperationException: getter X*Fix the getter*'p'*call-point: func(p: point) -> point*");
+        error.InnerException.Should().BeOfType<InvalidOperationException>().Which.Message.Should().Be("getter X");
+        Action payload = () => e.CallShape(new { Case = "rect", Value = new ThrowingPoint() });
+        payload.Should().Throw<ComponentArgumentException>().WithMessage("reading property 'X'*s.rect*call-shape*")
+            .WithInnerException<InvalidOperationException>();
+        Action element = () => e.CallListPoint(new object[] { new { X = 1, Y = 2 }, new ThrowingPoint() });
+        element.Should().Throw<ComponentArgumentException>().WithMessage("reading property 'X'*l[1]*call-list-point*");
+        object point = e.CallPoint(new { X = 1, Y = 2 });
+        point.Should().NotBeNull("a rejected argument leaves the instance usable");
+    }
+
+    [Fact]
+    public void A_record_argument_hiding_a_base_property_uses_the_most_derived_one_and_case_duplicate_dictionary_keys_are_an_argument_error()
+    {
+        var component = Runtime.Load(Fixture("host-roundtrip.wat"));
+        using var instance = component.Instantiate(new ComponentImports().Add("demo:host/values@0.1.0", new EchoHost()));
+        dynamic e = instance.Exports;
+        dynamic hidden = e.CallPoint(new HidingPoint { X = 7, Y = 2 });
+        ((int)hidden.Y).Should().Be(7, "the host swaps X and Y, and the derived X (7) hides the base X (-100), as in C#");
+        ((int)hidden.X).Should().Be(2);
+        Action duplicate = () => e.CallPoint(new Dictionary<string, object?> { ["x"] = 1, ["X"] = 2, ["y"] = 3 });
+        duplicate.Should().Throw<ComponentArgumentException>()
+            .WithMessage("the dictionary passed has the keys 'x' and 'X', which differ only in case*keep one of them*'p'*call-point*");
+    }
+
+    /// <summary>A point-shaped object whose X getter throws.</summary>
+    public sealed class ThrowingPoint
+    {
+        /// <summary>Throws.</summary>
+        public int X => throw new InvalidOperationException("getter X");
+
+        /// <summary>2.</summary>
+        public int Y => 2;
+    }
+
+    /// <summary>A point whose X is hidden by <see cref="HidingPoint"/>.</summary>
+    public class BasePoint
+    {
+        /// <summary>The hidden X.</summary>
+        public int X { get; set; } = -100;
+
+        /// <summary>Y.</summary>
+        public int Y { get; set; }
+    }
+
+    /// <summary>Hides <see cref="BasePoint.X"/> with a <c>long</c>.</summary>
+    public sealed class HidingPoint : BasePoint
+    {
+        /// <summary>The X that counts.</summary>
+        public new long X { get; set; }
+    }
+
+    [Fact]
     public void A_string_with_a_lone_surrogate_is_rejected_on_every_path_and_valid_text_passes()
     {
         using var instance = Values.Value.Instantiate();

@@ -39,6 +39,12 @@ internal sealed class CallGateState
     /// </summary>
     public volatile int Holder;
 
+    /// <summary>
+    /// How many <see cref="CancellationScope"/>s of this instance are open (in any flow): while one is, the fast path
+    /// leaves calls to the full gate, which reads the flow's token. Scopes of other instances do not count.
+    /// </summary>
+    public int OpenScopes;
+
     /// <summary>The running outermost call (for deadlock messages), or null.</summary>
     public volatile FunctionInvoker? CurrentCall;
 
@@ -55,8 +61,8 @@ internal sealed class CallGateState
         }
 
         // Depth > 0: the holder's own host import calls back (the lock is reentrant); the full gate refuses it.
-        // An open cancellation scope anywhere: the full gate reads this flow's token.
-        if (Depth != 0 || Poison is not null || Disposed || SlowOnly || CancellationScope.AnyOpen)
+        // An open cancellation scope of this instance: the full gate reads this flow's token.
+        if (Depth != 0 || Poison is not null || Disposed || SlowOnly || Volatile.Read(ref OpenScopes) != 0)
         {
             Lock.Exit();
             return false;

@@ -29,6 +29,32 @@ internal sealed class CancellationScope : IDisposable
         _outer = Innermost.Value;
         Innermost.Value = this;
         Interlocked.Increment(ref _active);
+        Interlocked.Increment(ref instance.Gate.OpenScopes);
+    }
+
+    /// <summary>
+    /// Called when <paramref name="gate"/>'s instance is freed: the scopes still open on it are closed for the fast
+    /// path and give back the epoch ticker they hold (a scope never disposed does not keep the ticker thread alive).
+    /// Their later <see cref="Dispose"/> releases nothing more.
+    /// </summary>
+    public static int CloseAll(CallGateState gate) => Interlocked.Exchange(ref gate.OpenScopes, 0);
+
+    /// <summary>Takes one open scope off <paramref name="gate"/>; false when <see cref="CloseAll"/> already did.</summary>
+    private static bool Close(CallGateState gate)
+    {
+        while (true)
+        {
+            var n = Volatile.Read(ref gate.OpenScopes);
+            if (n == 0)
+            {
+                return false;
+            }
+
+            if (Interlocked.CompareExchange(ref gate.OpenScopes, n - 1, n) == n)
+            {
+                return true;
+            }
+        }
     }
 
     public CancellationToken Token { get; }
@@ -51,9 +77,6 @@ internal sealed class CancellationScope : IDisposable
     /// <summary>True when some scope is open in this flow (a process-wide count first, so calls without one skip the AsyncLocal).</summary>
     public static bool Any => Volatile.Read(ref _active) != 0 && Innermost.Value is not null;
 
-    /// <summary>True when some scope is open in the process (any flow): the fast call path then leaves the call to the full gate.</summary>
-    public static bool AnyOpen => Volatile.Read(ref _active) != 0;
-
     public void Dispose()
     {
         if (_disposed)
@@ -68,6 +91,9 @@ internal sealed class CancellationScope : IDisposable
         }
 
         Interlocked.Decrement(ref _active);
-        _instance.ReleaseEpochTicker();
+        if (Close(_instance.Gate))
+        {
+            _instance.ReleaseEpochTicker();
+        }
     }
 }

@@ -269,7 +269,10 @@ internal static partial class HostBinder
 
         private void Build(string? instance, WitFunction f, string qualified, MethodInfo method, TargetSource? target)
         {
-            var where = $"host method {method.DeclaringType?.Name}.{method.Name} for '{qualified}' ({f.Signature})";
+            // A delegate is named the C# way (the delegate Func<string>), not by its Invoke method (Func`1.Invoke).
+            var where = method.DeclaringType is { } declaring && declaring.IsSubclassOf(typeof(Delegate))
+                ? $"the delegate {BindingMessages.Describe(declaring)} for '{qualified}' ({f.Signature})"
+                : $"host method {method.DeclaringType?.Name}.{method.Name} for '{qualified}' ({f.Signature})";
             // An async method (Task, ValueTask) is matched by the type it completes with; a trailing CancellationToken is not a WIT parameter.
             var ps = method.GetParameters().Take(SignatureMatcher.WitParameterCount(method)).ToArray();
             SignatureMatcher.Awaited(method.ReturnType, out var awaited);

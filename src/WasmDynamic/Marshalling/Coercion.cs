@@ -240,7 +240,7 @@ internal static class Coercion
             ? ctor.GetParameters().Select(p => (Name: p.Name!, Type: p.ParameterType, Wit: target.GetProperty(p.Name!, BindingFlags.Public | BindingFlags.Instance | BindingFlags.IgnoreCase)?.GetCustomAttribute<WitNameAttribute>()?.Name)).ToList()
             : target.GetProperties(BindingFlags.Public | BindingFlags.Instance).Where(p => p.CanWrite).Select(p => (Name: p.Name, Type: p.PropertyType, Wit: p.GetCustomAttribute<WitNameAttribute>()?.Name)).ToList();
         var witNames = members.Select(m => m.Wit ?? Naming.ToKebabCase(m.Name)).ToList();
-        var read = ReadMembers(value);
+        var read = ReadMembers(value, path);
         var used = new HashSet<string>(StringComparer.OrdinalIgnoreCase);
         var values = new object?[members.Count];
         for (var i = 0; i < members.Count; i++)
@@ -259,7 +259,7 @@ internal static class Coercion
         object record;
         if (ctor is not null)
         {
-            record = ctor.Invoke(values);
+            record = Construct(ctor, values, path);
         }
         else
         {
@@ -290,7 +290,7 @@ internal static class Coercion
         }
         else
         {
-            var read = ReadMembers(value);
+            var read = ReadMembers(value, path);
             name = read.FirstOrDefault(kv => kv.Key.Equals("case", StringComparison.OrdinalIgnoreCase) || kv.Key.Equals("tag", StringComparison.OrdinalIgnoreCase)).Value as string;
             payload = read.FirstOrDefault(kv => kv.Key.Equals("value", StringComparison.OrdinalIgnoreCase) || kv.Key.Equals("payload", StringComparison.OrdinalIgnoreCase)).Value;
         }
@@ -301,29 +301,93 @@ internal static class Coercion
             ?? throw Fail($"{Show(value)} names no case of variant {WitTypeName(target)} ({string.Join(", ", cases.Select(CaseName))}); pass an instance of a case class or new {{ Case = \"name\", Value = payload }}.", path);
         var ctor = caseType.GetConstructors().Single();
         var ps = ctor.GetParameters();
-        return ps.Length == 0 ? ctor.Invoke(null) : ctor.Invoke([Convert(payload, ps[0].ParameterType, path + "." + CaseName(caseType))]);
+        return ps.Length == 0 ? Construct(ctor, null, path) : Construct(ctor, [Convert(payload, ps[0].ParameterType, path + "." + CaseName(caseType))], path);
     }
 
-    private static Dictionary<string, object?> ReadMembers(object value)
+    /// <summary>
+    /// The members of a record- or variant-shaped argument, by name (case-insensitive): a dictionary's entries or an
+    /// object's public properties. A property hidden with <c>new</c> gives way to the most derived one, as C# name
+    /// lookup does; a throwing getter and two names that differ only in case are reported as argument errors.
+    /// </summary>
+    private static Dictionary<string, object?> ReadMembers(object value, string path)
     {
-        if (value is IDictionary<string, object?> d)
+        var r = new Dictionary<string, object?>(StringComparer.OrdinalIgnoreCase);
+        void Add(string key, object? item)
         {
-            return new Dictionary<string, object?>(d, StringComparer.OrdinalIgnoreCase);
+            if (r.Keys.FirstOrDefault(k => string.Equals(k, key, StringComparison.OrdinalIgnoreCase)) is { } other)
+            {
+                throw Fail($"the dictionary passed has the keys '{other}' and '{key}', which differ only in case and so name the same member; keep one of them.", path);
+            }
+
+            r.Add(key, item);
         }
 
-        if (value is IDictionary nd)
+        if (value is IDictionary<string, object?> d)
         {
-            var r = new Dictionary<string, object?>(StringComparer.OrdinalIgnoreCase);
-            foreach (DictionaryEntry e in nd)
+            foreach (var (k, v) in d)
             {
-                r[e.Key.ToString()!] = e.Value;
+                Add(k, v);
             }
 
             return r;
         }
 
-        return value.GetType().GetProperties(BindingFlags.Public | BindingFlags.Instance).Where(p => p.GetIndexParameters().Length == 0)
-            .ToDictionary(p => p.Name, p => p.GetValue(value), StringComparer.OrdinalIgnoreCase);
+        if (value is IDictionary nd)
+        {
+            foreach (DictionaryEntry e in nd)
+            {
+                Add(e.Key.ToString()!, e.Value);
+            }
+
+            return r;
+        }
+
+        var type = value.GetType();
+        var properties = type.GetProperties(BindingFlags.Public | BindingFlags.Instance)
+            .Where(p => p.GetIndexParameters().Length == 0)
+            .GroupBy(p => p.Name, StringComparer.OrdinalIgnoreCase)
+            .Select(g => g.OrderByDescending(p => Depth(p.DeclaringType)).First());
+        foreach (var p in properties)
+        {
+            object? item;
+            try
+            {
+                item = p.GetValue(value);
+            }
+            catch (TargetInvocationException e) when (e.InnerException is { } inner)
+            {
+                throw Fail($"reading property '{p.Name}' of {type.Name} threw {inner.GetType().Name}: {inner.Message} Fix the getter or pass a plain object or dictionary.", path, inner);
+            }
+
+            r[p.Name] = item;
+        }
+
+        return r;
+    }
+
+    /// <summary>How many base types <paramref name="t"/> has: the larger, the more derived.</summary>
+    private static int Depth(Type? t)
+    {
+        var n = 0;
+        for (; t is not null; t = t.BaseType)
+        {
+            n++;
+        }
+
+        return n;
+    }
+
+    /// <summary>Runs a constructor of the user's record or variant case type, reporting an exception it throws as an argument error.</summary>
+    private static object Construct(ConstructorInfo ctor, object?[]? args, string path)
+    {
+        try
+        {
+            return ctor.Invoke(args);
+        }
+        catch (TargetInvocationException e) when (e.InnerException is { } inner)
+        {
+            throw Fail($"the constructor of {ctor.DeclaringType!.Name} threw {inner.GetType().Name}: {inner.Message} Fix the constructor or pass a value it accepts.", path, inner);
+        }
     }
 
     private static object FlagsFromNames(Type target, IEnumerable<string> names, string path)
