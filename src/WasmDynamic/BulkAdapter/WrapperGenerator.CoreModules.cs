@@ -60,20 +60,7 @@ internal static unsafe partial class WrapperGenerator
             (block $blocks (loop $block
               (br_if $blocks (i32.ge_u (local.get $src) (local.get $end)))
               (local.set $h (v128.load {0} offset=112 (local.get $src)))
-              (v128.store {1} offset=0 (local.get $dst) (v128.or (v128.load {0} offset=0 (local.get $src))
-                (v128.and (i8x16.shl (local.get $h) (i32.const 7)) (v128.const i8x16 0x80 0x80 0x80 0x80 0x80 0x80 0x80 0x80 0x80 0x80 0x80 0x80 0x80 0x80 0x80 0x80))))
-              (v128.store {1} offset=16 (local.get $dst) (v128.or (v128.load {0} offset=16 (local.get $src))
-                (v128.and (i8x16.shl (local.get $h) (i32.const 6)) (v128.const i8x16 0x80 0x80 0x80 0x80 0x80 0x80 0x80 0x80 0x80 0x80 0x80 0x80 0x80 0x80 0x80 0x80))))
-              (v128.store {1} offset=32 (local.get $dst) (v128.or (v128.load {0} offset=32 (local.get $src))
-                (v128.and (i8x16.shl (local.get $h) (i32.const 5)) (v128.const i8x16 0x80 0x80 0x80 0x80 0x80 0x80 0x80 0x80 0x80 0x80 0x80 0x80 0x80 0x80 0x80 0x80))))
-              (v128.store {1} offset=48 (local.get $dst) (v128.or (v128.load {0} offset=48 (local.get $src))
-                (v128.and (i8x16.shl (local.get $h) (i32.const 4)) (v128.const i8x16 0x80 0x80 0x80 0x80 0x80 0x80 0x80 0x80 0x80 0x80 0x80 0x80 0x80 0x80 0x80 0x80))))
-              (v128.store {1} offset=64 (local.get $dst) (v128.or (v128.load {0} offset=64 (local.get $src))
-                (v128.and (i8x16.shl (local.get $h) (i32.const 3)) (v128.const i8x16 0x80 0x80 0x80 0x80 0x80 0x80 0x80 0x80 0x80 0x80 0x80 0x80 0x80 0x80 0x80 0x80))))
-              (v128.store {1} offset=80 (local.get $dst) (v128.or (v128.load {0} offset=80 (local.get $src))
-                (v128.and (i8x16.shl (local.get $h) (i32.const 2)) (v128.const i8x16 0x80 0x80 0x80 0x80 0x80 0x80 0x80 0x80 0x80 0x80 0x80 0x80 0x80 0x80 0x80 0x80))))
-              (v128.store {1} offset=96 (local.get $dst) (v128.or (v128.load {0} offset=96 (local.get $src))
-                (v128.and (i8x16.shl (local.get $h) (i32.const 1)) (v128.const i8x16 0x80 0x80 0x80 0x80 0x80 0x80 0x80 0x80 0x80 0x80 0x80 0x80 0x80 0x80 0x80 0x80))))
+              {decode-rows}
               (local.set $src (i32.add (local.get $src) (i32.const 128)))
               (local.set $dst (i32.add (local.get $dst) (i32.const 112)))
               (br $block)))
@@ -108,27 +95,7 @@ internal static unsafe partial class WrapperGenerator
             (block $blocks (loop $block
               (br_if $blocks (i32.ge_u (local.get $src) (local.get $end)))
               (local.set $h (v128.const i64x2 0 0))
-              (local.set $v (v128.load {2} offset=0 (local.get $src)))
-              (v128.store {3} offset=0 (local.get $out) (v128.and (local.get $v) (v128.const i8x16 0x7F 0x7F 0x7F 0x7F 0x7F 0x7F 0x7F 0x7F 0x7F 0x7F 0x7F 0x7F 0x7F 0x7F 0x7F 0x7F)))
-              (local.set $h (v128.or (local.get $h) (v128.and (i8x16.shr_u (local.get $v) (i32.const 7)) (v128.const i8x16 1 1 1 1 1 1 1 1 1 1 1 1 1 1 1 1))))
-              (local.set $v (v128.load {2} offset=16 (local.get $src)))
-              (v128.store {3} offset=16 (local.get $out) (v128.and (local.get $v) (v128.const i8x16 0x7F 0x7F 0x7F 0x7F 0x7F 0x7F 0x7F 0x7F 0x7F 0x7F 0x7F 0x7F 0x7F 0x7F 0x7F 0x7F)))
-              (local.set $h (v128.or (local.get $h) (v128.and (i8x16.shr_u (local.get $v) (i32.const 6)) (v128.const i8x16 2 2 2 2 2 2 2 2 2 2 2 2 2 2 2 2))))
-              (local.set $v (v128.load {2} offset=32 (local.get $src)))
-              (v128.store {3} offset=32 (local.get $out) (v128.and (local.get $v) (v128.const i8x16 0x7F 0x7F 0x7F 0x7F 0x7F 0x7F 0x7F 0x7F 0x7F 0x7F 0x7F 0x7F 0x7F 0x7F 0x7F 0x7F)))
-              (local.set $h (v128.or (local.get $h) (v128.and (i8x16.shr_u (local.get $v) (i32.const 5)) (v128.const i8x16 4 4 4 4 4 4 4 4 4 4 4 4 4 4 4 4))))
-              (local.set $v (v128.load {2} offset=48 (local.get $src)))
-              (v128.store {3} offset=48 (local.get $out) (v128.and (local.get $v) (v128.const i8x16 0x7F 0x7F 0x7F 0x7F 0x7F 0x7F 0x7F 0x7F 0x7F 0x7F 0x7F 0x7F 0x7F 0x7F 0x7F 0x7F)))
-              (local.set $h (v128.or (local.get $h) (v128.and (i8x16.shr_u (local.get $v) (i32.const 4)) (v128.const i8x16 8 8 8 8 8 8 8 8 8 8 8 8 8 8 8 8))))
-              (local.set $v (v128.load {2} offset=64 (local.get $src)))
-              (v128.store {3} offset=64 (local.get $out) (v128.and (local.get $v) (v128.const i8x16 0x7F 0x7F 0x7F 0x7F 0x7F 0x7F 0x7F 0x7F 0x7F 0x7F 0x7F 0x7F 0x7F 0x7F 0x7F 0x7F)))
-              (local.set $h (v128.or (local.get $h) (v128.and (i8x16.shr_u (local.get $v) (i32.const 3)) (v128.const i8x16 16 16 16 16 16 16 16 16 16 16 16 16 16 16 16 16))))
-              (local.set $v (v128.load {2} offset=80 (local.get $src)))
-              (v128.store {3} offset=80 (local.get $out) (v128.and (local.get $v) (v128.const i8x16 0x7F 0x7F 0x7F 0x7F 0x7F 0x7F 0x7F 0x7F 0x7F 0x7F 0x7F 0x7F 0x7F 0x7F 0x7F 0x7F)))
-              (local.set $h (v128.or (local.get $h) (v128.and (i8x16.shr_u (local.get $v) (i32.const 2)) (v128.const i8x16 32 32 32 32 32 32 32 32 32 32 32 32 32 32 32 32))))
-              (local.set $v (v128.load {2} offset=96 (local.get $src)))
-              (v128.store {3} offset=96 (local.get $out) (v128.and (local.get $v) (v128.const i8x16 0x7F 0x7F 0x7F 0x7F 0x7F 0x7F 0x7F 0x7F 0x7F 0x7F 0x7F 0x7F 0x7F 0x7F 0x7F 0x7F)))
-              (local.set $h (v128.or (local.get $h) (v128.and (i8x16.shr_u (local.get $v) (i32.const 1)) (v128.const i8x16 64 64 64 64 64 64 64 64 64 64 64 64 64 64 64 64))))
+              {encode-rows}
               (v128.store {3} offset=112 (local.get $out) (local.get $h))
               (local.set $src (i32.add (local.get $src) (i32.const 112)))
               (local.set $out (i32.add (local.get $out) (i32.const 128)))
@@ -153,9 +120,32 @@ internal static unsafe partial class WrapperGenerator
             (local.get $dst))
         """;
 
+    // A 112-byte block's seven 16-byte rows, row k at offset 16 k: each character holds a byte's low 7 bits, and bit k
+    // of the block's eighth row ($h) holds the bit 7 of row k's bytes. Decode ORs each row with its bit of $h; encode
+    // masks each row and gathers its bits 7 into $h.
+    private static readonly string DecodeRows = Rows(k =>
+        $$"""
+        (v128.store {1} offset={{16 * k}} (local.get $dst) (v128.or (v128.load {0} offset={{16 * k}} (local.get $src))
+          (v128.and (i8x16.shl (local.get $h) (i32.const {{7 - k}})) (v128.const i8x16 {{Splat("0x80")}}))))
+        """);
+
+    private static readonly string EncodeRows = Rows(k =>
+        $$"""
+        (local.set $v (v128.load {2} offset={{16 * k}} (local.get $src)))
+        (v128.store {3} offset={{16 * k}} (local.get $out) (v128.and (local.get $v) (v128.const i8x16 {{Splat("0x7F")}})))
+        (local.set $h (v128.or (local.get $h) (v128.and (i8x16.shr_u (local.get $v) (i32.const {{7 - k}})) (v128.const i8x16 {{Splat((1 << k).ToString(System.Globalization.CultureInfo.InvariantCulture))}}))))
+        """);
+
+    // The seven rows' lines, indented as the template's loop body (the first line takes the placeholder's indent).
+    private static string Rows(Func<int, string> row) =>
+        string.Join("\n" + new string(' ', 14), Enumerable.Range(0, 7).Select(row).SelectMany(r => r.Split('\n')));
+
+    private static string Splat(string lane) => string.Join(' ', Enumerable.Repeat(lane, 16));
+
     /// <summary>The codecs with their memories named: <paramref name="text"/> holds the texts, <paramref name="bytes"/> the bytes.</summary>
     private static string Codecs(string text, string bytes) =>
-        CodecsTemplate.Replace("{0}", text, StringComparison.Ordinal).Replace("{1}", bytes, StringComparison.Ordinal)
+        CodecsTemplate.Replace("{decode-rows}", DecodeRows, StringComparison.Ordinal).Replace("{encode-rows}", EncodeRows, StringComparison.Ordinal)
+            .Replace("{0}", text, StringComparison.Ordinal).Replace("{1}", bytes, StringComparison.Ordinal)
             .Replace("{2}", bytes, StringComparison.Ordinal).Replace("{3}", text, StringComparison.Ordinal);
 
     /// <summary>The codec module: one entry per twin, decoding, calling the lowered original, encoding.</summary>

@@ -21,19 +21,7 @@ internal static unsafe partial class StackBounds
 
     /// <summary>True when the current thread has at least <paramref name="needed"/> bytes of stack left.</summary>
     [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
-    public static bool HasRoom(nuint needed)
-    {
-        byte probe;
-        var sp = (nuint)(&probe);
-        var low = _low;
-        if (low == 0)
-        {
-            low = _low = ReadLow();
-            _threadId = Environment.CurrentManagedThreadId;
-        }
-
-        return sp > low && sp - low >= needed;
-    }
+    public static bool HasRoom(nuint needed) => HasRoom(needed, out _);
 
     /// <summary>
     /// <see cref="HasRoom(nuint)"/>, and the current thread's managed id (<see cref="Environment.CurrentManagedThreadId"/>)
