@@ -284,10 +284,14 @@ public sealed partial class ComponentInstance : IDisposable
 
     /// <summary>
     /// A failure whose message and frames read as without the bulk adapter (its frames dropped, offsets moved back);
-    /// when every frame was the adapter's, no frame is left (not one empty line under a "Guest backtrace:" header).
+    /// when every frame was the adapter's, no frame is left (not one empty line under a "Guest backtrace:" header). A
+    /// canonical-ABI check the flat twin made on the original's behalf fails in Wasmtime's words for it, as on the
+    /// plain path (no frame: there, a lift error has none).
     /// </summary>
     private NativeFailure WithoutTwins(NativeFailure failure) =>
-        Code.Bulk is null ? failure : failure with
+        Code.Bulk is null ? failure : BulkAdapter.AbiViolations.Failed(failure.Frames) is { } check
+        ? new NativeFailure(BulkAdapter.AbiViolations.Wording[check], null, null, [])
+        : failure with
         {
             Message = BulkAdapter.Backtraces.Rewrite(failure.Message, Code.Bulk),
             Frames = failure.Frames.Count == 0 ? failure.Frames : BulkAdapter.Backtraces.Rewrite(string.Join('\n', failure.Frames), Code.Bulk).Split('\n', StringSplitOptions.RemoveEmptyEntries)

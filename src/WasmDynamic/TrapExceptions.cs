@@ -109,6 +109,10 @@ public class ComponentTrapException : WasmDynamicException
             _ when r.Contains("handle limit", StringComparison.Ordinal) || r.Contains("cannot allocate another handle", StringComparison.Ordinal) => ComponentTrapCode.HandleLimit,
             _ when r.Contains("handle index", StringComparison.Ordinal) || r.Contains("unknown handle", StringComparison.Ordinal) || r.Contains("resource", StringComparison.Ordinal) && (r.Contains("borrow", StringComparison.Ordinal) || r.Contains("wrong type", StringComparison.Ordinal) || r.Contains("owned", StringComparison.Ordinal) || r.Contains("handle", StringComparison.Ordinal)) => ComponentTrapCode.InvalidValue,
             _ when r.Contains("invalid", StringComparison.Ordinal) || r.Contains("out of bounds", StringComparison.Ordinal) => ComponentTrapCode.InvalidValue,
+
+            // A guest's realloc or return area breaking the canonical ABI ("realloc return: beyond end of memory",
+            // "return pointer not aligned", "list pointer is not aligned").
+            _ when r.Contains("not aligned", StringComparison.Ordinal) || r.Contains("beyond end of memory", StringComparison.Ordinal) => ComponentTrapCode.InvalidValue,
             _ => ComponentTrapCode.Unknown,
         };
     }

@@ -229,7 +229,7 @@ internal static partial class WrapperGenerator
             }
         }
 
-        s.Append(Codecs("$m", "$om"));
+        s.Append(Codecs("$m", "$om")).Append(AbiViolations.Functions());
         s.Append("""
               ;; The result pointer the original returned, for its post-return.
               (global $saved (mut i32) (i32.const 0))
@@ -237,9 +237,9 @@ internal static partial class WrapperGenerator
               (func $oblock (param $n i32) (param $align i32) (result i32)
                 (local $p i32)
                 (local.set $p (call $orealloc (i32.const 0) (i32.const 0) (local.get $align) (local.get $n)))
-                (if (i32.and (local.get $p) (i32.sub (local.get $align) (i32.const 1))) (then unreachable))
+                (if (i32.and (local.get $p) (i32.sub (local.get $align) (i32.const 1))) (then (call $abi-realloc-not-aligned)))
                 (if (i64.gt_u (i64.add (i64.extend_i32_u (local.get $p)) (i64.extend_i32_u (local.get $n)))
-                              (i64.shl (i64.extend_i32_u (memory.size $om)) (i64.const 16))) (then unreachable))
+                              (i64.shl (i64.extend_i32_u (memory.size $om)) (i64.const 16))) (then (call $abi-realloc-beyond-end)))
                 (local.get $p))
               ;; Decoder memory -> the original's, into such a block.
               (func $copyin (param $src i32) (param $n i32) (param $align i32) (result i32)
@@ -247,9 +247,10 @@ internal static partial class WrapperGenerator
                 (local.set $p (call $oblock (local.get $n) (local.get $align)))
                 (memory.copy $om $m (local.get $p) (local.get $src) (local.get $n))
                 (local.get $p))
-              ;; The original's memory -> the decoder's heap (memory.copy traps outside the original's memory).
+              ;; A string result in the original's memory -> the decoder's heap, checked as a lift checks it.
               (func $copyout (param $src i32) (param $n i32) (result i32)
                 (local $p i32)
+                (if (i64.gt_u (i64.add (i64.extend_i32_u (local.get $src)) (i64.extend_i32_u (local.get $n))) (i64.shl (i64.extend_i32_u (memory.size $om)) (i64.const 16))) (then (call $abi-string-out-of-bounds)))
                 (local.set $p (call $realloc (i32.const 0) (i32.const 0) (i32.const 1) (local.get $n)))
                 (memory.copy $m $om (local.get $p) (local.get $src) (local.get $n))
                 (local.get $p))
@@ -336,13 +337,13 @@ internal static partial class WrapperGenerator
             s.Append("    (local.set $r (call $f").Append(k).Append(args).Append("))\n");
             s.Append("    (global.set $saved (local.get $r))\n");
             // The return area and the list in it, checked as a lift checks them.
-            s.Append("    (if (i32.and (local.get $r) (i32.const 3)) (then unreachable))\n");
+            s.Append("    (if (i32.and (local.get $r) (i32.const 3)) (then ").Append(AbiViolations.Trap(AbiViolations.ReturnNotAligned)).Append("))\n");
             s.Append("    (local.set $p (i32.load $om (local.get $r)))\n");
             s.Append("    (local.set $n (i32.load $om offset=4 (local.get $r)))\n");
             if (shift > 0)
             {
-                s.Append("    (if (i32.and (local.get $p) (i32.const ").Append((1 << shift) - 1).Append(")) (then unreachable))\n");
-                s.Append("    (if (i32.gt_u (local.get $n) (i32.const ").Append(uint.MaxValue >> shift).Append(")) (then unreachable))\n");
+                s.Append("    (if (i32.and (local.get $p) (i32.const ").Append((1 << shift) - 1).Append(")) (then ").Append(AbiViolations.Trap(AbiViolations.ListNotAligned)).Append("))\n");
+                s.Append("    (if (i32.gt_u (local.get $n) (i32.const ").Append(uint.MaxValue >> shift).Append(")) (then ").Append(AbiViolations.Trap(AbiViolations.ListOutOfBounds)).Append("))\n");
             }
 
             if (b.BulkResult)
@@ -350,7 +351,7 @@ internal static partial class WrapperGenerator
                 // Encoded straight from the original's memory, inside which the list must lie (as a lift checks).
                 s.Append("    (local.set $c (i32.shl (local.get $n) (i32.const ").Append(shift).Append(")))\n");
                 s.Append("    (if (i64.gt_u (i64.add (i64.extend_i32_u (local.get $p)) (i64.extend_i32_u (local.get $c)))\n");
-                s.Append("                  (i64.shl (i64.extend_i32_u (memory.size $om)) (i64.const 16))) (then unreachable))\n");
+                s.Append("                  (i64.shl (i64.extend_i32_u (memory.size $om)) (i64.const 16))) (then ").Append(AbiViolations.Trap(AbiViolations.ListOutOfBounds)).Append("))\n");
                 s.Append("    (local.set $e (call $encode (local.get $p) (local.get $c)))\n");
                 s.Append("    (local.set $ret (call $realloc (i32.const 0) (i32.const 0) (i32.const 4) (i32.const 8)))\n");
                 s.Append("    (i32.store (local.get $ret) (local.get $e))\n");
