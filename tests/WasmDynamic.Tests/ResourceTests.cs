@@ -63,6 +63,39 @@ public class ResourceTests
     }
 
     [Fact]
+    public void A_moved_handle_passed_again_names_the_argument_the_function_and_its_signature()
+    {
+        using var instance = Component.Value.Instantiate();
+        var counters = instance.GetInterface<ICounters>();
+        var (a, b) = counters.MakePair(3, 10);
+        using var merged = counters.Merge(a, b);
+        const string Located = "Argument 'b' of 'demo:res/counters#[static]counter.merge' (counter.merge: static func(a: counter, b: counter) -> counter).";
+
+        // a (moved into the guest by the first merge) is the second argument: the typed proxy and dynamic.
+        var typed = counters.Invoking(c => c.Merge(merged, a)).Should().Throw<ObjectDisposedException>().Which;
+        typed.Message.Should().StartWith("The counter resource passed as 'counter' cannot be used: it was already disposed or moved into the component. " + Located)
+            .And.Contain("Pass a live counter");
+        typed.ObjectName.Should().Be("counter");
+        ((ComponentResource)merged).IsDisposed.Should().BeFalse("the call never ran: the first argument did not move");
+
+        merged.Get().Should().Be(13);
+
+        // The same through dynamic, with the default-map resource class.
+        var dynamicCounters = instance.Exports.Counters;
+        var pair = dynamicCounters.CounterMakePair(1, 2);
+        var dynamicMerged = dynamicCounters.Merge(pair.Item1, pair.Item2);
+        object moved = pair.Item1;
+        var dynamicError = FluentActions.Invoking(() => (object)dynamicCounters.Merge(dynamicMerged, moved)).Should().Throw<ObjectDisposedException>().Which;
+        dynamicError.Message.Should().StartWith("The counter resource passed as 'counter' cannot be used: it was already disposed or moved into the component. " + Located);
+        uint total = dynamicMerged.Get();
+        total.Should().Be(3);
+
+        // A typed-proxy object is not the default map's class: a library exception says so (was ArgumentNullException).
+        FluentActions.Invoking(() => (object)dynamicCounters.Merge(dynamicMerged, merged)).Should().Throw<ComponentArgumentException>()
+            .WithMessage("*cannot be converted to*");
+    }
+
+    [Fact]
     public void Resources_work_through_dynamic_with_the_default_map()
     {
         using var instance = Component.Value.Instantiate();

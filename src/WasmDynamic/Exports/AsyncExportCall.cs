@@ -33,7 +33,7 @@ internal sealed class AsyncExportCall : AsyncExportFrame
         _args = (Val*)NativeMemory.AllocZeroed((nuint)Math.Max(invoker.ArgumentCount, 1) * Val.Size);
         _result = (Val*)NativeMemory.AllocZeroed(Val.Size);
         _error = (nint*)NativeMemory.AllocZeroed((nuint)sizeof(nint));
-        _context.SetCall(_args, invoker.Function);
+        _context.SetCall(_args, invoker.Function, invoker.QualifiedName);
     }
 
     public override unsafe Val* Args => _args;

@@ -145,7 +145,7 @@ internal sealed unsafe partial class FunctionInvoker : ExportCall, IDisposable
             _context.MarkBulkSlots(_args, bulk.BulkParameters, BulkMinimum);
         }
 
-        _context.SetCall(_args, Function);
+        _context.SetCall(_args, Function, QualifiedName);
         return _args;
     }
 

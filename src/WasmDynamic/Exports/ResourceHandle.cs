@@ -62,7 +62,7 @@ internal sealed unsafe class ResourceHandle : IArgumentHandle
         var any = _any;
         if (any == 0 || Binding.Instance.IsDisposed)
         {
-            throw Released(where);
+            throw Released(where, cx.Location((nint)slot));
         }
 
         if (transferOwnership && !Owned)
@@ -86,11 +86,13 @@ internal sealed unsafe class ResourceHandle : IArgumentHandle
     }
 
     /// <inheritdoc/>
-    public Exception Released(string where)
+    public Exception Released(string where, string location)
     {
         var what = _invalidated
             ?? (Binding.Instance.IsDisposed ? "its component instance was disposed" : "it was already disposed or moved into the component");
-        return new ObjectDisposedException(Binding.Resource.Name, $"The {Binding.Resource.Name} resource passed {where} cannot be used: {what}.");
+        var name = Binding.Resource.Name;
+        return new ObjectDisposedException(name, $"The {name} resource passed {where} cannot be used: {what}.{(location.Length == 0 ? string.Empty : " " + location)} "
+            + $"Pass a live {name}: one not disposed, and not given to an earlier call that took ownership (own<{name}>) — use the object that call returned, or create a new one.");
     }
 
     /// <summary>Drops an owned handle (guest destructor) and frees the box.</summary>

@@ -424,7 +424,7 @@ internal static class Coercion
 
     private static bool HasSettableMembers(Type t) =>
         (t.GetConstructor(Type.EmptyTypes) is not null && t.GetProperties().Any(p => p.CanWrite))
-        || !typeof(IEnumerable).IsAssignableFrom(t) && t.GetConstructors().Any(c => c.GetParameters().Length > 0 && c.GetParameters().All(p => t.GetProperty(p.Name!, BindingFlags.Public | BindingFlags.Instance | BindingFlags.IgnoreCase) is not null));
+        || !typeof(IEnumerable).IsAssignableFrom(t) && t.GetConstructors().Any(c => c.GetParameters().Length > 0 && c.GetParameters().All(p => p.Name is { } name && t.GetProperty(name, BindingFlags.Public | BindingFlags.Instance | BindingFlags.IgnoreCase) is not null));
 
     private static decimal ToDecimalChecked(object value) => value switch
     {

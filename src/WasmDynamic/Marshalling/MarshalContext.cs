@@ -67,15 +67,28 @@ internal sealed unsafe class MarshalContext : IDisposable
     // The argument slots and function of the call being lowered, to name the parameter a handle was passed as.
     private Val* _callArgs;
     private WitFunction? _callFunction;
+    private string? _callName;
 
     private readonly record struct LoweredHandle(IArgumentHandle Handle, nint Any, bool Move, nint Slot, string Where);
 
-    /// <summary>The argument slots and the function of the call lowered with this context (for messages).</summary>
-    public void SetCall(Val* args, WitFunction function)
+    /// <summary>The argument slots, the function and its qualified name of the call lowered with this context (for messages).</summary>
+    public void SetCall(Val* args, WitFunction function, string qualifiedName)
     {
         _callArgs = args;
         _callFunction = function;
+        _callName = qualifiedName;
     }
+
+    /// <summary>
+    /// Where a value lowered into <paramref name="slot"/> went, as a sentence: "Argument 'c' of 'f' (f: func(…))."
+    /// (or "An argument of …" for a value inside one); empty outside a call.
+    /// </summary>
+    public string Location(nint slot) =>
+        _callFunction is null || _callName is null
+            ? string.Empty
+            : ParameterOf(slot) is { } name
+                ? $"Argument '{name}' of '{_callName}' ({_callFunction.Signature})."
+                : $"An argument of '{_callName}' ({_callFunction.Signature}).";
 
     /// <summary>
     /// Records a guest resource handle lowered into <paramref name="slot"/> (<paramref name="move"/>: for an own, which
@@ -152,7 +165,7 @@ internal sealed unsafe class MarshalContext : IDisposable
             if (!lowered.Handle.Holds(lowered.Any))
             {
                 ForgetHandles();
-                throw lowered.Handle.Released(lowered.Where);
+                throw lowered.Handle.Released(lowered.Where, Location(lowered.Slot));
             }
         }
 

@@ -81,6 +81,9 @@ internal interface IArgumentHandle
     /// <summary>The guest takes the resource (an own argument of a call that is entering the instance): the handle lets go of it.</summary>
     void MoveToGuest();
 
-    /// <summary>The exception for a handle that no longer holds what was lowered, passed <paramref name="where"/>.</summary>
-    Exception Released(string where);
+    /// <summary>
+    /// The exception for a handle that no longer holds what was lowered, passed <paramref name="where"/> into the
+    /// argument <paramref name="location"/> names (a sentence, or empty).
+    /// </summary>
+    Exception Released(string where, string location);
 }
