@@ -22,6 +22,13 @@ public static class Program
             return Paired.Run(ArtifactsPath(), args.Where(a => a != "--paired").ToArray());
         }
 
+        if (args.Length >= 3 && args[0] == "--loop")
+        {
+            // -- --loop VariantBenchmarks Typed 10: calls one benchmark method for that many seconds, for a profiler
+            // (perf record with DOTNET_PerfMapEnabled=1); prints the calls per second.
+            return Loop.Run(args[1], args[2], double.Parse(args.Length > 3 ? args[3] : "10", System.Globalization.CultureInfo.InvariantCulture));
+        }
+
         // --in-process: the same job without building a separate executable (on a loaded machine that build can pass
         // BenchmarkDotNet's two-minute build timeout).
         var inProcess = args.Contains("--in-process");

@@ -202,6 +202,25 @@ public class RoundTripTests(CompoundFixture fx) : IClassFixture<CompoundFixture>
     }
 
     [Fact]
+    public void A_record_field_that_cannot_be_lowered_is_located_by_its_path_and_the_instance_stays_usable()
+    {
+        using var instance = fx.Component.Instantiate();
+        var s = instance.GetInterface<IShapes>();
+
+        // Fields lowered by the emitted record codec: the failing field's converter throws, the record adds its name.
+        var nullShape = () => s.RoundtripDrawing(new Drawing("d", [new Shape.Circle(3), null!], Color.Red));
+        nullShape.Should().Throw<ComponentArgumentException>().WithMessage("*null*shape*'d.shapes[1]'*roundtrip-drawing: func(d: drawing) -> drawing*");
+        var nullName = () => s.RoundtripDrawing(new Drawing(null!, [], null));
+        nullName.Should().Throw<ComponentArgumentException>().WithMessage("*null*'d.name'*roundtrip-drawing*");
+        var big = new Big { A = 1, M = null!, N = new Point(8, 9) };
+        var nullInBig = () => s.RoundtripBig(big);
+        nullInBig.Should().Throw<ComponentArgumentException>().WithMessage("*'*.m'*roundtrip-big*");
+
+        var drawing = new Drawing("d", [new Shape.Rect(new Point(1, 2))], null);
+        s.RoundtripDrawing(drawing).Should().Be(drawing);
+    }
+
+    [Fact]
     public void A_result_bound_to_a_plain_type_throws_ComponentErrorException_with_the_typed_payload()
     {
         using var instance = fx.Component.Instantiate();

@@ -20,6 +20,15 @@ internal abstract unsafe class MemberBinding<TRecord>
 
     public ValueConverter Converter { get; }
 
+    /// <summary>The CLR property or field the WIT field is bound to.</summary>
+    public abstract MemberInfo Member { get; }
+
+    /// <summary>True when the member can be assigned (a setter, or a non-readonly field).</summary>
+    public abstract bool Writable { get; }
+
+    /// <summary>The kind of an in-place scalar field (integers, floats, bool, char), else null.</summary>
+    public abstract ValKind? ScalarKind { get; }
+
     public abstract void Lower(TRecord record, Val* dst, MarshalContext cx);
 
     public abstract void LiftInto(ref TRecord record, Val* src, MarshalContext cx);
@@ -45,9 +54,16 @@ internal sealed unsafe class MemberBinding<TRecord, TField> : MemberBinding<TRec
             _kind = scalar.Kind;
         }
 
+        Member = member;
         _get = MemberAccess.Getter<TRecord, TField>(member);
         _set = MemberAccess.IsWritable(member) ? MemberAccess.Setter<TRecord, TField>(member) : null;
     }
+
+    public override MemberInfo Member { get; }
+
+    public override bool Writable => _set is not null;
+
+    public override ValKind? ScalarKind => _scalar ? _kind : null;
 
     public override void Lower(TRecord record, Val* dst, MarshalContext cx)
     {
@@ -110,6 +126,31 @@ internal sealed unsafe class RecordConverter<T> : ValueConverter<T>
         {
             _create = MemberAccess.Create<T>();
         }
+
+        if (RecordCodec<T>.TryCreate(members, constructor, tuple ? Val.Size : RecordEntry.Size, tuple ? 0 : RecordEntry.ValueOffset) is { } codec)
+        {
+            _lowerFields = codec.Lower;
+            _liftFields = codec.Lift;
+        }
+    }
+
+    // The emitted straight-line field codec (RecordCodec), or null: the member loops below.
+    private readonly FieldsLowerer<T>? _lowerFields;
+    private readonly FieldsLifter<T>? _liftFields;
+
+    /// <summary>Lowers every field with the emitted codec; an argument error is located at the field that failed.</summary>
+    private void LowerFields(T value, byte* fields, MarshalContext cx)
+    {
+        var current = -1;
+        try
+        {
+            _lowerFields!(value, fields, cx, &current);
+        }
+        catch (ComponentArgumentException e) when (current >= 0)
+        {
+            e.Path = "." + (_tuple ? current.ToString(System.Globalization.CultureInfo.InvariantCulture) : _members[current].WitName) + e.Path;
+            throw;
+        }
     }
 
     public override void Lower(T value, Val* dst, MarshalContext cx)
@@ -124,6 +165,12 @@ internal sealed unsafe class RecordConverter<T> : ValueConverter<T>
         {
             dst->Kind = ValKind.Tuple;
             var vals = cx.AllocVals(&dst->Vec, _members.Length, tuple: true);
+            if (_lowerFields is not null)
+            {
+                LowerFields(value, (byte*)vals, cx);
+                return;
+            }
+
             for (var i = 0; i < _members.Length; i++)
             {
                 try
@@ -142,6 +189,17 @@ internal sealed unsafe class RecordConverter<T> : ValueConverter<T>
 
         dst->Kind = ValKind.Record;
         var entries = cx.AllocRecord(&dst->Record, _members.Length);
+        if (_lowerFields is not null)
+        {
+            for (var i = 0; i < _members.Length; i++)
+            {
+                cx.WriteName(&entries[i].Name, _members[i].Name);
+            }
+
+            LowerFields(value, (byte*)entries, cx);
+            return;
+        }
+
         for (var i = 0; i < _members.Length; i++)
         {
             cx.WriteName(&entries[i].Name, _members[i].Name);
@@ -164,6 +222,11 @@ internal sealed unsafe class RecordConverter<T> : ValueConverter<T>
         if (count != _members.Length)
         {
             throw new WasmDynamicException($"Wasmtime produced {count} fields for WIT '{Wit}', which has {_members.Length}.");
+        }
+
+        if (_liftFields is not null)
+        {
+            return _liftFields(_tuple ? (byte*)src->Vec.Data : (byte*)src->Record.Data, cx);
         }
 
         if (_construct is not null)

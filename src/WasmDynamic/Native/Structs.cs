@@ -181,6 +181,9 @@ internal struct RecordEntry
 {
     public const int Size = 48;
 
+    /// <summary>Where <see cref="Value"/> starts.</summary>
+    public const int ValueOffset = 16;
+
     [FieldOffset(0)] public ByteVec Name;
     [FieldOffset(16)] public Val Value;
 }

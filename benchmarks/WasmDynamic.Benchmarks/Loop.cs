@@ -1,0 +1,43 @@
+using System.Diagnostics;
+using System.Reflection;
+using BenchmarkDotNet.Attributes;
+
+namespace WasmDynamic.Benchmarks;
+
+/// <summary>
+/// <c>-- --loop Class Method [seconds]</c>: one hot benchmark method called in a loop, after its class's setup, for a
+/// profiler to sample (not a measurement: BenchmarkDotNet and <c>--paired</c> measure).
+/// </summary>
+internal static class Loop
+{
+    public static int Run(string className, string methodName, double seconds)
+    {
+        var type = typeof(Loop).Assembly.GetTypes().Single(t => t.Name == className);
+        var target = Activator.CreateInstance(type)!;
+        var method = type.GetMethod(methodName) ?? throw new ArgumentException($"{className} has no method {methodName}.");
+        var setup = type.GetMethods().Single(m => m.GetCustomAttribute<IterationSetupAttribute>() is not null);
+        var cleanup = type.GetMethods().Single(m => m.GetCustomAttribute<IterationCleanupAttribute>() is not null);
+        setup.Invoke(target, null);
+        if (method.ReturnType.IsValueType)
+        {
+            throw new NotSupportedException($"{methodName} returns a value type; --loop calls methods that return a reference.");
+        }
+
+        var call = (Func<object?>)Delegate.CreateDelegate(typeof(Func<object?>), target, method);
+        var watch = Stopwatch.StartNew();
+        long calls = 0;
+        while (watch.Elapsed.TotalSeconds < seconds)
+        {
+            for (var i = 0; i < 1000; i++)
+            {
+                call();
+            }
+
+            calls += 1000;
+        }
+
+        Console.WriteLine($"{className}.{methodName}: {calls / watch.Elapsed.TotalSeconds:N0} calls/s, {watch.Elapsed.TotalNanoseconds / calls:N1} ns/call");
+        cleanup.Invoke(target, null);
+        return 0;
+    }
+}
