@@ -202,7 +202,7 @@ public class RoundTripTests(CompoundFixture fx) : IClassFixture<CompoundFixture>
     }
 
     [Fact]
-    public void A_record_field_that_cannot_be_lowered_is_located_by_its_path_and_the_instance_stays_usable()
+    public void A_record_field_or_variant_value_that_cannot_be_lowered_is_reported_where_it_is_and_the_instance_stays_usable()
     {
         using var instance = fx.Component.Instantiate();
         var s = instance.GetInterface<IShapes>();
@@ -216,9 +216,19 @@ public class RoundTripTests(CompoundFixture fx) : IClassFixture<CompoundFixture>
         var nullInBig = () => s.RoundtripBig(big);
         nullInBig.Should().Throw<ComponentArgumentException>().WithMessage("*'*.m'*roundtrip-big*");
 
+        // A variant's case is found by the value's exact class (the emitted case codec): another Shape is not a case.
+        var notACase = () => s.RoundtripShape(new Triangle(1));
+        notACase.Should().Throw<ComponentArgumentException>().WithMessage("Triangle is not a case of WIT variant 'shape' (circle, rect, none).*'s'*roundtrip-shape*");
+        var nullCase = () => s.RoundtripShape(null!);
+        nullCase.Should().Throw<ComponentArgumentException>().WithMessage("A null Shape*'s'*roundtrip-shape*");
+
         var drawing = new Drawing("d", [new Shape.Rect(new Point(1, 2))], null);
         s.RoundtripDrawing(drawing).Should().Be(drawing);
+        s.RoundtripShape(new Shape.None()).Should().Be(new Shape.None());
+        s.RoundtripShape(new Shape.Circle(-0.5)).Should().Be(new Shape.Circle(-0.5));
     }
+
+    private sealed record Triangle(double Side) : Shape;
 
     [Fact]
     public void A_result_bound_to_a_plain_type_throws_ComponentErrorException_with_the_typed_payload()

@@ -20,6 +20,15 @@ internal abstract unsafe class VariantCase<T>
 
     public Type CaseType { get; }
 
+    /// <summary>The case class's constructor: parameterless, or taking the payload.</summary>
+    public abstract ConstructorInfo Constructor { get; }
+
+    /// <summary>The member holding the payload, or null for a case without one.</summary>
+    public virtual MemberInfo? PayloadMember => null;
+
+    /// <summary>The payload's converter, or null for a case without one.</summary>
+    public virtual ValueConverter? PayloadConverter => null;
+
     /// <summary>Lowers the payload of <paramref name="value"/> into a new box, or returns null for no payload.</summary>
     public abstract Val* LowerPayload(T value, MarshalContext cx);
 
@@ -32,6 +41,8 @@ internal abstract unsafe class VariantCase<T>
 internal sealed unsafe class EmptyVariantCase<T>(string witName, Type caseType) : VariantCase<T>(witName, caseType)
 {
     private readonly Func<object> _create = CreateFactory(caseType);
+
+    public override ConstructorInfo Constructor { get; } = caseType.GetConstructor(BindingFlags.Public | BindingFlags.NonPublic | BindingFlags.Instance, Type.EmptyTypes)!;
 
     public override Val* LowerPayload(T value, MarshalContext cx) => null;
 
@@ -57,6 +68,8 @@ internal sealed unsafe class PayloadVariantCase<T, TPayload> : VariantCase<T>
         : base(witName, caseType)
     {
         _converter = converter;
+        PayloadMember = payloadMember;
+        Constructor = ctor;
         var p = System.Linq.Expressions.Expression.Parameter(typeof(T));
         System.Linq.Expressions.Expression access = payloadMember is PropertyInfo pi
             ? System.Linq.Expressions.Expression.Property(System.Linq.Expressions.Expression.Convert(p, caseType), pi)
@@ -66,6 +79,12 @@ internal sealed unsafe class PayloadVariantCase<T, TPayload> : VariantCase<T>
         _create = System.Linq.Expressions.Expression.Lambda<Func<TPayload, T>>(
             System.Linq.Expressions.Expression.Convert(System.Linq.Expressions.Expression.New(ctor, System.Linq.Expressions.Expression.Convert(v, ctor.GetParameters()[0].ParameterType)), typeof(T)), v).Compile();
     }
+
+    public override ConstructorInfo Constructor { get; }
+
+    public override MemberInfo? PayloadMember { get; }
+
+    public override ValueConverter? PayloadConverter => _converter;
 
     public override Val* LowerPayload(T value, MarshalContext cx)
     {
@@ -86,6 +105,8 @@ internal sealed unsafe class PayloadVariantCase<T, TPayload> : VariantCase<T>
 }
 
 /// <summary>A WIT variant to and from a CLR class hierarchy: an abstract base and one derived class per case.</summary>
+[System.Diagnostics.CodeAnalysis.RequiresUnreferencedCode(Trimming.Reflection)]
+[System.Diagnostics.CodeAnalysis.RequiresDynamicCode(Trimming.Emit)]
 internal sealed unsafe class VariantConverter<T> : ValueConverter<T>
 {
     private readonly VariantCase<T>[] _cases;
@@ -96,10 +117,24 @@ internal sealed unsafe class VariantConverter<T> : ValueConverter<T>
     {
         _cases = cases;
         _byType = cases.ToDictionary(c => c.CaseType);
+        if (cases.Length <= ScanLimit && VariantCodec<T>.TryCreate(cases) is { } codec)
+        {
+            _lowerCase = codec.Lower;
+            _liftCase = codec.Lift;
+        }
     }
+
+    // The emitted straight-line case codec (VariantCodec), or null: the case objects below.
+    private readonly VariantLowerer<T>? _lowerCase;
+    private readonly VariantLifter<T>? _liftCase;
 
     public override void Lower(T value, Val* dst, MarshalContext cx)
     {
+        if (value is not null && _lowerCase is not null && _lowerCase(value, dst, cx))
+        {
+            return;
+        }
+
         if (value is null || Find(value.GetType()) is not { } c)
         {
             throw new ComponentArgumentException(value is null
@@ -138,6 +173,11 @@ internal sealed unsafe class VariantConverter<T> : ValueConverter<T>
     public override T Lift(Val* src, MarshalContext cx)
     {
         ExpectKind(src, ValKind.Variant, Wit);
+        if (_liftCase is not null && _liftCase(src, cx, out var lifted))
+        {
+            return lifted;
+        }
+
         foreach (var c in _cases)
         {
             if (c.Name.Matches(&src->Bytes))
