@@ -17,13 +17,9 @@ internal static class Loop
         var method = type.GetMethod(methodName) ?? throw new ArgumentException($"{className} has no method {methodName}.");
         var setup = type.GetMethods().Single(m => m.GetCustomAttribute<IterationSetupAttribute>() is not null);
         var cleanup = type.GetMethods().Single(m => m.GetCustomAttribute<IterationCleanupAttribute>() is not null);
+        type.GetMethods().Single(m => m.GetCustomAttribute<GlobalSetupAttribute>() is not null).Invoke(target, null);
         setup.Invoke(target, null);
-        if (method.ReturnType.IsValueType)
-        {
-            throw new NotSupportedException($"{methodName} returns a value type; --loop calls methods that return a reference.");
-        }
-
-        var call = (Func<object?>)Delegate.CreateDelegate(typeof(Func<object?>), target, method);
+        var call = System.Linq.Expressions.Expression.Lambda<Action>(System.Linq.Expressions.Expression.Block(typeof(void), System.Linq.Expressions.Expression.Call(System.Linq.Expressions.Expression.Constant(target), method))).Compile();
         var watch = Stopwatch.StartNew();
         long calls = 0;
         while (watch.Elapsed.TotalSeconds < seconds)
