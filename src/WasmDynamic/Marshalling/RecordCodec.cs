@@ -76,7 +76,7 @@ internal static unsafe class RecordCodec<T>
             LoadMember(il, member);
             Address(il, at);
             il.Emit(OpCodes.Ldarg_3);
-            il.Emit(OpCodes.Callvirt, Method(fieldType, nameof(ValueConverter<int>.Lower)));
+            il.Emit(OpCodes.Callvirt, CodecIL.Method(fieldType, nameof(ValueConverter<int>.Lower)));
         }
 
         il.Emit(OpCodes.Ret);
@@ -145,15 +145,7 @@ internal static unsafe class RecordCodec<T>
         {
             il.Emit(typeof(T).IsValueType ? OpCodes.Ldloca : OpCodes.Ldloc, record);
             il.Emit(OpCodes.Ldloc, values[i]);
-            switch (members[i].Member)
-            {
-                case PropertyInfo p:
-                    il.Emit(typeof(T).IsValueType ? OpCodes.Call : OpCodes.Callvirt, p.GetSetMethod(nonPublic: true)!);
-                    break;
-                case FieldInfo f:
-                    il.Emit(OpCodes.Stfld, f);
-                    break;
-            }
+            CodecIL.Set(il, members[i].Member, typeof(T).IsValueType);
         }
 
         il.Emit(OpCodes.Ldloc, record);
@@ -167,7 +159,7 @@ internal static unsafe class RecordCodec<T>
         LoadConverter(il, i, fieldType);
         Address(il, at, lift: true);
         il.Emit(OpCodes.Ldarg_2);
-        il.Emit(OpCodes.Callvirt, Method(fieldType, nameof(ValueConverter<int>.Lift)));
+        il.Emit(OpCodes.Callvirt, CodecIL.Method(fieldType, nameof(ValueConverter<int>.Lift)));
     }
 
     // The native pointer argument (the lowerer's 2, the lifter's 1) plus a constant offset.
@@ -184,25 +176,14 @@ internal static unsafe class RecordCodec<T>
     private static void LoadConverter(ILGenerator il, int i, Type fieldType)
     {
         il.Emit(OpCodes.Ldarg_0);
-        il.Emit(OpCodes.Ldc_I4, i);
-        il.Emit(OpCodes.Ldelem_Ref);
-        il.Emit(OpCodes.Castclass, typeof(ValueConverter<>).MakeGenericType(fieldType));
+        CodecIL.Converter(il, i, fieldType);
     }
 
     // The lowerer's value argument (1), a member read: for a struct through its address.
     private static void LoadMember(ILGenerator il, MemberInfo member)
     {
         il.Emit(typeof(T).IsValueType ? OpCodes.Ldarga_S : OpCodes.Ldarg_S, (byte)1);
-        switch (member)
-        {
-            case PropertyInfo p:
-                il.Emit(typeof(T).IsValueType ? OpCodes.Call : OpCodes.Callvirt, p.GetGetMethod(nonPublic: true)!);
-                break;
-            case FieldInfo f:
-                il.Emit(OpCodes.Ldfld, f);
-                break;
-        }
+        CodecIL.Get(il, member, typeof(T).IsValueType);
     }
 
-    private static MethodInfo Method(Type fieldType, string name) => typeof(ValueConverter<>).MakeGenericType(fieldType).GetMethod(name)!;
 }

@@ -102,30 +102,18 @@ internal static unsafe class VariantCodec<T>
             {
                 // C#: var slot = cx.BeginBox(); converter_k.Lower(((Case_k)value).Member, slot, cx); dst->VariantPayload = cx.FinishBox(slot);
                 var payloadType = MemberAccess.MemberType(member);
-                var converterType = typeof(ValueConverter<>).MakeGenericType(payloadType);
                 il.Emit(OpCodes.Ldarg_3);
                 il.Emit(OpCodes.Callvirt, BeginBox);
                 il.Emit(OpCodes.Stloc, slot);
                 il.Emit(OpCodes.Ldarg_0);
                 il.Emit(OpCodes.Ldfld, ConvertersField);
-                il.Emit(OpCodes.Ldc_I4, k);
-                il.Emit(OpCodes.Ldelem_Ref);
-                il.Emit(OpCodes.Castclass, converterType);
+                CodecIL.Converter(il, k, payloadType);
                 il.Emit(OpCodes.Ldarg_1);
                 il.Emit(OpCodes.Castclass, c.CaseType);
-                switch (member)
-                {
-                    case PropertyInfo p:
-                        il.Emit(OpCodes.Callvirt, p.GetGetMethod(nonPublic: true)!);
-                        break;
-                    case FieldInfo f:
-                        il.Emit(OpCodes.Ldfld, f);
-                        break;
-                }
-
+                CodecIL.Get(il, member, ownerIsStruct: false);
                 il.Emit(OpCodes.Ldloc, slot);
                 il.Emit(OpCodes.Ldarg_3);
-                il.Emit(OpCodes.Callvirt, converterType.GetMethod(nameof(ValueConverter<int>.Lower))!);
+                il.Emit(OpCodes.Callvirt, CodecIL.Method(payloadType, nameof(ValueConverter<int>.Lower)));
                 Field(il, 2, PayloadOffset);
                 il.Emit(OpCodes.Ldarg_3);
                 il.Emit(OpCodes.Ldloc, slot);
@@ -170,7 +158,7 @@ internal static unsafe class VariantCodec<T>
             else
             {
                 // C#: var payload = src->VariantPayload; if (payload == null) return false; value = new Case_k(converter_k.Lift(payload, cx));
-                var converterType = typeof(ValueConverter<>).MakeGenericType(MemberAccess.MemberType(member));
+                var payloadType = MemberAccess.MemberType(member);
                 Field(il, 1, PayloadOffset);
                 il.Emit(OpCodes.Ldind_I);
                 il.Emit(OpCodes.Stloc, payload);
@@ -179,12 +167,10 @@ internal static unsafe class VariantCodec<T>
                 il.Emit(OpCodes.Ldarg_3);
                 il.Emit(OpCodes.Ldarg_0);
                 il.Emit(OpCodes.Ldfld, ConvertersField);
-                il.Emit(OpCodes.Ldc_I4, k);
-                il.Emit(OpCodes.Ldelem_Ref);
-                il.Emit(OpCodes.Castclass, converterType);
+                CodecIL.Converter(il, k, payloadType);
                 il.Emit(OpCodes.Ldloc, payload);
                 il.Emit(OpCodes.Ldarg_2);
-                il.Emit(OpCodes.Callvirt, converterType.GetMethod(nameof(ValueConverter<int>.Lift))!);
+                il.Emit(OpCodes.Callvirt, CodecIL.Method(payloadType, nameof(ValueConverter<int>.Lift)));
             }
 
             il.Emit(OpCodes.Newobj, c.Constructor);
