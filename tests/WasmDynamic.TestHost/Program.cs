@@ -31,6 +31,7 @@ try
         "async-wasi-1000-sleeps-block" => AsyncScale.ThousandWasiSleeps(component.Runtime, Path.Combine(Path.GetDirectoryName(args[1])!, "wasi-poll.wat"), block: true),
         "async-scale-1000-calls-16-instances" => AsyncScale.ThousandCallsOverSixteen(component.Runtime, Path.Combine(Path.GetDirectoryName(args[1])!, "async-host.wat")),
         "bulk-mutations" => BulkMutations.Run(Path.GetDirectoryName(args[1])!),
+        "bulk-echo-page-faults" => BulkPageFaults.Run(component.Runtime, Path.Combine(Path.GetDirectoryName(args[1])!, "strings.wat")),
         "async-hostile-complete-while-disposing" => AsyncHostileScenarios.CompleteWhileDisposing(component.Runtime, Path.Combine(Path.GetDirectoryName(args[1])!, "async-hostile.wat")),
         "async-hostile-gc-in-host-tasks" => AsyncHostileScenarios.GcInHostTasks(component.Runtime, Path.Combine(Path.GetDirectoryName(args[1])!, "async-hostile.wat")),
         "queued-own-arguments-sync-instance" => ResourceMoveScenarios.QueuedOwnArguments(Path.GetDirectoryName(args[1])!, asyncInstance: false),

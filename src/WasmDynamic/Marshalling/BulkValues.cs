@@ -36,6 +36,7 @@ internal static unsafe class BulkValues
     public static void Lower(ReadOnlySpan<byte> bytes, Val* dst, MarshalContext cx)
     {
         var length = Base128.EncodedLength(bytes.Length);
+        NativeHeap.NoteTransfer((nuint)length);
         var buffer = cx.AllocBulk((nuint)length);
         fixed (byte* src = bytes)
         {
@@ -50,6 +51,7 @@ internal static unsafe class BulkValues
     /// <summary>The bytes of an encoded string result.</summary>
     public static byte[] Lift(Val* src)
     {
+        NativeHeap.NoteTransfer(src->Bytes.Size);
         var count = Base128.DecodedLength(src->Bytes.Data, (long)src->Bytes.Size);
         if (count < 0)
         {
@@ -89,6 +91,7 @@ internal static unsafe class BulkValues
     /// <summary>The elements of an encoded string result of a number list (elements of 1 &lt;&lt; <paramref name="shift"/> bytes).</summary>
     public static T[] LiftArray<T>(Val* src, int shift)
     {
+        NativeHeap.NoteTransfer(src->Bytes.Size);
         var count = Base128.DecodedLength(src->Bytes.Data, (long)src->Bytes.Size);
         if (count < 0 || (count & ((1 << shift) - 1)) != 0)
         {
