@@ -56,6 +56,54 @@ public class EmitCacheTests
         assembly.IsAlive.Should().BeFalse("nothing references the component, its instance or the emitted types any more");
     }
 
+    [Fact]
+    public void Emitted_record_and_variant_types_are_collected_after_use_through_their_emitted_codecs()
+    {
+        // The record and variant codecs are dynamic methods that reference the emitted data types: they must not keep
+        // the collectible assembly alive once the component and its instances are released.
+        using var runtime = new ComponentRuntime();
+        var assembly = UseDataTypesAndRelease(runtime);
+        for (var i = 0; i < 20 && assembly.IsAlive; i++)
+        {
+            GC.Collect();
+            GC.WaitForPendingFinalizers();
+            GC.Collect();
+        }
+
+        assembly.IsAlive.Should().BeFalse("nothing references the component, its instance or the emitted types any more");
+    }
+
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private static WeakReference UseDataTypesAndRelease(ComponentRuntime runtime)
+    {
+        const string Wat = """
+(component
+  (type $pair0 (record (field "a" u32) (field "b" u32)))
+  (export $pair "pair-for-collect-test" (type $pair0))
+  (type $v0 (variant (case "none") (case "num" u32)))
+  (export $v "v-for-collect-test" (type $v0))
+  (core module $m
+    (memory (export "mem") 1)
+    (func (export "sum") (param i32 i32) (result i32) local.get 0 local.get 1 i32.add)
+    (func (export "mk") (param i32) (result i32)
+      (i32.store8 (i32.const 8) (i32.const 1)) (i32.store (i32.const 12) (local.get 0)) (i32.const 8)))
+  (core instance $i (instantiate $m))
+  (func (export "sum-pair-for-collect-test") (param "p" $pair) (result u32) (canon lift (core func $i "sum")))
+  (func (export "mk-for-collect-test") (param "x" u32) (result $v) (canon lift (core func $i "mk") (memory (core memory $i "mem"))))
+)
+""";
+        using var component = runtime.LoadText(Wat);
+        using var instance = component.Instantiate();
+        // Invoke, not dynamic: a C# dynamic call site caches the receiver's type in a static field of the caller.
+        var value = instance.Invoke("mk-for-collect-test", 5u)!;
+        value.GetType().GetProperty("Value")!.GetValue(value).Should().Be(5u);
+        instance.Invoke("sum-pair-for-collect-test", new { A = 2u, B = 3u }).Should().Be(5u);
+        instance.Invoke("sum-pair-for-collect-test", value.GetType().Assembly.GetTypes().Single(t => t.Name.Contains("Pair", StringComparison.OrdinalIgnoreCase)) is var pairType
+            ? Activator.CreateInstance(pairType)! : null).Should().Be(0u);
+        value.GetType().Assembly.IsCollectible.Should().BeTrue();
+        return new WeakReference(value.GetType().Assembly);
+    }
+
     [MethodImpl(MethodImplOptions.NoInlining)]
     private static WeakReference UseAndRelease(ComponentRuntime runtime)
     {
