@@ -45,7 +45,7 @@ internal sealed class CallGateState
     /// </summary>
     public int OpenScopes;
 
-    /// <summary>The running outermost call (for deadlock messages), or null.</summary>
+    /// <summary>The outermost call that entered last: the running one while the gate is held (for deadlock messages), or null.</summary>
     public volatile FunctionInvoker? CurrentCall;
 
     /// <summary>
@@ -69,7 +69,14 @@ internal sealed class CallGateState
         }
 
         Depth = 1;
-        CurrentCall = call;
+
+        // Compared first: repeated calls of one function make no reference store (a GC write barrier). It is left set
+        // on exit: readers (deadlock and wait messages) look at it only while Holder or an import says the gate is held.
+        if (!ReferenceEquals(CurrentCall, call))
+        {
+            CurrentCall = call;
+        }
+
         return true;
     }
 
@@ -86,7 +93,6 @@ internal sealed class CallGateState
         }
 
         Depth = 0;
-        CurrentCall = null;
         Holder = 0;
         Lock.Exit();
         return true;

@@ -75,8 +75,13 @@ internal sealed unsafe class MarshalContext : IDisposable
     public void SetCall(Val* args, WitFunction function, string qualifiedName)
     {
         _callArgs = args;
-        _callFunction = function;
-        _callName = qualifiedName;
+
+        // Compared first: calls of the same function (the common case) then make no reference store (a GC write barrier).
+        if (!ReferenceEquals(_callFunction, function) || !ReferenceEquals(_callName, qualifiedName))
+        {
+            _callFunction = function;
+            _callName = qualifiedName;
+        }
     }
 
     /// <summary>
