@@ -231,6 +231,82 @@ public class RoundTripTests(CompoundFixture fx) : IClassFixture<CompoundFixture>
     private sealed record Triangle(double Side) : Shape;
 
     [Fact]
+    public void Errors_from_user_members_inside_records_are_reported_as_the_field_by_field_path_reported_them()
+    {
+        using var instance = fx.Component.Instantiate();
+
+        // A scalar field's getter: the error is located at that field (m.b), not at the field lowered before it.
+        var getter = () => instance.GetInterface<IMixedOf<MixedWithThrowingGetter>>("shapes").RoundtripMixed(new MixedWithThrowingGetter { A = true });
+        getter.Should().Throw<ComponentArgumentException>().WithMessage("B getter*'m.b'*roundtrip-mixed*");
+
+        // Lifting creates the record, then lifts and sets each field in order: the first field's setter fails before
+        // a later field (K, a non-BMP scalar for a char) would.
+        var setter = () => instance.GetInterface<IBigInto<BigWithValidatingSetter>>("shapes").RoundtripBig(new Big { A = 1, K = new Rune(0x1F600), M = "m" });
+        setter.Should().Throw<ArgumentException>().WithMessage("A setter rejects 1");
+        instance.GetInterface<IBigInto<BigWithValidatingSetter>>("shapes").RoundtripBig(new Big { A = 2, K = new Rune('k'), M = "m" }).K.Should().Be('k');
+    }
+
+    public sealed class MixedWithThrowingGetter
+    {
+        public bool A { get; set; }
+
+        public byte B { get => throw new ComponentArgumentException("B getter"); set { } }
+
+        public short C { get; set; }
+
+        public ulong D { get; set; }
+
+        public float E { get; set; }
+
+        public string F { get; set; } = "";
+    }
+
+    public sealed class BigWithValidatingSetter
+    {
+        private byte _a;
+
+        public byte A { get => _a; set => _a = value == 1 ? throw new ArgumentException("A setter rejects 1") : value; }
+
+        public ushort B { get; set; }
+
+        public uint C { get; set; }
+
+        public ulong D { get; set; }
+
+        public sbyte E { get; set; }
+
+        public short F { get; set; }
+
+        public int G { get; set; }
+
+        public long H { get; set; }
+
+        public float I { get; set; }
+
+        public double J { get; set; }
+
+        public char K { get; set; }
+
+        public bool L { get; set; }
+
+        public string M { get; set; } = "";
+
+        public Point N { get; set; }
+
+        public Color O { get; set; }
+    }
+
+    public interface IMixedOf<T>
+    {
+        T RoundtripMixed(T m);
+    }
+
+    public interface IBigInto<T>
+    {
+        T RoundtripBig(Big b);
+    }
+
+    [Fact]
     public void A_result_bound_to_a_plain_type_throws_ComponentErrorException_with_the_typed_payload()
     {
         using var instance = fx.Component.Instantiate();

@@ -56,6 +56,11 @@ internal static unsafe class RecordCodec<T>
             var member = members[i].Member;
             var fieldType = MemberAccess.MemberType(member);
             var at = (i * stride) + offset;
+
+            // C#: *current = i;   (an argument error, even from a member's getter, is located at this field)
+            il.Emit(OpCodes.Ldarg_S, (byte)4);
+            il.Emit(OpCodes.Ldc_I4, i);
+            il.Emit(OpCodes.Stind_I4);
             if (members[i].ScalarKind is { } kind)
             {
                 // C#: fields[at] = kind; Unsafe.Write(fields + at + 8, value.Member);
@@ -68,10 +73,7 @@ internal static unsafe class RecordCodec<T>
                 continue;
             }
 
-            // C#: *current = i; ((ValueConverter<TField>)converters[i]).Lower(value.Member, (Val*)(fields + at), cx);
-            il.Emit(OpCodes.Ldarg_S, (byte)4);
-            il.Emit(OpCodes.Ldc_I4, i);
-            il.Emit(OpCodes.Stind_I4);
+            // C#: ((ValueConverter<TField>)converters[i]).Lower(value.Member, (Val*)(fields + at), cx);
             LoadConverter(il, i, fieldType);
             LoadMember(il, member);
             Address(il, at);
@@ -87,41 +89,12 @@ internal static unsafe class RecordCodec<T>
     {
         var method = new DynamicMethod("Lift_" + typeof(T).Name, typeof(T), [typeof(ValueConverter[]), typeof(byte*), typeof(MarshalContext)], typeof(RecordCodec<T>).Module, skipVisibility: true);
         var il = method.GetILGenerator();
-        var values = new LocalBuilder[members.Length];
-        for (var i = 0; i < members.Length; i++)
-        {
-            var fieldType = MemberAccess.MemberType(members[i].Member);
-            values[i] = il.DeclareLocal(fieldType);
-            var at = (i * stride) + offset;
-            if (members[i].ScalarKind is { } kind)
-            {
-                // C#: value_i = fields[at] == kind ? Unsafe.Read<TField>(fields + at + 8) : converter.Lift(...) (which reports the wrong kind)
-                var slow = il.DefineLabel();
-                var done = il.DefineLabel();
-                Address(il, at, lift: true);
-                il.Emit(OpCodes.Ldind_U1);
-                il.Emit(OpCodes.Ldc_I4, (int)kind);
-                il.Emit(OpCodes.Bne_Un, slow);
-                Address(il, at + 8, lift: true);
-                il.Emit(OpCodes.Call, ReadDefinition.MakeGenericMethod(fieldType));
-                il.Emit(OpCodes.Stloc, values[i]);
-                il.Emit(OpCodes.Br, done);
-                il.MarkLabel(slow);
-                LiftWithConverter(il, i, fieldType, at);
-                il.Emit(OpCodes.Stloc, values[i]);
-                il.MarkLabel(done);
-                continue;
-            }
-
-            LiftWithConverter(il, i, fieldType, at);
-            il.Emit(OpCodes.Stloc, values[i]);
-        }
-
         if (constructor is not null)
         {
-            foreach (var value in values)
+            // C#: return new T(lift_0, lift_1, ...);   (every field lifted in order, then the constructor, as before)
+            for (var i = 0; i < members.Length; i++)
             {
-                il.Emit(OpCodes.Ldloc, value);
+                LiftField(il, members[i], i, (i * stride) + offset);
             }
 
             il.Emit(OpCodes.Newobj, constructor);
@@ -129,6 +102,7 @@ internal static unsafe class RecordCodec<T>
             return method;
         }
 
+        // C#: var record = new T(); record.M_0 = lift_0; record.M_1 = lift_1; ...   (created first, each field set as lifted, as before)
         var record = il.DeclareLocal(typeof(T));
         if (typeof(T).IsValueType)
         {
@@ -143,14 +117,43 @@ internal static unsafe class RecordCodec<T>
 
         for (var i = 0; i < members.Length; i++)
         {
+            var value = il.DeclareLocal(MemberAccess.MemberType(members[i].Member));
+            LiftField(il, members[i], i, (i * stride) + offset);
+            il.Emit(OpCodes.Stloc, value);
             il.Emit(typeof(T).IsValueType ? OpCodes.Ldloca : OpCodes.Ldloc, record);
-            il.Emit(OpCodes.Ldloc, values[i]);
+            il.Emit(OpCodes.Ldloc, value);
             CodecIL.Set(il, members[i].Member, typeof(T).IsValueType);
         }
 
         il.Emit(OpCodes.Ldloc, record);
         il.Emit(OpCodes.Ret);
         return method;
+    }
+
+    // stack: → the field's value: read in place when it is a scalar of the expected kind, else from its converter
+    // (which reports a wrong kind).
+    private static void LiftField(ILGenerator il, MemberBinding<T> member, int i, int at)
+    {
+        var fieldType = MemberAccess.MemberType(member.Member);
+        if (member.ScalarKind is not { } kind)
+        {
+            LiftWithConverter(il, i, fieldType, at);
+            return;
+        }
+
+        // C#: fields[at] == kind ? Unsafe.Read<TField>(fields + at + 8) : converter.Lift(...)
+        var slow = il.DefineLabel();
+        var done = il.DefineLabel();
+        Address(il, at, lift: true);
+        il.Emit(OpCodes.Ldind_U1);
+        il.Emit(OpCodes.Ldc_I4, (int)kind);
+        il.Emit(OpCodes.Bne_Un, slow);
+        Address(il, at + 8, lift: true);
+        il.Emit(OpCodes.Call, ReadDefinition.MakeGenericMethod(fieldType));
+        il.Emit(OpCodes.Br, done);
+        il.MarkLabel(slow);
+        LiftWithConverter(il, i, fieldType, at);
+        il.MarkLabel(done);
     }
 
     // C#: ((ValueConverter<TField>)converters[i]).Lift((Val*)(fields + at), cx)
