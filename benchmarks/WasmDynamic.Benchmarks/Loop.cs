@@ -5,15 +5,22 @@ using BenchmarkDotNet.Attributes;
 namespace WasmDynamic.Benchmarks;
 
 /// <summary>
-/// <c>-- --loop Class Method [seconds]</c>: one hot benchmark method called in a loop, after its class's setup, for a
-/// profiler to sample (not a measurement: BenchmarkDotNet and <c>--paired</c> measure).
+/// <c>-- --loop Class Method [seconds] [Param=value]</c>: one hot benchmark method called in a loop, after its class's
+/// setup (with its <c>[Params]</c> property set), for a profiler to sample (not a measurement: BenchmarkDotNet and
+/// <c>--paired</c> measure).
 /// </summary>
 internal static class Loop
 {
-    public static int Run(string className, string methodName, double seconds)
+    public static int Run(string className, string methodName, double seconds, string? parameter = null)
     {
         var type = typeof(Loop).Assembly.GetTypes().Single(t => t.Name == className);
         var target = Activator.CreateInstance(type)!;
+        if (parameter?.Split('=') is [var name, var value])
+        {
+            var property = type.GetProperty(name) ?? throw new ArgumentException($"{className} has no property {name}.");
+            property.SetValue(target, Convert.ChangeType(value, property.PropertyType, System.Globalization.CultureInfo.InvariantCulture));
+        }
+
         var method = type.GetMethod(methodName) ?? throw new ArgumentException($"{className} has no method {methodName}.");
         var setup = type.GetMethods().Single(m => m.GetCustomAttribute<IterationSetupAttribute>() is not null);
         var cleanup = type.GetMethods().Single(m => m.GetCustomAttribute<IterationCleanupAttribute>() is not null);

@@ -24,9 +24,9 @@ public static class Program
 
         if (args.Length >= 3 && args[0] == "--loop")
         {
-            // -- --loop VariantBenchmarks Typed 10: calls one benchmark method for that many seconds, for a profiler
+            // -- --loop VariantBenchmarks Typed 10 [Size=16]: calls one benchmark method for that many seconds, for a profiler
             // (perf record with DOTNET_PerfMapEnabled=1); prints the calls per second.
-            return Loop.Run(args[1], args[2], double.Parse(args.Length > 3 ? args[3] : "10", System.Globalization.CultureInfo.InvariantCulture));
+            return Loop.Run(args[1], args[2], double.Parse(args.Length > 3 ? args[3] : "10", System.Globalization.CultureInfo.InvariantCulture), args.Length > 4 ? args[4] : null);
         }
 
         // --in-process: the same job without building a separate executable (on a loaded machine that build can pass
