@@ -46,13 +46,7 @@ public class EmitCacheTests
     {
         using var runtime = new ComponentRuntime();
         var assembly = UseAndRelease(runtime);
-        for (var i = 0; i < 20 && assembly.IsAlive; i++)
-        {
-            GC.Collect();
-            GC.WaitForPendingFinalizers();
-            GC.Collect();
-        }
-
+        CollectWhileAlive(assembly);
         assembly.IsAlive.Should().BeFalse("nothing references the component, its instance or the emitted types any more");
     }
 
@@ -63,14 +57,18 @@ public class EmitCacheTests
         // the collectible assembly alive once the component and its instances are released.
         using var runtime = new ComponentRuntime();
         var assembly = UseDataTypesAndRelease(runtime);
-        for (var i = 0; i < 20 && assembly.IsAlive; i++)
+        CollectWhileAlive(assembly);
+        assembly.IsAlive.Should().BeFalse("nothing references the component, its instance or the emitted types any more");
+    }
+
+    private static void CollectWhileAlive(WeakReference reference)
+    {
+        for (var i = 0; i < 20 && reference.IsAlive; i++)
         {
             GC.Collect();
             GC.WaitForPendingFinalizers();
             GC.Collect();
         }
-
-        assembly.IsAlive.Should().BeFalse("nothing references the component, its instance or the emitted types any more");
     }
 
     [MethodImpl(MethodImplOptions.NoInlining)]

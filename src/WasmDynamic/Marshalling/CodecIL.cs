@@ -44,6 +44,17 @@ internal static class CodecIL
         }
     }
 
+    /// <summary>stack: → argument <paramref name="arg"/> (a native pointer) plus <paramref name="offset"/> bytes.</summary>
+    public static void Pointer(ILGenerator il, short arg, int offset)
+    {
+        il.Emit(OpCodes.Ldarg, arg);
+        if (offset != 0)
+        {
+            il.Emit(OpCodes.Ldc_I4, offset);
+            il.Emit(OpCodes.Add);
+        }
+    }
+
     /// <summary><c>ValueConverter&lt;TField&gt;</c>.</summary>
     public static Type ConverterType(Type fieldType) => typeof(ValueConverter<>).MakeGenericType(fieldType);
 

@@ -141,8 +141,7 @@ internal sealed partial class ConverterFactory : IConverterSource<ValueConverter
             }
 
             memberList.Add(member);
-            var bindingType = typeof(MemberBinding<,>).MakeGenericType(clr, memberType);
-            bindings.Add(Activator.CreateInstance(bindingType, name, conv, member)!);
+            bindings.Add(Activator.CreateInstance(typeof(MemberBinding<>).MakeGenericType(clr), name, conv, member)!);
         }
 
         if (bad)

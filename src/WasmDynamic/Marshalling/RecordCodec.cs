@@ -14,10 +14,8 @@ internal unsafe delegate T FieldsLifter<T>(byte* fields, MarshalContext cx);
 /// <summary>
 /// A record's (or tuple's) fields lowered and lifted by one emitted method each, straight-line: a scalar field is read
 /// from the member and written in place (and back, when the kind matches), every other field calls its converter
-/// directly, and the record is created by its constructor taking every field without boxing. It replaces, per field,
-/// a virtual call and a compiled getter or setter delegate (<see cref="MemberBinding{TRecord, TField}"/>); the
-/// converter keeps that generic path for the messages it gives (a field of the wrong kind goes to its converter,
-/// which reports it, exactly as before).
+/// directly, and the record is created first and its members set in field order, or created by its constructor taking
+/// every field without boxing. A field of the wrong kind goes to its converter, which reports it.
 /// </summary>
 [System.Diagnostics.CodeAnalysis.RequiresUnreferencedCode(Trimming.Reflection)]
 [System.Diagnostics.CodeAnalysis.RequiresDynamicCode(Trimming.Emit)]
@@ -28,7 +26,7 @@ internal static unsafe class RecordCodec<T>
 
     /// <summary>
     /// The two methods for <paramref name="members"/>, whose native values sit <paramref name="stride"/> bytes apart,
-    /// the first <paramref name="offset"/> bytes in; null when a member cannot be written (the generic path reports it).
+    /// the first <paramref name="offset"/> bytes in; null when the type cannot be created that way (binding refuses such types).
     /// </summary>
     public static (FieldsLowerer<T> Lower, FieldsLifter<T> Lift)? TryCreate(MemberBinding<T>[] members, ConstructorInfo? constructor, int stride, int offset)
     {
@@ -166,15 +164,7 @@ internal static unsafe class RecordCodec<T>
     }
 
     // The native pointer argument (the lowerer's 2, the lifter's 1) plus a constant offset.
-    private static void Address(ILGenerator il, int at, bool lift = false)
-    {
-        il.Emit(lift ? OpCodes.Ldarg_1 : OpCodes.Ldarg_2);
-        if (at != 0)
-        {
-            il.Emit(OpCodes.Ldc_I4, at);
-            il.Emit(OpCodes.Add);
-        }
-    }
+    private static void Address(ILGenerator il, int at, bool lift = false) => CodecIL.Pointer(il, lift ? (short)1 : (short)2, at);
 
     private static void LoadConverter(ILGenerator il, int i, Type fieldType)
     {

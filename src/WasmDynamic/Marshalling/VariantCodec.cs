@@ -88,13 +88,13 @@ internal static unsafe class VariantCodec<T>
             il.Emit(OpCodes.Ldc_I4, (int)ValKind.Variant);
             il.Emit(OpCodes.Stind_I1);
             il.Emit(OpCodes.Ldarg_3);
-            Field(il, 2, NameOffset);
+            CodecIL.Pointer(il, 2, NameOffset);
             il.Emit(OpCodes.Ldarg_0);
             il.Emit(OpCodes.Ldfld, NamesField);
             il.Emit(OpCodes.Ldc_I4, k);
             il.Emit(OpCodes.Ldelem, typeof(NativeName));
             il.Emit(OpCodes.Callvirt, WriteName);
-            Field(il, 2, PayloadOffset);
+            CodecIL.Pointer(il, 2, PayloadOffset);
             il.Emit(OpCodes.Ldc_I4_0);
             il.Emit(OpCodes.Conv_U);
             il.Emit(OpCodes.Stind_I);
@@ -114,7 +114,7 @@ internal static unsafe class VariantCodec<T>
                 il.Emit(OpCodes.Ldloc, slot);
                 il.Emit(OpCodes.Ldarg_3);
                 il.Emit(OpCodes.Callvirt, CodecIL.Method(payloadType, nameof(ValueConverter<int>.Lower)));
-                Field(il, 2, PayloadOffset);
+                CodecIL.Pointer(il, 2, PayloadOffset);
                 il.Emit(OpCodes.Ldarg_3);
                 il.Emit(OpCodes.Ldloc, slot);
                 il.Emit(OpCodes.Callvirt, FinishBox);
@@ -148,7 +148,7 @@ internal static unsafe class VariantCodec<T>
             il.Emit(OpCodes.Ldfld, NamesField);
             il.Emit(OpCodes.Ldc_I4, k);
             il.Emit(OpCodes.Ldelema, typeof(NativeName));
-            Field(il, 1, NameOffset);
+            CodecIL.Pointer(il, 1, NameOffset);
             il.Emit(OpCodes.Call, Matches);
             il.Emit(OpCodes.Brfalse, next);
             if (c.PayloadMember is not { } member)
@@ -159,7 +159,7 @@ internal static unsafe class VariantCodec<T>
             {
                 // C#: var payload = src->VariantPayload; if (payload == null) return false; value = new Case_k(converter_k.Lift(payload, cx));
                 var payloadType = MemberAccess.MemberType(member);
-                Field(il, 1, PayloadOffset);
+                CodecIL.Pointer(il, 1, PayloadOffset);
                 il.Emit(OpCodes.Ldind_I);
                 il.Emit(OpCodes.Stloc, payload);
                 il.Emit(OpCodes.Ldloc, payload);
@@ -188,13 +188,5 @@ internal static unsafe class VariantCodec<T>
         il.Emit(OpCodes.Ldc_I4_0);
         il.Emit(OpCodes.Ret);
         return method;
-    }
-
-    // A native pointer argument plus a constant offset.
-    private static void Field(ILGenerator il, short arg, int offset)
-    {
-        il.Emit(OpCodes.Ldarg, arg);
-        il.Emit(OpCodes.Ldc_I4, offset);
-        il.Emit(OpCodes.Add);
     }
 }

@@ -40,19 +40,15 @@ internal abstract unsafe class VariantCase<T>
 [System.Diagnostics.CodeAnalysis.RequiresDynamicCode(Trimming.Emit)]
 internal sealed unsafe class EmptyVariantCase<T>(string witName, Type caseType) : VariantCase<T>(witName, caseType)
 {
-    private readonly Func<object> _create = CreateFactory(caseType);
+    // Compiled on first use: a variant with an emitted codec never calls its case objects.
+    private Func<object>? _create;
 
     public override ConstructorInfo Constructor { get; } = caseType.GetConstructor(BindingFlags.Public | BindingFlags.NonPublic | BindingFlags.Instance, Type.EmptyTypes)!;
 
     public override Val* LowerPayload(T value, MarshalContext cx) => null;
 
-    public override T Lift(Val* payload, MarshalContext cx) => (T)_create();
-
-    private static Func<object> CreateFactory(Type t)
-    {
-        var ctor = t.GetConstructor(BindingFlags.Public | BindingFlags.NonPublic | BindingFlags.Instance, Type.EmptyTypes)!;
-        return System.Linq.Expressions.Expression.Lambda<Func<object>>(System.Linq.Expressions.Expression.New(ctor)).Compile();
-    }
+    public override T Lift(Val* payload, MarshalContext cx) =>
+        (T)(_create ??= System.Linq.Expressions.Expression.Lambda<Func<object>>(System.Linq.Expressions.Expression.New(Constructor)).Compile())();
 }
 
 /// <summary>A case with a payload, read from a member of the case class and passed to its one-parameter constructor.</summary>
@@ -61,8 +57,10 @@ internal sealed unsafe class EmptyVariantCase<T>(string witName, Type caseType) 
 internal sealed unsafe class PayloadVariantCase<T, TPayload> : VariantCase<T>
 {
     private readonly ValueConverter<TPayload> _converter;
-    private readonly Func<T, TPayload> _get;
-    private readonly Func<TPayload, T> _create;
+
+    // Compiled on first use: a variant with an emitted codec (VariantCodec) never calls its case objects.
+    private Func<T, TPayload>? _get;
+    private Func<TPayload, T>? _create;
 
     public PayloadVariantCase(string witName, Type caseType, ValueConverter<TPayload> converter, MemberInfo payloadMember, ConstructorInfo ctor)
         : base(witName, caseType)
@@ -70,14 +68,26 @@ internal sealed unsafe class PayloadVariantCase<T, TPayload> : VariantCase<T>
         _converter = converter;
         PayloadMember = payloadMember;
         Constructor = ctor;
+    }
+
+    private Func<T, TPayload> Get => _get ??= CompileGet();
+
+    private Func<TPayload, T> Create => _create ??= CompileCreate();
+
+    private Func<T, TPayload> CompileGet()
+    {
         var p = System.Linq.Expressions.Expression.Parameter(typeof(T));
-        System.Linq.Expressions.Expression access = payloadMember is PropertyInfo pi
-            ? System.Linq.Expressions.Expression.Property(System.Linq.Expressions.Expression.Convert(p, caseType), pi)
-            : System.Linq.Expressions.Expression.Field(System.Linq.Expressions.Expression.Convert(p, caseType), (FieldInfo)payloadMember);
-        _get = System.Linq.Expressions.Expression.Lambda<Func<T, TPayload>>(System.Linq.Expressions.Expression.Convert(access, typeof(TPayload)), p).Compile();
+        System.Linq.Expressions.Expression access = PayloadMember is PropertyInfo pi
+            ? System.Linq.Expressions.Expression.Property(System.Linq.Expressions.Expression.Convert(p, CaseType), pi)
+            : System.Linq.Expressions.Expression.Field(System.Linq.Expressions.Expression.Convert(p, CaseType), (FieldInfo)PayloadMember!);
+        return System.Linq.Expressions.Expression.Lambda<Func<T, TPayload>>(System.Linq.Expressions.Expression.Convert(access, typeof(TPayload)), p).Compile();
+    }
+
+    private Func<TPayload, T> CompileCreate()
+    {
         var v = System.Linq.Expressions.Expression.Parameter(typeof(TPayload));
-        _create = System.Linq.Expressions.Expression.Lambda<Func<TPayload, T>>(
-            System.Linq.Expressions.Expression.Convert(System.Linq.Expressions.Expression.New(ctor, System.Linq.Expressions.Expression.Convert(v, ctor.GetParameters()[0].ParameterType)), typeof(T)), v).Compile();
+        return System.Linq.Expressions.Expression.Lambda<Func<TPayload, T>>(
+            System.Linq.Expressions.Expression.Convert(System.Linq.Expressions.Expression.New(Constructor, System.Linq.Expressions.Expression.Convert(v, Constructor.GetParameters()[0].ParameterType)), typeof(T)), v).Compile();
     }
 
     public override ConstructorInfo Constructor { get; }
@@ -89,7 +99,7 @@ internal sealed unsafe class PayloadVariantCase<T, TPayload> : VariantCase<T>
     public override Val* LowerPayload(T value, MarshalContext cx)
     {
         var slot = cx.BeginBox();
-        _converter.Lower(_get(value), slot, cx);
+        _converter.Lower(Get(value), slot, cx);
         return cx.FinishBox(slot);
     }
 
@@ -100,7 +110,7 @@ internal sealed unsafe class PayloadVariantCase<T, TPayload> : VariantCase<T>
             throw new WasmDynamicException($"Wasmtime produced variant case '{WitName}' without its payload.");
         }
 
-        return _create(_converter.Lift(payload, cx));
+        return Create(_converter.Lift(payload, cx));
     }
 }
 
