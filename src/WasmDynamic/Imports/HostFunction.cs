@@ -19,6 +19,11 @@ internal sealed unsafe class HostFunction
     private readonly Emit.HostAdapter _adapter;
     private readonly object? _target;
 
+    // Read on every call instead of the converter array and result (one object fewer for a call to touch).
+    private readonly nuint _argCount;
+    private readonly nuint _resultCount;
+    private readonly bool _resetsArena;
+
     public HostFunction(StoreState state, WitFunction function, string qualifiedName, ValueConverter[] parameters, ValueConverter? result, Emit.HostAdapter adapter, object? target, bool isAsync = false)
     {
         IsAsync = isAsync;
@@ -28,6 +33,11 @@ internal sealed unsafe class HostFunction
         QualifiedName = qualifiedName;
         _parameters = parameters;
         _result = result;
+        _argCount = (nuint)parameters.Length;
+        _resultCount = result is null ? 0u : 1u;
+
+        // Lowering a scalar result (or none) never takes memory from the context's arena: nothing to reset after it.
+        _resetsArena = function.Result is not (null or WitPrimitive { PrimitiveKind: not WitTypeKind.String });
         _adapter = adapter;
     }
 
@@ -110,9 +120,9 @@ internal sealed unsafe class HostFunction
         _state.ImportDepth++;
         try
         {
-            if (argCount != (nuint)_parameters.Length || resultCount != (_result is null ? 0u : 1u))
+            if (argCount != _argCount || resultCount != _resultCount)
             {
-                throw new WasmDynamicException($"Wasmtime passed {argCount} argument(s) and {resultCount} result slot(s) to '{QualifiedName}' ({Function.Signature}).");
+                throw WrongSlotCounts(argCount, resultCount);
             }
 
             try
@@ -120,7 +130,7 @@ internal sealed unsafe class HostFunction
                 if (_adapter(_target, args, results, cx) is not null)
                 {
                     // Async members make the instance async (linked through the fiber callbacks); this path is sync only.
-                    throw new WasmDynamicException($"The async host member for '{QualifiedName}' was called on a synchronous store (a WasmDynamic bug).");
+                    throw AsyncOnSyncStore();
                 }
             }
             catch (ComponentErrorException e) when (_result is IErrorLowering lowering)
@@ -133,15 +143,27 @@ internal sealed unsafe class HostFunction
         }
         catch (Exception e)
         {
-            return CallbackBridge.Captured(_state, e, "host function", $"'{QualifiedName}' ({Function.Signature})");
+            return CallbackBridge.Captured(_state, e, "host function", Where);
         }
         finally
         {
             _state.ImportDepth--;
             _state.CurrentImportSlot = outer;
-            cx.Arena.Reset();
+            if (_resetsArena)
+            {
+                cx.Arena.Reset();
+            }
         }
     }
+
+    // The messages are built out of line: Invoke's frame stays small (no string-building locals to zero per call).
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private WasmDynamicException WrongSlotCounts(nuint argCount, nuint resultCount) =>
+        new($"Wasmtime passed {argCount} argument(s) and {resultCount} result slot(s) to '{QualifiedName}' ({Function.Signature}).");
+
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private WasmDynamicException AsyncOnSyncStore() =>
+        new($"The async host member for '{QualifiedName}' was called on a synchronous store (a WasmDynamic bug).");
 
     /// <summary>
     /// The native trampoline. The linker is shared by every instance prepared with the same import shape, so

@@ -41,7 +41,14 @@ internal sealed class StoreState : IDisposable, IResourceSite, IHostExceptionSin
     /// Only a synchronous store's callbacks call it, and a synchronous store's data is always a handle to its
     /// StoreState (made in PrepareStore), so the cast is not checked.
     /// </remarks>
-    public static StoreState Of(nint context) => CallbackBridge.TargetOf<StoreState>(WasmtimeApi.wasmtime_context_get_data(context));
+    public static unsafe StoreState Of(nint context) => CallbackBridge.TargetOf<StoreState>(ContextGetData(context));
+
+    // wasmtime_context_get_data through its address: a direct call, without the P/Invoke stub the JIT calls for a
+    // LibraryImport from inside a reverse P/Invoke (a field read needs no GC transition either way).
+    private static readonly unsafe delegate* unmanaged[Cdecl, SuppressGCTransition]<nint, nint> ContextGetData =
+        (delegate* unmanaged[Cdecl, SuppressGCTransition]<nint, nint>)System.Runtime.InteropServices.NativeLibrary.GetExport(
+            System.Runtime.InteropServices.NativeLibrary.Load(WasmtimeLibrary.Name, typeof(StoreState).Assembly, null),
+            "wasmtime_context_get_data");
 
     /// <summary>The store's <c>wasmtime_context_t*</c> (set once the store exists).</summary>
     public nint StoreContext { get; set; }
