@@ -56,8 +56,13 @@ internal sealed unsafe partial class FunctionInvoker : ExportCall, IDisposable
         _context = owner.ArgumentContext;
         _stackNeeded = owner.StackNeeded;
         _gate = owner.Gate;
-        _func = (ComponentFunc*)NativeMemory.AllocZeroed((nuint)sizeof(ComponentFunc));
-        _args = (Val*)NativeMemory.AllocZeroed((nuint)Math.Max(_argCount, 1) * Val.Size);
+        // The function, the result slot and the argument slots in one cache-line-aligned block: a call reads and writes
+        // all three, and an export call runs long enough in Wasmtime for its own lines to leave the nearest cache.
+        _slots = (byte*)NativeMemory.AlignedAlloc(SlotsHeader + ((nuint)Math.Max(_argCount, 1) * Val.Size), 64);
+        NativeMemory.Clear(_slots, SlotsHeader + ((nuint)Math.Max(_argCount, 1) * Val.Size));
+        _func = (ComponentFunc*)_slots;
+        _result = (Val*)(_slots + sizeof(ComponentFunc));
+        _args = (Val*)(_slots + SlotsHeader);
         Bulk = owner.BulkTwin(interfaceName, function.Name);
         _target = _func;
         if (Bulk is not null)
@@ -69,8 +74,11 @@ internal sealed unsafe partial class FunctionInvoker : ExportCall, IDisposable
             // from the threshold on: a short list of wider numbers costs the plain path less than the twin's fixed cost.
             BulkMinimum = Bulk.BulkResult && (BulkAdapter.BulkPlan.IsBytes(function.Result!) || Bulk.BulkParameters == 0) ? 0 : BulkValues.TwinThreshold;
         }
-        _result = (Val*)NativeMemory.AllocZeroed(Val.Size);
     }
+
+    // The block's first line: the function (32 bytes), then the result slot (32 bytes); the argument slots follow.
+    private const int SlotsHeader = 64;
+    private readonly byte* _slots;
 
     public WitFunction Function { get; }
 
@@ -352,9 +360,7 @@ internal sealed unsafe partial class FunctionInvoker : ExportCall, IDisposable
     {
         IsDisposed = true;
         Interlocked.Exchange(ref SpareFrame, null)?.Free();
-        NativeMemory.Free(_func);
+        NativeMemory.AlignedFree(_slots);
         NativeMemory.Free(_twinFunc);
-        NativeMemory.Free(_args);
-        NativeMemory.Free(_result);
     }
 }

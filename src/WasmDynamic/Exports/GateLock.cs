@@ -17,7 +17,7 @@ namespace WasmDynamic.Exports;
 /// the end of its slice (<see cref="SleepSliceMilliseconds"/>). That costs only a contended call, never an
 /// uncontended one, which is the point: no full fence on the way out.
 /// </remarks>
-internal sealed class GateLock
+internal class GateLock
 {
     // How long a sleeping waiter sleeps before it looks again (bounds the cost of a missed wake-up).
     internal const int SleepSliceMilliseconds = 1;

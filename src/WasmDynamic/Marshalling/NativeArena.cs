@@ -20,12 +20,17 @@ internal sealed unsafe class NativeArena : IDisposable
     // chunk then resets by rewinding the offset.
     private bool _settled;
 
+    // The current chunk's start and size (null and 0 without one), kept beside the offset: an allocation then reads
+    // this object only, not the chunk list and its array.
+    private byte* _base;
+    private nuint _limit;
+
     public void* Alloc(nuint size)
     {
         size = (size + 15) & ~(nuint)15;
-        if (_current >= 0 && _offset + size <= _chunks[_current].Size)
+        if (_current >= 0 && _offset + size <= _limit)
         {
-            var p = (byte*)_chunks[_current].Ptr + _offset;
+            var p = _base + _offset;
             _offset += size;
             return p;
         }
@@ -33,15 +38,24 @@ internal sealed unsafe class NativeArena : IDisposable
         return AllocSlow(size);
     }
 
+    /// <summary>Makes chunk <paramref name="index"/> (or none, -1) the current one.</summary>
+    private void SetCurrent(int index)
+    {
+        _current = index;
+        _base = index >= 0 ? (byte*)_chunks[index].Ptr : null;
+        _limit = index >= 0 ? _chunks[index].Size : 0;
+    }
+
     private void* AllocSlow(nuint size)
     {
         // Move to the next kept chunk that fits, or add one.
-        while (++_current < _chunks.Count)
+        for (var next = _current + 1; next < _chunks.Count; next++)
         {
-            if (_chunks[_current].Size >= size)
+            if (_chunks[next].Size >= size)
             {
+                SetCurrent(next);
                 _offset = size;
-                return (void*)_chunks[_current].Ptr;
+                return (void*)_chunks[next].Ptr;
             }
         }
 
@@ -49,7 +63,7 @@ internal sealed unsafe class NativeArena : IDisposable
         var ptr = (nint)NativeMemory.Alloc(chunkSize);
         _chunks.Add((ptr, chunkSize));
         _settled = false;
-        _current = _chunks.Count - 1;
+        SetCurrent(_chunks.Count - 1);
         _offset = size;
         return (void*)ptr;
     }
@@ -108,7 +122,7 @@ internal sealed unsafe class NativeArena : IDisposable
             }
         }
 
-        _current = _chunks.Count > 0 ? 0 : -1;
+        SetCurrent(_chunks.Count > 0 ? 0 : -1);
         _offset = 0;
         _settled = true;
     }
@@ -121,7 +135,7 @@ internal sealed unsafe class NativeArena : IDisposable
         }
 
         _chunks.Clear();
-        _current = -1;
+        SetCurrent(-1);
         _settled = false;
     }
 }
