@@ -27,6 +27,43 @@ public class BulkStringTests
     }
 
     [Fact]
+    public void Two_string_arguments_spanning_several_arena_chunks_concatenate_and_the_arena_settles_back()
+    {
+        using var runtime = new ComponentRuntime();
+        using var component = runtime.Load(Path.Combine(AppContext.BaseDirectory, "Fixtures", "strings.wat"));
+        using var instance = component.Instantiate();
+        var strings = instance.GetInterface<IStrings>("");
+
+        // Sizes below, at and above the 64 KiB chunk and the 1 MiB kept chunk, so allocations move between chunks,
+        // add chunks and free them again at the reset; a small call after each must still find its memory.
+        foreach (var (a, b) in new[] { (10, 70 * 1024), (70 * 1024, 70 * 1024), (300 * 1024, 5), (1200 * 1024, 1100 * 1024), (3, 4) })
+        {
+            var left = new string('l', a);
+            var right = string.Concat(Enumerable.Repeat("r€", (b / 2) + 1))[..b];
+            strings.Concat(left, right).Should().Be(left + right);
+            strings.Concat("x", "y").Should().Be("xy");
+            strings.Echo(right).Should().Be(right);
+        }
+    }
+
+    [Fact]
+    public void A_null_string_argument_is_refused_naming_the_parameter_and_the_instance_stays_usable()
+    {
+        using var runtime = new ComponentRuntime();
+        using var component = runtime.Load(Path.Combine(AppContext.BaseDirectory, "Fixtures", "strings.wat"));
+        using var instance = component.Instantiate();
+        var strings = instance.GetInterface<IStrings>("");
+
+        var second = () => strings.Concat("a", null!);
+        second.Should().Throw<ComponentArgumentException>()
+            .WithMessage("A null string was given where WIT 'string' needs a value*")
+            .And.Message.Should().Contain("Argument 'b' of 'concat' (concat: func(a: string, b: string) -> string)");
+        var first = () => strings.Echo(null!);
+        first.Should().Throw<ComponentArgumentException>().And.Message.Should().Contain("Argument 's' of 'echo'");
+        strings.Concat("a", "b").Should().Be("ab", "the refused calls left the instance usable");
+    }
+
+    [Fact]
     public void A_lone_surrogate_in_a_large_string_is_refused_with_its_index()
     {
         using var runtime = new ComponentRuntime();

@@ -17,6 +17,8 @@ internal static class MethodEmitter
 {
     private static readonly MethodInfo LowerDefinition = typeof(ValueConverter<>).GetMethod("Lower")!;
     private static readonly MethodInfo LiftDefinition = typeof(ValueConverter<>).GetMethod("Lift")!;
+    private static readonly MethodInfo StringLower = typeof(StringConverter).GetMethod(nameof(StringConverter.LowerValue))!;
+    private static readonly MethodInfo StringLift = typeof(StringConverter).GetMethod(nameof(StringConverter.LiftValue))!;
 
     /// <summary>The converter fields a method uses, to be assigned once converters exist.</summary>
     public sealed record Fields(string[] Parameters, string? Result);
@@ -118,6 +120,12 @@ internal static class MethodEmitter
             il.Emit(OpCodes.Conv_I);
             il.Emit(OpCodes.Add);
             ScalarSlots.EmitLoadPayload(il, scalarResult);
+            il.Emit(OpCodes.Stloc, result);
+        }
+        else if (resultField is not null && result is not null && StringConverter.Serves(plan.Function.Result!, plan.ReturnType))
+        {
+            // C#: result = StringConverter.LiftValue(r);   (what the converter's Lift does)
+            il.Emit(OpCodes.Call, StringLift);
             il.Emit(OpCodes.Stloc, result);
         }
         else if (resultField is not null)
@@ -280,6 +288,22 @@ internal static class MethodEmitter
 
             il.Emit(OpCodes.Ldc_I4, i);
             il.Emit(OpCodes.Stloc, current);
+            if (StringConverter.Serves(plan.Function.Parameters[i].Type, plan.WitParameterClrType(i)))
+            {
+                // C#: StringConverter.LowerValue(a_i, args + i*32, cx);   (what the converter's Lower does)
+                il.Emit(OpCodes.Ldarg, argIndex);
+                il.Emit(OpCodes.Ldloc, args);
+                if (i > 0)
+                {
+                    il.Emit(OpCodes.Ldc_I4, i * Val.Size);
+                    il.Emit(OpCodes.Conv_I);
+                    il.Emit(OpCodes.Add);
+                }
+
+                loadContext();
+                il.Emit(OpCodes.Call, StringLower);
+                continue;
+            }
 
             // stack: converter, value, args + i*32, context
             il.Emit(OpCodes.Ldsfld, fields[i]);

@@ -84,7 +84,15 @@ internal sealed unsafe class CharConverter() : ValueConverter<char>(WitType.Char
 
 internal sealed unsafe class StringConverter() : ValueConverter<string>(WitType.String)
 {
-    public override void Lower(string value, Val* dst, MarshalContext cx)
+    public override void Lower(string value, Val* dst, MarshalContext cx) => LowerValue(value, dst, cx);
+
+    public override string Lift(Val* src, MarshalContext cx) => LiftValue(src);
+
+    /// <summary>
+    /// <see cref="Lower"/> without the converter: emitted export methods call it for a <c>string</c> parameter taken as
+    /// <see cref="string"/> (no static field, converter object or virtual call on the way).
+    /// </summary>
+    public static void LowerValue(string value, Val* dst, MarshalContext cx)
     {
         if (value is null)
         {
@@ -95,11 +103,15 @@ internal sealed unsafe class StringConverter() : ValueConverter<string>(WitType.
         cx.WriteString(&dst->Bytes, value);
     }
 
-    public override string Lift(Val* src, MarshalContext cx)
+    /// <summary><see cref="Lift"/> without the converter (kind checked), for an emitted export method's <c>string</c> result.</summary>
+    public static string LiftValue(Val* src)
     {
-        ExpectKind(src, ValKind.String, Wit);
+        ExpectKind(src, ValKind.String, WitType.String);
         return LiftFilled(src);
     }
+
+    /// <summary>True when the converter for <paramref name="wit"/> as <paramref name="clr"/> is this one (what the factory builds).</summary>
+    public static bool Serves(WitType wit, Type clr) => wit.Kind == WitTypeKind.String && clr == typeof(string);
 
     /// <summary>
     /// A string slot Wasmtime filled (a host import's argument: Wasmtime type-checks and UTF-8-validates what it
