@@ -64,6 +64,26 @@ public class BulkStringTests
     }
 
     [Fact]
+    public void A_lone_surrogate_in_a_short_string_is_refused_with_the_surrogate_and_its_index()
+    {
+        using var runtime = new ComponentRuntime();
+        using var component = runtime.Load(Path.Combine(AppContext.BaseDirectory, "Fixtures", "strings.wat"));
+        using var instance = component.Instantiate();
+        var strings = instance.GetInterface<IStrings>("");
+
+        // Built here, not as theory data: the test runner's serialisation would replace lone surrogates with U+FFFD.
+        const char High = '\uD83D', Low = '\uDC00';
+        foreach (var (text, where) in new[] { ("ab" + Low + "c", "U+DC00 at index 2"), ("abc" + High, "U+D83D at index 3"), (new string(High, 2) + "x", "U+D83D at index 0") })
+        {
+            var act = () => strings.Echo(text);
+            act.Should().Throw<ComponentArgumentException>().WithMessage($"The string has a lone UTF-16 surrogate {where}, which is not Unicode text*")
+                .And.Message.Should().Contain("Argument 's' of 'echo'");
+        }
+
+        strings.Echo("a" + char.ConvertFromUtf32(0x1F600) + "b").Should().Be("a\U0001F600b", "a surrogate pair is text, and the instance is still usable");
+    }
+
+    [Fact]
     public void A_lone_surrogate_in_a_large_string_is_refused_with_its_index()
     {
         using var runtime = new ComponentRuntime();

@@ -250,9 +250,12 @@ internal sealed unsafe class MarshalContext : IDisposable
         catch (EncoderFallbackException e)
         {
             var bad = e.CharUnknownHigh != default ? e.CharUnknownHigh : e.CharUnknownLow != default ? e.CharUnknownLow : e.CharUnknown;
-            throw new ComponentArgumentException($"The string has a lone UTF-16 surrogate U+{(int)bad:X4} at index {e.Index}, which is not Unicode text; WIT strings must be valid Unicode (fix the text, or pass bytes as list<u8>).", e);
+            throw LoneSurrogate(bad, e.Index, e);
         }
     }
+
+    private static ComponentArgumentException LoneSurrogate(char bad, int index, Exception? inner) =>
+        new($"The string has a lone UTF-16 surrogate U+{(int)bad:X4} at index {index}, which is not Unicode text; WIT strings must be valid Unicode (fix the text, or pass bytes as list<u8>).", inner);
 
     private void WriteUtf8(ByteVec* dst, string text)
     {
@@ -266,8 +269,14 @@ internal sealed unsafe class MarshalContext : IDisposable
             return;
         }
 
+        // Transcoded by Utf8.FromUtf16 directly (what the encoding calls, without its layers): a lone surrogate is
+        // reported where it is, as the strict encoding's exception would have been.
         var buffer = (byte*)Arena.Alloc((nuint)Math.Max(max, 1));
-        var written = Strict.GetBytes(text, new Span<byte>(buffer, max));
+        if (System.Text.Unicode.Utf8.FromUtf16(text, new Span<byte>(buffer, max), out var read, out var written, replaceInvalidSequences: false) != System.Buffers.OperationStatus.Done)
+        {
+            throw LoneSurrogate(text[read], read, null);
+        }
+
         dst->Data = buffer;
         dst->Size = (nuint)written;
     }
