@@ -319,6 +319,20 @@ internal sealed unsafe class MarshalContext : IDisposable
     }
 
     /// <summary>Allocates <paramref name="count"/> zeroed record entries.</summary>
+    /// <summary>
+    /// The entries of a borrowed record (not <see cref="Owned"/>): <paramref name="count"/> entries copied from
+    /// <paramref name="template"/> (names set, values zero) into the arena.
+    /// </summary>
+    public RecordEntry* CopyRecord(RecordVec* dst, RecordEntry* template, int count)
+    {
+        System.Diagnostics.Debug.Assert(!Owned, "A host result's record names must be Wasmtime-owned copies.");
+        var bytes = (nuint)Math.Max(count, 1) * RecordEntry.Size;
+        dst->Size = (nuint)count;
+        dst->Data = (RecordEntry*)Arena.Alloc(bytes);
+        Buffer.MemoryCopy(template, dst->Data, bytes, bytes);
+        return dst->Data;
+    }
+
     public RecordEntry* AllocRecord(RecordVec* dst, int count)
     {
         if (Owned)

@@ -47,11 +47,31 @@ internal sealed unsafe class RecordConverter<T> : ValueConverter<T>
     private readonly FieldsLowerer<T> _lowerFields;
     private readonly FieldsLifter<T> _liftFields;
 
+    // A record's entries with their names filled in (see the constructor), and its address (the array is pinned).
+    private readonly byte[]? _entries;
+    private readonly RecordEntry* _entriesTemplate;
+
     public RecordConverter(WitType wit, MemberBinding<T>[] members, bool tuple, ConstructorInfo? constructor)
         : base(wit)
     {
         _members = members;
         _tuple = tuple;
+        if (!tuple)
+        {
+            // The entries of a borrowed (argument) record as lowering starts: every name in place (the interned
+            // names live as long as the process), every value zero. Pinned, so it is copied from without fixing.
+            _entries = GC.AllocateArray<byte>(Math.Max(members.Length, 1) * RecordEntry.Size, pinned: true);
+            fixed (byte* p = _entries)
+            {
+                _entriesTemplate = (RecordEntry*)p;
+            }
+
+            for (var i = 0; i < members.Length; i++)
+            {
+                _entriesTemplate[i].Name.Data = members[i].Name.Pointer;
+                _entriesTemplate[i].Name.Size = (nuint)members[i].Name.Length;
+            }
+        }
 
         // The factory binds only types the codec can create (settable members and a parameterless constructor, or a
         // constructor taking every field's member type).
@@ -90,10 +110,20 @@ internal sealed unsafe class RecordConverter<T> : ValueConverter<T>
         }
 
         dst->Kind = ValKind.Record;
-        var entries = cx.AllocRecord(&dst->Record, _members.Length);
-        for (var i = 0; i < _members.Length; i++)
+        RecordEntry* entries;
+        if (cx.Owned)
         {
-            cx.WriteName(&entries[i].Name, _members[i].Name);
+            // Wasmtime frees a host result's names: each is its own copy.
+            entries = cx.AllocRecord(&dst->Record, _members.Length);
+            for (var i = 0; i < _members.Length; i++)
+            {
+                cx.WriteName(&entries[i].Name, _members[i].Name);
+            }
+        }
+        else
+        {
+            // Borrowed names and zero values in one copy, instead of clearing the entries and writing each name.
+            entries = cx.CopyRecord(&dst->Record, _entriesTemplate, _members.Length);
         }
 
         LowerFields(value, (byte*)entries, cx);
