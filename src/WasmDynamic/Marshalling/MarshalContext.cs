@@ -318,7 +318,6 @@ internal sealed unsafe class MarshalContext : IDisposable
         return dst->Data;
     }
 
-    /// <summary>Allocates <paramref name="count"/> zeroed record entries.</summary>
     /// <summary>
     /// The entries of a borrowed record (not <see cref="Owned"/>): <paramref name="count"/> entries copied from
     /// <paramref name="template"/> (names set, values zero) into the arena.
@@ -333,6 +332,7 @@ internal sealed unsafe class MarshalContext : IDisposable
         return dst->Data;
     }
 
+    /// <summary>Allocates <paramref name="count"/> zeroed record entries.</summary>
     public RecordEntry* AllocRecord(RecordVec* dst, int count)
     {
         if (Owned)
