@@ -267,13 +267,7 @@ internal static class MethodEmitter
             if (Scalar(plan.Function.Parameters[i].Type, plan.WitParameterClrType(i)) is { } scalar)
             {
                 // C#: args[i].Kind = kind; *(T*)((byte*)&args[i] + 8) = a_i;   (no converter call for scalars)
-                il.Emit(OpCodes.Ldloc, args);
-                if (i > 0)
-                {
-                    il.Emit(OpCodes.Ldc_I4, i * Val.Size);
-                    il.Emit(OpCodes.Conv_I);
-                    il.Emit(OpCodes.Add);
-                }
+                LoadSlot(il, args, i);
 
                 il.Emit(OpCodes.Ldc_I4, (int)scalar.Kind);
                 il.Emit(OpCodes.Stind_I1);
@@ -292,13 +286,7 @@ internal static class MethodEmitter
             {
                 // C#: StringConverter.LowerValue(a_i, args + i*32, cx);   (what the converter's Lower does)
                 il.Emit(OpCodes.Ldarg, argIndex);
-                il.Emit(OpCodes.Ldloc, args);
-                if (i > 0)
-                {
-                    il.Emit(OpCodes.Ldc_I4, i * Val.Size);
-                    il.Emit(OpCodes.Conv_I);
-                    il.Emit(OpCodes.Add);
-                }
+                LoadSlot(il, args, i);
 
                 loadContext();
                 il.Emit(OpCodes.Call, StringLower);
@@ -308,18 +296,22 @@ internal static class MethodEmitter
             // stack: converter, value, args + i*32, context
             il.Emit(OpCodes.Ldsfld, fields[i]);
             il.Emit(OpCodes.Ldarg, argIndex);
-            il.Emit(OpCodes.Ldloc, args);
-            if (i > 0)
-            {
-                il.Emit(OpCodes.Ldc_I4, i * Val.Size);
-                il.Emit(OpCodes.Conv_I);
-                il.Emit(OpCodes.Add);
-            }
-
+            LoadSlot(il, args, i);
             loadContext();
             il.Emit(OpCodes.Callvirt, Method(fields[i].FieldType, LowerDefinition));
         }
+    }
 
+    /// <summary>Pushes the address of argument slot <paramref name="i"/>: <c>args + i*32</c>.</summary>
+    private static void LoadSlot(ILGenerator il, LocalBuilder args, int i)
+    {
+        il.Emit(OpCodes.Ldloc, args);
+        if (i > 0)
+        {
+            il.Emit(OpCodes.Ldc_I4, i * Val.Size);
+            il.Emit(OpCodes.Conv_I);
+            il.Emit(OpCodes.Add);
+        }
     }
 
     /// <summary>
